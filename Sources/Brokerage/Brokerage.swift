@@ -1,0 +1,1 @@
+// The Brokerage module: see README.md, "Modules".

@@ -1,0 +1,1 @@
+// The ChainWatcher module: see README.md, "Modules".

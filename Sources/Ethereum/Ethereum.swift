@@ -1,0 +1,1 @@
+// The Ethereum module: see README.md, "Modules".

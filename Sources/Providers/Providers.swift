@@ -1,0 +1,1 @@
+// The Providers module: see README.md, "Modules".

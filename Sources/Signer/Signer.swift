@@ -1,0 +1,1 @@
+// The Signer module: see README.md, "Modules".

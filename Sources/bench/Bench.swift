@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// Benchmarks print figures; they never pass or fail. Build with `-c release`.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "GP4U benchmarks (run in release mode).",
+        subcommands: [
+            // one line per benchmark area
+        ]
+    )
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The one executable: server, operator CLI and offline tools.
+@main
+struct GP4U: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gp4u",
+        abstract: "GP4U: the Kayak of GPUs, with honest on-chain payments.",
+        version: GP4UVersion.current,
+        subcommands: [
+            // one line per subcommand
+        ]
+    )
+}
+
+enum GP4UVersion {
+    static let current = "0.1.0"
+}
