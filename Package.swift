@@ -62,6 +62,7 @@ let package = Package(
         .target(
             name: "Brokerage",
             dependencies: [
+                "Ethereum",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

@@ -1,1 +1,0 @@
-// The Ethereum module: see README.md, "Modules".
