@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Storage", "Brokerage", "Providers",
+                "Storage", "Brokerage", "Providers", "ChainWatcher",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -120,6 +120,8 @@ let package = Package(
                 "Server", "Storage", "Brokerage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -128,11 +130,19 @@ let package = Package(
         .testTarget(name: "ChainWatcherTests", dependencies: ["ChainWatcher"], swiftSettings: strict),
         .testTarget(name: "BrokerageTests", dependencies: ["Brokerage"], swiftSettings: strict),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Brokerage"], swiftSettings: strict),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Brokerage"], swiftSettings: strict),
+        // Shared by the test targets: fresh databases of each backend.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Storage", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Brokerage", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Storage",
+                "Server", "Storage", "TestSupport", "Brokerage",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

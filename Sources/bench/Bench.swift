@@ -7,7 +7,7 @@ struct Bench: AsyncParsableCommand {
         commandName: "bench",
         abstract: "GP4U benchmarks (run in release mode).",
         subcommands: [
-            // one line per benchmark area
+            BenchHTTP.self,
         ]
     )
 }

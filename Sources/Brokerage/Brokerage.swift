@@ -1,1 +1,0 @@
-// The Brokerage module: see README.md, "Modules".

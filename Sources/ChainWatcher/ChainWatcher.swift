@@ -1,1 +1,0 @@
-// The ChainWatcher module: see README.md, "Modules".

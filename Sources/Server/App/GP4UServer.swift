@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// The composition root: opens and migrates the database, prepares the secret, wires
+/// the app and runs every long-lived service in one group that shuts down gracefully
+/// on SIGINT/SIGTERM (the HTTP server first, the database last).
+public enum GP4UServer {
+    public static func run(_ config: ServerConfiguration, version: String, logger: Logger) async throws {
+        let db = try await config.database.open(logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // The pool runs around the service group, so it stops only after the
+            // HTTP server has drained.
+            group.addTask { await db.run() }
+            defer { group.cancelAll() }
+            let applied = try await Migrator(logger: logger).migrate(db)
+            logger.info("database ready", metadata: ["db": "\(db.displayName)", "migrations.applied": "\(applied.count)"])
+            let store = SQLStore(db: db)
+            let accounts = AccountService(
+                store: store, tokens: try await TokenService.forServer(config, logger: logger),
+                throttle: LoginThrottle(now: { Int64(Date().timeIntervalSince1970) }))
+            let deps = AppDependencies(store: store, accounts: accounts, version: version)
+            let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
+            let services = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: app)],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
+            logger.info("serving", metadata: ["http.address": "http://\(config.host):\(config.port)", "simulated": "\(config.chains.isEmpty)"])
+            try await services.run()
+        }
+    }
+}
+

@@ -1,0 +1,83 @@
+import Brokerage
+import Foundation
+import HummingbirdBcrypt
+import Logging
+import NIOPosix
+
+/// Signup, login and profile changes: the rules around the `UserStore`.
+public struct AccountService: Sendable {
+    let store: any UserStore
+    let tokens: TokenService
+    let throttle: LoginThrottle
+    let bcryptCost: UInt8
+    let now: @Sendable () -> Int64
+    /// A real hash of a random password, verified when the email is unknown so that an
+    /// unknown email takes as long as a wrong password (no account enumeration by timing).
+    let decoyHash: String
+
+    public init(
+        store: any UserStore, tokens: TokenService, throttle: LoginThrottle, bcryptCost: UInt8 = 12,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
+        precondition(bcryptCost >= 4)
+        self.store = store
+        self.tokens = tokens
+        self.throttle = throttle
+        self.bcryptCost = bcryptCost
+        self.now = now
+        self.decoyHash = Bcrypt.hash(UUID().uuidString, cost: bcryptCost)
+    }
+
+    public func signup(email rawEmail: String, password: String, role: Role = .renter) async throws -> User {
+        let email = try Email(rawEmail)
+        try PasswordPolicy.validate(password)
+        let hash = try await Self.offloaded { Bcrypt.hash(password, cost: self.bcryptCost) }
+        return try await store.createUser(
+            User(id: UUID().uuidString.lowercased(), email: email, passwordHash: hash, role: role, createdAt: now()))
+    }
+
+    public struct Login: Sendable {
+        public let accessToken: String
+        public let expiresIn: Int64
+        public let user: User
+    }
+
+    /// Throws 429 (via `APIError`) while throttled, and the same `invalidCredentials`
+    /// for an unknown email and a wrong password.
+    public func login(email rawEmail: String, password: String, clientIP: String) async throws -> Login {
+        let key = rawEmail.lowercased().trimmingCharacters(in: .whitespaces)
+        if let wait = await throttle.retryAfter(email: key, ip: clientIP) {
+            throw APIError(
+                .tooManyRequests, code: "too_many_attempts",
+                message: "too many failed logins; try again in \(wait) seconds", headers: [.retryAfter: "\(wait)"])
+        }
+        let user = try? await store.user(email: Email(rawEmail))
+        let hash = user?.passwordHash ?? decoyHash
+        let ok = try await Self.offloaded { Bcrypt.verify(password, hash: hash) }
+        guard let user, ok else {
+            await throttle.recordFailure(email: key, ip: clientIP)
+            throw AccountsError.invalidCredentials
+        }
+        await throttle.recordSuccess(email: key)
+        let created = now()
+        let lifetime = tokens.lifetime.components.seconds
+        let session = Session(id: UUID().uuidString.lowercased(), userID: user.id, createdAt: created, expiresAt: created + lifetime)
+        try await store.createSession(session)
+        return Login(accessToken: try await tokens.issue(user: user, session: session), expiresIn: lifetime, user: user)
+    }
+
+    /// Resolves a bearer token to a live identity.
+    public func identity(forToken token: String) async throws -> Identity? {
+        guard let claims = await tokens.verify(token),
+            let session = try await store.session(id: claims.sessionID),
+            !session.revoked, session.expiresAt > now(), session.userID == claims.userID,
+            let user = try await store.user(id: claims.userID)
+        else { return nil }
+        return Identity(userID: user.id, role: user.role, sessionID: session.id)
+    }
+
+    /// bcrypt at cost 12 takes a few hundred milliseconds: never on an event loop.
+    static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(work)
+    }
+}

@@ -1,0 +1,78 @@
+import ChainWatcher
+import Foundation
+import Logging
+import Storage
+
+/// Everything `gp4u serve` reads from the environment, validated up front so a bad
+/// value stops startup with one clear line instead of failing later.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var dataDir: String
+    public var database: DatabaseConfiguration
+    /// `nil` means: use (or create) the secret stored in the data folder.
+    public var jwtSecret: String?
+    public var logLevel: Logger.Level
+    /// Chain ids to watch; empty means simulated mode.
+    public var chains: [Int]
+
+    public static let defaults: [(name: String, value: String, meaning: String)] = [
+        ("GP4U_HOST", "127.0.0.1", "address to listen on"),
+        ("GP4U_PORT", "8080", "port to listen on (1-65535)"),
+        ("GP4U_DATA_DIR", "./data", "folder for the SQLite file and the generated JWT secret"),
+        ("GP4U_DATABASE_URL", "", "postgres://user:password@host:5432/db?sslmode=disable|prefer|require; empty = embedded SQLite"),
+        ("GP4U_JWT_SECRET", "", "HS256 secret, at least 32 bytes; empty = generated once and stored in the data folder"),
+        ("GP4U_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error or critical"),
+        ("GP4U_CHAINS", "", "comma list of chain ids to watch (1, 137, 11155111, 80002, or a dev chain with its RPC URLs set); empty = simulated mode"),
+    ]
+
+    public static func fromEnvironment(_ env: [String: String]) throws(ConfigError) -> ServerConfiguration {
+        func value(_ name: String) -> String? {
+            guard let v = env[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        let host = value("GP4U_HOST") ?? "127.0.0.1"
+        guard host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == ":" || $0 == "-" }) else {
+            throw ConfigError("GP4U_HOST", "is not a host name or IP address (got \"\(host)\")")
+        }
+        let portText = value("GP4U_PORT") ?? "8080"
+        guard let port = Int(portText), (1...65535).contains(port) else {
+            throw ConfigError("GP4U_PORT", "must be a number from 1 to 65535 (got \"\(portText)\")")
+        }
+        let dataDir = value("GP4U_DATA_DIR") ?? "./data"
+        let database: DatabaseConfiguration
+        if let url = value("GP4U_DATABASE_URL") {
+            guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""),
+                let h = parts.host, !h.isEmpty, parts.user?.isEmpty == false
+            else {
+                throw ConfigError(
+                    "GP4U_DATABASE_URL", "must look like postgres://user:password@host:5432/database (got a value that does not)")
+            }
+            database = .postgres(url: url)
+        } else {
+            database = .resolve(databaseURL: nil, dataDir: dataDir)
+        }
+        let secret = value("GP4U_JWT_SECRET")
+        if let secret, secret.utf8.count < 32 {
+            throw ConfigError("GP4U_JWT_SECRET", "must be at least 32 bytes (got \(secret.utf8.count)); try: openssl rand -hex 32")
+        }
+        let levelText = value("GP4U_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw ConfigError("GP4U_LOG_LEVEL", "must be one of trace, debug, info, notice, warning, error, critical (got \"\(levelText)\")")
+        }
+        var chains: [Int] = []
+        for item in (value("GP4U_CHAINS") ?? "").split(separator: ",") {
+            let text = item.trimmingCharacters(in: .whitespaces)
+            guard let id = Int(text), id > 0 else {
+                throw ConfigError("GP4U_CHAINS", "\"\(text)\" is not a chain id")
+            }
+            guard Chain.known(id: id) != nil || value("GP4U_CHAIN_\(id)_RPC_URLS") != nil else {
+                throw ConfigError(
+                    "GP4U_CHAINS", "unknown chain \(id); use 1, 137, 11155111 or 80002, or set GP4U_CHAIN_\(id)_RPC_URLS for a dev chain")
+            }
+            chains.append(id)
+        }
+        return ServerConfiguration(
+            host: host, port: port, dataDir: dataDir, database: database, jwtSecret: secret, logLevel: level, chains: chains)
+    }
+}

@@ -1,0 +1,44 @@
+import Brokerage
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Per-request state: a request id for logs and the authenticated caller, if any.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var requestID: String
+    /// Set by `AuthMiddleware` from a valid bearer token.
+    public var identity: Identity?
+    /// The peer's IP address, for login throttling.
+    public let clientIP: String
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.requestID = UUID().uuidString.lowercased()
+        self.clientIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// The contract's body limit: larger bodies get 413 `payload_too_large`.
+    public var maxUploadSize: Int { 1 << 20 }
+}
+
+/// Who is asking: the user behind a verified token and its session.
+public struct Identity: Sendable {
+    public let userID: String
+    public let role: Role
+    public let sessionID: String
+}
+
+extension AppRequestContext {
+    /// The caller, or 401 when the request carries no valid token.
+    func requireIdentity() throws -> Identity {
+        guard let identity else { throw APIError.unauthenticated }
+        return identity
+    }
+
+    func require(role: Role) throws -> Identity {
+        let identity = try requireIdentity()
+        guard identity.role == role else { throw APIError.forbidden("this needs the \(role.rawValue) role") }
+        return identity
+    }
+}

@@ -1,0 +1,73 @@
+import Brokerage
+import Ethereum
+import Hummingbird
+import NIOCore
+import Storage
+
+/// Turns any error into the contract's shape. Domain errors carry their own meaning;
+/// anything unknown is a 500 whose details go to the log, never to the client.
+enum ErrorMapping {
+    static func apiError(for error: any Error) -> APIError? {
+        switch error {
+        case let e as APIError: return e
+        case let e as AccountsError: return e.apiError
+        case let e as LedgerError: return e.apiError
+        case let e as USDCError: return .validation(e.description, field: "amount")
+        case let e as StorageError: return e.apiError
+        case let e as HTTPError: return e.apiError
+        case is NIOTooManyBytesError:
+            return APIError(.contentTooLarge, code: "payload_too_large", message: "request body is larger than 1 MiB")
+        default: return nil
+        }
+    }
+}
+
+extension AccountsError {
+    var apiError: APIError {
+        switch self {
+        case .invalidEmail: .validation(description, field: "email")
+        case .weakPassword: .validation(description, field: "password")
+        case .emailTaken: APIError(.conflict, code: "email_taken", message: description)
+        case .invalidCredentials: APIError(.unauthorized, code: "invalid_credentials", message: description)
+        case .userNotFound: .notFound("user")
+        case .sessionRevoked: APIError(.unauthorized, code: "session_ended", message: description)
+        }
+    }
+}
+
+extension LedgerError {
+    var apiError: APIError {
+        switch self {
+        case .insufficientFunds: APIError(.init(code: 402, reasonPhrase: "Payment Required"), code: "insufficient_funds", message: description)
+        case .invalidAmount: .validation(description, field: "amount")
+        case .duplicate: APIError(.conflict, code: "duplicate", message: description)
+        case .unbalanced: APIError(.internalServerError, code: "internal_error", message: "internal error")
+        }
+    }
+}
+
+extension StorageError {
+    var apiError: APIError? {
+        switch self {
+        case .unavailable: APIError(.serviceUnavailable, code: "database_unavailable", message: description)
+        case .conflict: APIError(.serviceUnavailable, code: "busy", message: description, headers: [.retryAfter: "1"])
+        default: nil
+        }
+    }
+}
+
+extension HTTPError {
+    var apiError: APIError {
+        switch status {
+        case .notFound: APIError(.notFound, code: "not_found", message: body ?? "no such route")
+        case .contentTooLarge:
+            APIError(.contentTooLarge, code: "payload_too_large", message: "request body is larger than 1 MiB")
+        case .methodNotAllowed: APIError(.methodNotAllowed, code: "method_not_allowed", message: body ?? "method not allowed")
+        case .unsupportedMediaType:
+            APIError(.unsupportedMediaType, code: "unsupported_media_type", message: body ?? "unsupported content type")
+        default:
+            APIError(status, code: status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
+                     message: body ?? status.reasonPhrase)
+        }
+    }
+}

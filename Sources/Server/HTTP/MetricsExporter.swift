@@ -1,0 +1,20 @@
+import Metrics
+import Prometheus
+import Synchronization
+
+/// The process-wide Prometheus registry behind swift-metrics. swift-metrics can be
+/// bootstrapped once per process, so every app built in it (tests build many) shares it.
+public final class MetricsExporter: Sendable {
+    public static let shared = MetricsExporter()
+    let registry = PrometheusCollectorRegistry()
+
+    private init() {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    }
+
+    public func render() -> String {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}

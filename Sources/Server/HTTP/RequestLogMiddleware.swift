@@ -1,0 +1,46 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+
+/// Logs each request once with its id, method, path, status and duration. Headers are
+/// not logged at all, so the Authorization header can never leak; the id is echoed in
+/// `X-Request-Id` for support.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let given = request.headers[.xRequestID], given.count <= 64,
+            given.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" })
+        {
+            context.requestID = given
+        }
+        context.logger[metadataKey: "request.id"] = "\(context.requestID)"
+        let start = ContinuousClock.now
+        let status: HTTPResponse.Status
+        var response: Response
+        do {
+            response = try await next(request, context)
+            status = response.status
+        } catch let error as APIError {
+            status = error.status
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[.xRequestID] = context.requestID
+        let elapsed = ContinuousClock.now - start
+        let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        context.logger.info(
+            "request",
+            metadata: [
+                "http.method": "\(request.method.rawValue)", "http.path": "\(request.uri.path)",
+                "http.status": "\(status.code)", "http.duration_ms": "\(Int(ms))",
+            ])
+        Counter(label: "gp4u_http_requests_total", dimensions: [("status", "\(status.code / 100)xx")]).increment()
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    static let xRequestID = Self("X-Request-Id")!
+}

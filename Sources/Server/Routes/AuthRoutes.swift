@@ -1,0 +1,138 @@
+import Brokerage
+import Foundation
+import Hummingbird
+
+/// `/api/v1/auth`: signup, login (JSON or OAuth2 password form), the caller's profile.
+struct AuthRoutes {
+    let accounts: AccountService
+
+    struct SignupBody: Decodable {
+        let email: String
+        let password: String
+        let role: String?
+    }
+
+    struct UserView: Encodable {
+        let id: String
+        let email: String
+        let role: String
+        let theme_preference: String
+        let created_at: String
+
+        init(_ u: User) {
+            id = u.id
+            email = u.email.value
+            role = u.role.rawValue
+            theme_preference = u.themePreference.rawValue
+            created_at = rfc3339(u.createdAt)
+        }
+    }
+
+    struct LoginBody: Decodable {
+        let email: String?
+        let username: String?
+        let password: String
+    }
+
+    struct TokenView: Encodable {
+        let access_token: String
+        let token_type = "bearer"
+        let expires_in: Int64
+    }
+
+    struct PatchMeBody: Decodable {
+        let theme_preference: String?
+    }
+
+    static let credentials: JSONValue = [
+        "type": "object", "required": ["email", "password"],
+        "properties": [
+            "email": ["type": "string", "format": "email"],
+            "password": ["type": "string", "minLength": 10],
+            "role": ["type": "string", "enum": ["renter", "provider"], "description": "default renter"],
+        ],
+    ]
+
+    func register(on api: APIRouter) {
+        api.add(
+            RouteSpec(.post, "/api/v1/auth/signup", "Create an account", tag: "auth", body: Self.credentials,
+                      responses: [201: "Created", 409: "Email taken"])
+        ) { request, context in
+            let body = try await request.decodeJSON(SignupBody.self, context: context)
+            let role: Role
+            switch body.role {
+            case nil, "renter": role = .renter
+            case "provider": role = .provider
+            default: throw APIError.validation("role must be renter or provider", field: "role")
+            }
+            let user = try await accounts.signup(email: body.email, password: body.password, role: role)
+            return try .json(UserView(user), status: .created)
+        }
+
+        api.add(
+            RouteSpec(
+                .post, "/api/v1/auth/login", "Log in (JSON {email, password} or form username/password)", tag: "auth",
+                body: [
+                    "type": "object", "required": ["password"],
+                    "properties": ["email": ["type": "string"], "username": ["type": "string"], "password": ["type": "string"]],
+                ], responses: [200: "Token", 401: "Wrong email or password", 429: "Too many failures"])
+        ) { request, context in
+            let body = try await loginBody(request, context: context)
+            guard let email = body.email ?? body.username, !email.isEmpty else {
+                throw APIError.validation("email is required", field: "email")
+            }
+            let login = try await accounts.login(email: email, password: body.password, clientIP: context.clientIP)
+            return try .json(TokenView(access_token: login.accessToken, expires_in: login.expiresIn))
+        }
+
+        api.add(RouteSpec(.get, "/api/v1/auth/me", "The caller's profile", tag: "auth", access: .user)) { _, context in
+            let id = try context.requireIdentity()
+            guard let user = try await accounts.store.user(id: id.userID) else { throw APIError.notFound("user") }
+            return try .json(UserView(user))
+        }
+
+        api.add(
+            RouteSpec(
+                .patch, "/api/v1/auth/me", "Change the caller's preferences", tag: "auth", access: .user,
+                body: ["type": "object", "properties": ["theme_preference": ["type": "string", "enum": ["light", "dark", "system"]]]])
+        ) { request, context in
+            let id = try context.requireIdentity()
+            let body = try await request.decodeJSON(PatchMeBody.self, context: context)
+            guard let raw = body.theme_preference else {
+                throw APIError.validation("nothing to change; send theme_preference", field: "theme_preference")
+            }
+            guard let theme = ThemePreference(rawValue: raw) else {
+                throw APIError.validation("theme_preference must be light, dark or system", field: "theme_preference")
+            }
+            return try .json(UserView(try await accounts.store.updateTheme(userID: id.userID, theme: theme)))
+        }
+    }
+
+    /// OAuth2 password clients send a form; browsers and scripts send JSON.
+    private func loginBody(_ request: Request, context: AppRequestContext) async throws -> LoginBody {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/x-www-form-urlencoded") else {
+            return try await request.decodeJSON(LoginBody.self, context: context)
+        }
+        var copy = request
+        let buffer = try await copy.collectBody(upTo: context.maxUploadSize)
+        let form = FormDecoding.parse(String(buffer: buffer))
+        guard let password = form["password"] else { throw APIError.validation("password is required", field: "password") }
+        return LoginBody(email: form["email"], username: form["username"], password: password)
+    }
+}
+
+/// `application/x-www-form-urlencoded`, as RFC 1866 and OAuth2 clients write it.
+enum FormDecoding {
+    static func parse(_ body: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in body.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String {
+                s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
+            }
+            out[decode(kv[0])] = kv.count > 1 ? decode(kv[1]) : ""
+        }
+        return out
+    }
+}

@@ -1,0 +1,36 @@
+import Logging
+
+/// Which database to use: the embedded SQLite file by default, PostgreSQL when a URL is set.
+public enum DatabaseConfiguration: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    /// `GP4U_DATABASE_URL` wins; otherwise `<dataDir>/gp4u.sqlite`.
+    public static func resolve(databaseURL: String?, dataDir: String) -> DatabaseConfiguration {
+        if let url = databaseURL, !url.isEmpty { return .postgres(url: url) }
+        return .sqlite(path: dataDir + "/gp4u.sqlite")
+    }
+
+    /// Opens the database. For PostgreSQL the caller must also `run()` it.
+    public func open(logger: Logger) async throws -> any SQLDatabase {
+        switch self {
+        case .sqlite(let path): try await SQLiteDatabase.open(path: path, logger: logger)
+        case .postgres(let url): try PostgresDatabase(url: url, logger: logger)
+        }
+    }
+}
+
+/// Runs `body` with an open, migrated-or-not database, keeping the PostgreSQL pool
+/// running only for as long as `body` does (structured, for the CLI and tests).
+public func withDatabase<T: Sendable>(
+    _ config: DatabaseConfiguration, logger: Logger, _ body: @Sendable (any SQLDatabase) async throws -> T
+) async throws -> T {
+    let db = try await config.open(logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await db.run() }
+        defer { group.cancelAll() }
+        let value = try await body(db)
+        if let sqlite = db as? SQLiteDatabase { await sqlite.close() }
+        return value
+    }
+}

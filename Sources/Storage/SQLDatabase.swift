@@ -1,0 +1,11 @@
+/// A database with transactions. Implemented by `SQLiteDatabase` and `PostgresDatabase`.
+public protocol SQLDatabase: SQLExecutor {
+    /// Runs `body` in one database transaction: committed if it returns, rolled back if
+    /// it throws. On SQLite the transaction takes the write lock up front
+    /// (`BEGIN IMMEDIATE`), so check-then-write sequences inside it cannot interleave.
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// Keeps the connection pool alive (PostgreSQL); returns when cancelled.
+    func run() async
+    /// A short description for logs and `/ready`, never with a password.
+    var displayName: String { get }
+}

@@ -1,0 +1,60 @@
+import Brokerage
+
+extension SQLStore: UserStore {
+    public func createUser(_ user: User) async throws -> User {
+        do {
+            try await db.query(
+                """
+                INSERT INTO users (id, email, password_hash, role, theme_preference, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                """,
+                [
+                    .text(user.id), .text(user.email.value), .text(user.passwordHash), .text(user.role.rawValue),
+                    .text(user.themePreference.rawValue), .int(user.createdAt),
+                ])
+        } catch let e as StorageError {
+            if case .uniqueViolation = e { throw AccountsError.emailTaken }
+            throw e
+        }
+        return user
+    }
+
+    public func user(id: String) async throws -> User? {
+        try await db.first("SELECT * FROM users WHERE id = $1", [.text(id)]).map(Self.user)
+    }
+
+    public func user(email: Email) async throws -> User? {
+        try await db.first("SELECT * FROM users WHERE email = $1", [.text(email.value)]).map(Self.user)
+    }
+
+    public func updateTheme(userID: String, theme: ThemePreference) async throws -> User {
+        let rows = try await db.query(
+            "UPDATE users SET theme_preference = $1 WHERE id = $2 RETURNING *", [.text(theme.rawValue), .text(userID)])
+        guard let row = rows.first else { throw AccountsError.userNotFound }
+        return try Self.user(row)
+    }
+
+    public func createSession(_ session: Session) async throws {
+        try await db.query(
+            "INSERT INTO sessions (id, user_id, created_at, expires_at, revoked) VALUES ($1, $2, $3, $4, $5)",
+            [.text(session.id), .text(session.userID), .int(session.createdAt), .int(session.expiresAt), .bool(session.revoked)])
+    }
+
+    public func session(id: String) async throws -> Session? {
+        try await db.first("SELECT * FROM sessions WHERE id = $1", [.text(id)]).map {
+            Session(
+                id: try $0.string("id"), userID: try $0.string("user_id"), createdAt: try $0.int("created_at"),
+                expiresAt: try $0.int("expires_at"), revoked: try $0.bool("revoked"))
+        }
+    }
+
+    static func user(_ row: SQLRow) throws -> User {
+        guard let role = Role(rawValue: try row.string("role")),
+            let theme = ThemePreference(rawValue: try row.string("theme_preference"))
+        else { throw StorageError.decoding(column: "role") }
+        return User(
+            id: try row.string("id"), email: try Email(try row.string("email")),
+            passwordHash: try row.string("password_hash"), role: role, themePreference: theme,
+            createdAt: try row.int("created_at"))
+    }
+}

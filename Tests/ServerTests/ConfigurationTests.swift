@@ -1,0 +1,77 @@
+import Server
+import Storage
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test("defaults need nothing set")
+    func defaults() throws {
+        let c = try ServerConfiguration.fromEnvironment([:])
+        #expect(c.host == "127.0.0.1")
+        #expect(c.port == 8080)
+        #expect(c.database == .sqlite(path: "./data/gp4u.sqlite"))
+        #expect(c.chains.isEmpty)
+        #expect(c.jwtSecret == nil)
+    }
+
+    @Test(
+        "bad values name the variable",
+        arguments: [
+            (["GP4U_PORT": "99999"], "GP4U_PORT"),
+            (["GP4U_PORT": "http"], "GP4U_PORT"),
+            (["GP4U_DATABASE_URL": "mysql://x@y/z"], "GP4U_DATABASE_URL"),
+            (["GP4U_DATABASE_URL": "postgres://"], "GP4U_DATABASE_URL"),
+            (["GP4U_JWT_SECRET": "short"], "GP4U_JWT_SECRET"),
+            (["GP4U_LOG_LEVEL": "loud"], "GP4U_LOG_LEVEL"),
+            (["GP4U_CHAINS": "1,424242"], "GP4U_CHAINS"),
+            (["GP4U_CHAINS": "polygon"], "GP4U_CHAINS"),
+            (["GP4U_HOST": "bad host"], "GP4U_HOST"),
+        ])
+    func badValues(env: [String: String], variable: String) {
+        #expect {
+            _ = try ServerConfiguration.fromEnvironment(env)
+        } throws: { error in
+            (error as? ConfigError)?.variable == variable
+        }
+    }
+
+    @Test("known chains and dev chains with RPC URLs are accepted")
+    func chains() throws {
+        let c = try ServerConfiguration.fromEnvironment([
+            "GP4U_CHAINS": "1, 137,1337", "GP4U_CHAIN_1337_RPC_URLS": "http://127.0.0.1:8545",
+        ])
+        #expect(c.chains == [1, 137, 1337])
+    }
+
+    @Test("PostgreSQL is chosen by URL")
+    func postgresURL() throws {
+        let url = "postgres://gp4u:pw@127.0.0.1:5432/gp4u?sslmode=disable"
+        #expect(try ServerConfiguration.fromEnvironment(["GP4U_DATABASE_URL": url]).database == .postgres(url: url))
+    }
+
+    @Test(".env files: comments, quotes, export")
+    func dotenv() {
+        let parsed = DotEnv.parse("""
+            # comment
+            GP4U_PORT=9090
+            export GP4U_HOST="0.0.0.0"
+            GP4U_LOG_LEVEL='debug'
+
+            BROKEN LINE
+            """)
+        #expect(parsed == ["GP4U_PORT": "9090", "GP4U_HOST": "0.0.0.0", "GP4U_LOG_LEVEL": "debug"])
+    }
+
+    @Test("login throttle counts per email and per IP within the window")
+    func throttle() async {
+        let clock = TestClock()
+        let t = LoginThrottle(maxPerEmail: 3, maxPerIP: 5, windowSeconds: 60, now: { clock.now })
+        for _ in 0..<3 { await t.recordFailure(email: "a", ip: "1.1.1.1") }
+        #expect(await t.retryAfter(email: "a", ip: "2.2.2.2") == 60)
+        #expect(await t.retryAfter(email: "b", ip: "1.1.1.1") == nil)
+        for _ in 0..<2 { await t.recordFailure(email: "c", ip: "1.1.1.1") }
+        #expect(await t.retryAfter(email: "d", ip: "1.1.1.1") != nil)
+        clock.advance(61)
+        #expect(await t.retryAfter(email: "a", ip: "1.1.1.1") == nil)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Server
+import Storage
+import Testing
+import TestSupport
+
+@Suite("Operations")
+struct OperationsTests {
+    @Test("health, ready and metrics", arguments: Backend.available)
+    func probes(backend: Backend) async throws {
+        try await TestApp.with(backend) { client, _ in
+            let health = try await client.send(.get, "/health")
+            #expect(health.status == .ok)
+            #expect(try health.json()["status"] as? String == "ok")
+            let ready = try await client.send(.get, "/ready")
+            #expect(ready.status == .ok)
+            #expect(try ready.json()["database"] as? String == "ok")
+            let metrics = try await client.send(.get, "/metrics")
+            #expect(metrics.status == .ok)
+            #expect(String(buffer: metrics.body).contains("gp4u_http_requests_total"))
+        }
+    }
+
+    @Test("the OpenAPI document lists exactly the routes that exist")
+    func openAPIMatchesRoutes() async throws {
+        try await TestDatabase.with(.sqlite) { db in
+            let store = SQLStore(db: db)
+            let deps = AppDependencies(
+                store: store,
+                accounts: AccountService(
+                    store: store, tokens: await TokenService(secret: String(repeating: "s", count: 32)),
+                    throttle: LoginThrottle(now: { 0 }), bcryptCost: 4),
+                version: "test")
+            let (router, _) = buildRouter(deps)
+            let fromRouter = Set(router.routes.map { "\($0.method.rawValue) \(Self.normalise("\($0.path)"))" })
+            try await Application(router: router).test(.router) { client in
+                let doc = try await client.send(.get, "/api/v1/openapi.json")
+                #expect(doc.status == .ok)
+                let json = try doc.json()
+                #expect(json["openapi"] as? String == "3.1.0")
+                let paths = try #require(json["paths"] as? [String: [String: Any]])
+                let fromDoc = Set(paths.flatMap { path, ops in ops.keys.map { "\($0.uppercased()) \(Self.normalise(path))" } })
+                #expect(fromRouter == fromDoc)
+                #expect(fromDoc.contains("POST \(Self.normalise("/api/v1/auth/login"))"))
+
+                let page = try await client.send(.get, "/api/v1/docs")
+                #expect(page.headers[.contentType]?.hasPrefix("text/html") == true)
+                let html = String(buffer: page.body)
+                for path in paths.keys { #expect(html.contains(path)) }
+                #expect(!html.contains("http://") || !html.contains("<script src"))
+                #expect(!html.contains("<link"))
+            }
+        }
+    }
+
+    /// `/a/:id` and `/a/{id}` name the same route.
+    static func normalise(_ path: String) -> String {
+        path.split(separator: "/").map { $0.hasPrefix(":") ? "{}" : ($0.hasPrefix("{") ? "{}" : String($0)) }.joined(separator: "/")
+    }
+}

@@ -1,0 +1,67 @@
+import Brokerage
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Server
+import Storage
+import Synchronization
+import TestSupport
+
+/// A clock tests move by hand.
+final class TestClock: Sendable {
+    private let seconds = Mutex<Int64>(1_800_000_000)
+    var now: Int64 { seconds.withLock { $0 } }
+    func advance(_ s: Int64) { seconds.withLock { $0 += s } }
+}
+
+/// The real app on a fresh database of the given backend, driven through
+/// HummingbirdTesting. bcrypt runs at cost 4 here to keep the suite fast; a separate
+/// test pins the production cost.
+enum TestApp {
+    static func with(
+        _ backend: Backend, clock: TestClock = TestClock(),
+        _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
+    ) async throws {
+        try await TestDatabase.with(backend) { db in
+            let store = SQLStore(db: db)
+            let accounts = AccountService(
+                store: store, tokens: await TokenService(secret: String(repeating: "test-secret-", count: 3)),
+                throttle: LoginThrottle(now: { clock.now }), bcryptCost: 4, now: { clock.now })
+            let deps = AppDependencies(store: store, accounts: accounts, version: "test")
+            let (router, _) = buildRouter(deps)
+            try await Application(router: router).test(.router) { client in try await body(client, deps) }
+        }
+    }
+}
+
+extension TestClientProtocol {
+    @discardableResult
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, token: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = extra
+        if json != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    /// Signs up and logs in; returns the bearer token.
+    func signupAndLogin(email: String, password: String = "correct horse battery") async throws -> String {
+        let signup = try await send(.post, "/api/v1/auth/signup", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
+        precondition(signup.status == .created, "signup failed: \(String(buffer: signup.body))")
+        let login = try await send(.post, "/api/v1/auth/login", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
+        return try login.json()["access_token"] as! String
+    }
+}
+
+extension TestResponse {
+    func json() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
+    }
+
+    /// The contract's `error.code`, or nil when the body is not an error.
+    var errorCode: String? {
+        ((try? json())?["error"] as? [String: Any])?["code"] as? String
+    }
+}

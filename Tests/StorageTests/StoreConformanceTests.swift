@@ -1,0 +1,177 @@
+import Brokerage
+import Ethereum
+import Foundation
+import Storage
+import TestSupport
+import Testing
+
+/// One suite, every database: what the domain relies on must hold on SQLite and PostgreSQL.
+@Suite("Store conformance")
+struct StoreConformanceTests {
+    @Test("migrations apply from empty", arguments: Backend.available)
+    func migratesFromEmpty(backend: Backend) async throws {
+        try await TestDatabase.with(backend, migrated: false) { db in
+            let applied = try await Migrator().migrate(db)
+            #expect(applied == Schema.migrations.map(\.version))
+            #expect(try await Migrator().appliedVersions(db) == Schema.migrations.map(\.version))
+            for table in ["users", "sessions", "ledger_accounts", "ledger_transactions", "ledger_entries"] {
+                let row = try await db.first("SELECT COUNT(*) AS n FROM \(table)")
+                #expect(try row?.int("n") == 0)
+            }
+        }
+    }
+
+    @Test("re-running migrations changes nothing", arguments: Backend.available)
+    func migrationsAreIdempotent(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            let again = try await Migrator().migrate(db)
+            #expect(again.isEmpty)
+            #expect(try await Migrator().appliedVersions(db) == Schema.migrations.map(\.version))
+        }
+    }
+
+    @Test("a transaction that fails midway leaves nothing behind", arguments: Backend.available)
+    func failedTransactionRollsBack(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { (db: any SQLDatabase) async throws in
+            let store = SQLStore(db: db)
+            await #expect(throws: Boom.self) {
+                try await db.transaction { tx -> Void in
+                    try await tx.query(
+                        "INSERT INTO users (id, email, password_hash, role, created_at) VALUES ('u1', 'a@b.co', 'h', 'renter', 0)")
+                    try await SQLStore.post(try Fixtures.deposit(user: "u1", amount: "5"), in: tx)
+                    throw Boom()
+                }
+            }
+            #expect(try await store.user(id: "u1") == nil)
+            #expect(try await store.balance(of: .available(user: "u1")) == .zero)
+            #expect(try await db.first("SELECT COUNT(*) AS n FROM ledger_entries")?.int("n") == 0)
+        }
+    }
+
+    @Test("the database refuses unbalanced, unsealed or edited ledger rows", arguments: Backend.available)
+    func databaseGuardsLedger(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            let store = SQLStore(db: db)
+            try await store.post(try Fixtures.deposit(user: "u1", amount: "10"))
+            // Entries that do not sum to zero cannot be sealed.
+            await #expect(throws: StorageError.self) {
+                try await db.transaction { tx in
+                    try await tx.query(
+                        "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES ('bad', 'available:u1', 5, 15, 0)")
+                    try await tx.query(
+                        "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES ('bad', 'external:simulator', -4, -14, 0)")
+                    try await tx.query("INSERT INTO ledger_transactions (id, kind, created_at) VALUES ('bad', 'deposit', 0)")
+                }
+            }
+            // Entries never sealed cannot commit.
+            await #expect(throws: StorageError.self) {
+                try await db.transaction { tx in
+                    try await tx.query(
+                        "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES ('loose', 'available:u1', 5, 15, 0)")
+                }
+            }
+            // A user balance cannot go negative, and posted entries cannot change.
+            await #expect(throws: StorageError.self) {
+                try await db.query("UPDATE ledger_accounts SET balance = -1 WHERE id = 'available:u1'")
+            }
+            await #expect(throws: StorageError.self) {
+                try await db.query("UPDATE ledger_entries SET amount = 1000")
+            }
+            #expect(try await store.balance(of: .available(user: "u1")) == USDC(micro: 10_000_000))
+            #expect(try await store.entriesTotal() == .zero)
+            #expect(try await store.accountsOutOfBalance().isEmpty)
+        }
+    }
+
+    @Test("two concurrent debits of one balance: only the funded one succeeds", arguments: Backend.available)
+    func concurrentDebits(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            let store = SQLStore(db: db)
+            try await store.post(try Fixtures.deposit(user: "u1", amount: "100"))
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<2 {
+                    group.addTask {
+                        do {
+                            try await store.post(
+                                try .transfer(
+                                    id: "hold-\(i)", kind: .reservationHold, amount: try USDC(parsing: "100"),
+                                    from: .available(user: "u1"), to: .held(user: "u1"), createdAt: 1))
+                            return true
+                        } catch LedgerError.insufficientFunds(let account) {
+                            #expect(account == "available:u1")
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            #expect(try await store.balance(of: .available(user: "u1")) == .zero)
+            #expect(try await store.balance(of: .held(user: "u1")) == USDC(micro: 100_000_000))
+            #expect(try await store.entriesTotal() == .zero)
+            #expect(try await store.accountsOutOfBalance().isEmpty)
+        }
+    }
+
+    @Test("posting the same ledger transaction twice is refused", arguments: Backend.available)
+    func duplicatePosting(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            let store = SQLStore(db: db)
+            let deposit = try Fixtures.deposit(user: "u1", amount: "7.5")
+            try await store.post(deposit)
+            await #expect(throws: LedgerError.duplicate(id: deposit.id)) { try await store.post(deposit) }
+            #expect(try await store.balance(of: .available(user: "u1")) == USDC(micro: 7_500_000))
+        }
+    }
+
+    @Test("one account per email, even when signups race", arguments: Backend.available)
+    func concurrentSignups(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            let store = SQLStore(db: db)
+            let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        do {
+                            _ = try await store.createUser(
+                                User(
+                                    id: "user-\(i)", email: try Email(i % 2 == 0 ? "Race@Example.com" : "race@example.com"),
+                                    passwordHash: "x", role: .renter, createdAt: 0))
+                            return true
+                        } catch AccountsError.emailTaken {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(wins == 1)
+            #expect(try await db.first("SELECT COUNT(*) AS n FROM users")?.int("n") == 1)
+        }
+    }
+
+    @Test("users and sessions round-trip", arguments: Backend.available)
+    func usersRoundTrip(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            let store = SQLStore(db: db)
+            let user = User(id: "u9", email: try Email("nine@example.com"), passwordHash: "$2b$12$abc", role: .operator, createdAt: 1_700_000_000)
+            _ = try await store.createUser(user)
+            #expect(try await store.user(email: try Email("NINE@example.com")) == user)
+            let themed = try await store.updateTheme(userID: "u9", theme: .dark)
+            #expect(themed.themePreference == .dark)
+            await #expect(throws: AccountsError.userNotFound) { try await store.updateTheme(userID: "nobody", theme: .light) }
+            try await store.createSession(Session(id: "s1", userID: "u9", createdAt: 1, expiresAt: 2))
+            #expect(try await store.session(id: "s1")?.userID == "u9")
+            #expect(try await store.session(id: "s2") == nil)
+        }
+    }
+}
+
+struct Boom: Error {}
+
+enum Fixtures {
+    static func deposit(user: String, amount: String) throws -> LedgerTransaction {
+        try .transfer(
+            id: "dep-\(UUID().uuidString)", kind: .simulatedDeposit, amount: try USDC(parsing: amount),
+            from: .simulator, to: .available(user: user), createdAt: 1)
+    }
+}
