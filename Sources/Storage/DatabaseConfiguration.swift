@@ -29,8 +29,13 @@ public func withDatabase<T: Sendable>(
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await db.run() }
         defer { group.cancelAll() }
-        let value = try await body(db)
-        if let sqlite = db as? SQLiteDatabase { await sqlite.close() }
-        return value
+        do {
+            let value = try await body(db)
+            await db.close()
+            return value
+        } catch {
+            await db.close()
+            throw error
+        }
     }
 }

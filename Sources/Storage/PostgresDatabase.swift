@@ -48,6 +48,9 @@ public final class PostgresDatabase: SQLDatabase {
         await client.run()
     }
 
+    /// The pool closes when the task running `run()` is cancelled.
+    public func close() async {}
+
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         try await client.withConnection { try await Self.run(sql, binds, on: $0, logger: self.logger) }
     }

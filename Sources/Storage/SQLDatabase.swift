@@ -6,6 +6,9 @@ public protocol SQLDatabase: SQLExecutor {
     func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
     /// Keeps the connection pool alive (PostgreSQL); returns when cancelled.
     func run() async
+    /// Releases connections; call once when done (SQLite asserts if a connection is
+    /// dropped open).
+    func close() async
     /// A short description for logs and `/ready`, never with a password.
     var displayName: String { get }
 }

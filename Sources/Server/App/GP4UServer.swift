@@ -6,15 +6,11 @@ import Storage
 
 /// The composition root: opens and migrates the database, prepares the secret, wires
 /// the app and runs every long-lived service in one group that shuts down gracefully
-/// on SIGINT/SIGTERM (the HTTP server first, the database last).
+/// on SIGINT/SIGTERM. The database pool runs around the group, so it closes only after
+/// the HTTP server has drained.
 public enum GP4UServer {
     public static func run(_ config: ServerConfiguration, version: String, logger: Logger) async throws {
-        let db = try await config.database.open(logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            // The pool runs around the service group, so it stops only after the
-            // HTTP server has drained.
-            group.addTask { await db.run() }
-            defer { group.cancelAll() }
+        try await withDatabase(config.database, logger: logger) { db in
             let applied = try await Migrator(logger: logger).migrate(db)
             logger.info("database ready", metadata: ["db": "\(db.displayName)", "migrations.applied": "\(applied.count)"])
             let store = SQLStore(db: db)
@@ -28,9 +24,10 @@ public enum GP4UServer {
                     services: [.init(service: app)],
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
-            logger.info("serving", metadata: ["http.address": "http://\(config.host):\(config.port)", "simulated": "\(config.chains.isEmpty)"])
+            logger.info(
+                "serving",
+                metadata: ["http.address": "http://\(config.host):\(config.port)", "simulated": "\(config.chains.isEmpty)"])
             try await services.run()
         }
     }
 }
-
