@@ -112,7 +112,7 @@ public struct OfferLocation: Sendable, Hashable, Codable, CustomStringConvertibl
         let parts = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         if parts.count >= 2, let last = parts.last, last.count == 2, last.allSatisfy(\.isLetter) {
             let region = parts.dropLast().joined(separator: ", ")
-            self.init(region: region.isEmpty ? last.uppercased() : trimmed, country: last.uppercased())
+            self.init(region: region.isEmpty ? last.uppercased() : region, country: last.uppercased())
         } else {
             self.init(region: trimmed, country: nil)
         }
