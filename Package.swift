@@ -74,6 +74,7 @@ let package = Package(
             dependencies: [
                 "Brokerage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -129,7 +130,14 @@ let package = Package(
         .testTarget(name: "SignerTests", dependencies: ["Signer", "Ethereum"], swiftSettings: strict),
         .testTarget(name: "ChainWatcherTests", dependencies: ["ChainWatcher"], swiftSettings: strict),
         .testTarget(name: "BrokerageTests", dependencies: ["Brokerage"], swiftSettings: strict),
-        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Brokerage"], swiftSettings: strict),
+        .testTarget(
+            name: "ProvidersTests",
+            dependencies: [
+                "Providers", "Brokerage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
         // Shared by the test targets: fresh databases of each backend.
         .target(
             name: "TestSupport",

@@ -1,0 +1,149 @@
+import Ethereum
+import Foundation
+
+/// An immutable, query-ready view of all offers: rebuilt once per sync, then shared by
+/// every reader (hold it in a ``MarketIndexHolder``) so searches never wait on a rebuild.
+///
+/// Building pre-sorts the offers once per ``OfferSort`` and precomputes the
+/// ``ArbitrageBook``, so a search is a scan of a pre-sorted list from the cursor position
+/// and an arbitrage request is a lookup.
+public struct MarketIndex: Sendable {
+    /// Offers in the index (snapshot offers of providers that have live data are dropped).
+    public let offers: [Offer]
+    public let builtAt: Date
+    /// Precomputed arbitrage over these offers.
+    public let arbitrage: ArbitrageBook
+    private let positionByID: [String: Int]
+    private let orders: [OfferSort: SortedOrder]
+
+    struct SortedOrder: Sendable {
+        /// Offer positions, ascending by (key, id).
+        var positions: [Int32]
+        /// Keys aligned with `positions`.
+        var keys: [Int64]
+    }
+
+    /// An index with no offers (before the first sync or snapshot load).
+    public static let empty = MarketIndex(offers: [], builtAt: Date(timeIntervalSince1970: 0))
+
+    public init(offers input: [Offer], builtAt: Date, arbitrageExclusions: Set<ProviderID> = ArbitrageBook.defaultEstimateExclusions) {
+        let liveProviders = Set(input.lazy.filter { $0.source == .live }.map(\.provider))
+        let offers = input.filter { $0.source == .live || !liveProviders.contains($0.provider) }
+        self.offers = offers
+        self.builtAt = builtAt
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(offers.count)
+        for (i, offer) in offers.enumerated() { positions[offer.id] = i }
+        self.positionByID = positions
+        var orders: [OfferSort: SortedOrder] = [:]
+        let ids = offers.map(\.id)
+        for sort in OfferSort.allCases {
+            let keys = offers.map(sort.key)
+            let order = (0..<Int32(offers.count)).sorted { a, b in
+                let ka = keys[Int(a)], kb = keys[Int(b)]
+                return ka != kb ? ka < kb : ids[Int(a)] < ids[Int(b)]
+            }
+            orders[sort] = SortedOrder(positions: order, keys: order.map { keys[Int($0)] })
+        }
+        self.orders = orders
+        self.arbitrage = ArbitrageBook(offers: offers, estimateExclusions: arbitrageExclusions)
+    }
+
+    /// The offer with this id (`vastai-12345`), available or not.
+    public func offer(id: String) -> Offer? { positionByID[id].map { offers[$0] } }
+
+    /// One page of offers matching `query`, in its sort order, after its cursor.
+    public func search(_ query: OfferQuery) -> OfferPage {
+        guard let order = orders[query.sort] else { return OfferPage(items: [], nextCursor: nil) }
+        var start = 0
+        if let cursor = query.cursor.flatMap(OfferCursor.init(encoded:)), cursor.sort == query.sort {
+            start = firstPosition(after: cursor, in: order)
+        }
+        let limit = min(max(1, query.limit), OfferQuery.maxLimit)
+        var items: [Offer] = []
+        items.reserveCapacity(limit)
+        var i = start
+        var lastKey: Int64 = 0
+        var more = false
+        while i < order.positions.count {
+            let offer = offers[Int(order.positions[i])]
+            if query.matches(offer) {
+                if items.count == limit {
+                    more = true
+                    break
+                }
+                items.append(offer)
+                lastKey = order.keys[i]
+            }
+            i += 1
+        }
+        let next = more ? items.last.map { OfferCursor(sort: query.sort, key: lastKey, id: $0.id).encoded } : nil
+        return OfferPage(items: items, nextCursor: next)
+    }
+
+    /// First position whose (key, id) sorts strictly after the cursor's.
+    private func firstPosition(after cursor: OfferCursor, in order: SortedOrder) -> Int {
+        var lo = 0, hi = order.keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let k = order.keys[mid]
+            let after = k != cursor.key ? k > cursor.key : offers[Int(order.positions[mid])].id > cursor.id
+            if after { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+
+    /// Canonical models present, with offer counts and the cheapest available price per
+    /// GPU-hour (for `GET /gpus/models`).
+    public func modelSummaries() -> [ModelSummary] {
+        var byModel: [GPUModel: ModelSummary] = [:]
+        for offer in offers {
+            var s = byModel[offer.model] ?? ModelSummary(model: offer.model, offers: 0, availableOffers: 0, providers: [], cheapestPricePerGPUHour: nil)
+            s.offers += 1
+            if offer.available {
+                s.availableOffers += 1
+                if s.cheapestPricePerGPUHour.map({ offer.pricePerGPUHour < $0 }) ?? true { s.cheapestPricePerGPUHour = offer.pricePerGPUHour }
+            }
+            s.providers.insert(offer.provider)
+            byModel[offer.model] = s
+        }
+        return byModel.values.sorted { $0.model < $1.model }
+    }
+
+    /// Per-provider counts and data origin (for `GET /gpus/providers`).
+    public func providerSummaries() -> [ProviderSummary] {
+        ProviderID.allCases.map { provider in
+            let mine = offers.filter { $0.provider == provider }
+            return ProviderSummary(
+                provider: provider, offers: mine.count, availableOffers: mine.filter(\.available).count,
+                source: mine.contains { $0.source == .live } ? .live : (mine.isEmpty ? nil : .snapshot),
+                lastSynced: mine.map(\.lastSynced).max())
+        }
+    }
+}
+
+/// One page of search results.
+public struct OfferPage: Sendable {
+    public var items: [Offer]
+    /// Pass back as `cursor` for the next page; nil on the last page.
+    public var nextCursor: String?
+}
+
+/// A canonical model and what the market has of it.
+public struct ModelSummary: Sendable, Hashable {
+    public var model: GPUModel
+    public var offers: Int
+    public var availableOffers: Int
+    public var providers: Set<ProviderID>
+    public var cheapestPricePerGPUHour: USDC?
+}
+
+/// A provider's share of the index.
+public struct ProviderSummary: Sendable, Hashable {
+    public var provider: ProviderID
+    public var offers: Int
+    public var availableOffers: Int
+    /// nil when the provider has no offers at all.
+    public var source: OfferOrigin?
+    public var lastSynced: Date?
+}

@@ -1,0 +1,163 @@
+import Brokerage
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Keeps the market current: every interval it fetches all providers concurrently through
+/// their resilience layers, hands each provider's offers to the ``OfferStore`` (which marks
+/// vanished offers unavailable), records a price-history point per model and provider, and
+/// swaps a freshly built ``MarketIndex`` (search + precomputed arbitrage) into the holder.
+///
+/// A swift-service-lifecycle `Service`: add it to the server's service group. Provider and
+/// store errors are logged and counted, never thrown out of `run()`; graceful shutdown
+/// ends the loop. With the snapshot enabled, the bundled offers are loaded first so the
+/// market answers before (and without) any provider.
+public final class MarketSyncService: Service, Sendable {
+    public let feeds: [ProviderFeed]
+    public let store: any OfferStore
+    public let index: MarketIndexHolder
+    public let interval: Duration
+    public let snapshotEnabled: Bool
+    private let clock: any MarketClock
+    private let logger: Logger
+    private let syncs = Counter(label: "gp4u_market_syncs_total")
+    private let syncErrors = Counter(label: "gp4u_market_sync_errors_total")
+    private let indexedOffers = Gauge(label: "gp4u_market_indexed_offers")
+
+    public init(
+        feeds: [ProviderFeed], store: any OfferStore, index: MarketIndexHolder, interval: Duration = .seconds(30),
+        snapshotEnabled: Bool = true, clock: any MarketClock = SystemMarketClock(), logger: Logger = Logger(label: "gp4u.market")
+    ) {
+        self.feeds = feeds
+        self.store = store
+        self.index = index
+        self.interval = interval
+        self.snapshotEnabled = snapshotEnabled
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await prepare()
+        for try await _ in MarketTicks(interval: interval, clock: clock).cancelOnGracefulShutdown() {
+            _ = await syncOnce()
+        }
+        logger.info("market sync stopped")
+    }
+
+    /// Loads the bundled snapshot for providers the store has nothing from (if enabled)
+    /// and builds the first index from the store.
+    public func prepare() async {
+        do {
+            if snapshotEnabled {
+                let existing = Set(try await store.allOffers().map(\.provider))
+                let snapshot = MarketSnapshot.offers()
+                for provider in ProviderID.allCases where !existing.contains(provider) {
+                    let mine = snapshot.filter { $0.provider == provider }
+                    if !mine.isEmpty { _ = try await store.replaceOffers(from: provider, with: mine, at: MarketSnapshot.captureDate) }
+                }
+            }
+            try await rebuildIndex()
+        } catch {
+            syncErrors.increment()
+            logger.warning("market store unavailable while preparing", metadata: ["market.error": "\(String(describing: type(of: error)))"])
+        }
+    }
+
+    /// One sync round; returns what happened per provider (also used by tests and the
+    /// health-check endpoint).
+    @discardableResult
+    public func syncOnce() async -> SyncReport {
+        let started = clock.now
+        var report = SyncReport(at: started)
+        let results = await withTaskGroup(of: (ProviderID, Result<Fetched<[Offer]>, MarketFetchError>).self) { group in
+            for feed in feeds {
+                group.addTask {
+                    do throws(MarketFetchError) { return (feed.provider, .success(try await feed.fetch())) } catch { return (feed.provider, .failure(error)) }
+                }
+            }
+            var all: [(ProviderID, Result<Fetched<[Offer]>, MarketFetchError>)] = []
+            for await r in group { all.append(r) }
+            return all.sorted { $0.0 < $1.0 }
+        }
+        var live: [Offer] = []
+        for (provider, result) in results {
+            switch result {
+            case .success(let fetched):
+                do {
+                    let change = try await store.replaceOffers(from: provider, with: fetched.value, at: fetched.fetchedAt)
+                    report.providers[provider] = .updated(offers: fetched.value.count, stale: fetched.stale, change: change)
+                    live += fetched.value
+                    logger.debug("provider synced", metadata: [
+                        "provider": "\(provider)", "market.offers": "\(fetched.value.count)", "market.stale": "\(fetched.stale)",
+                        "market.inserted": "\(change.inserted)", "market.unavailable": "\(change.markedUnavailable)",
+                    ])
+                } catch {
+                    syncErrors.increment()
+                    report.providers[provider] = .storeFailed
+                    logger.warning("could not store offers", metadata: ["provider": "\(provider)", "market.error": "\(String(describing: type(of: error)))"])
+                }
+            case .failure(let error):
+                syncErrors.increment()
+                report.providers[provider] = .unavailable(error.description)
+                logger.warning("provider unavailable", metadata: ["provider": "\(provider)", "market.error": "\(error)"])
+            }
+        }
+        do {
+            let fresh = live.filter { !$0.stale && $0.source == .live }
+            if !fresh.isEmpty { try await store.recordPriceHistory(PriceHistoryPoint.summarize(fresh, at: started)) }
+            try await rebuildIndex()
+        } catch {
+            syncErrors.increment()
+            logger.warning("could not rebuild the market index", metadata: ["market.error": "\(String(describing: type(of: error)))"])
+        }
+        syncs.increment()
+        return report
+    }
+
+    private func rebuildIndex() async throws {
+        let offers = try await store.allOffers()
+        let built = MarketIndex(offers: offers, builtAt: clock.now)
+        index.replace(with: built)
+        indexedOffers.record(built.offers.count)
+    }
+}
+
+/// What one sync round did, per provider.
+public struct SyncReport: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case updated(offers: Int, stale: Bool, change: OfferReplacement)
+        /// Nothing fetched and nothing cached; the provider's previous offers stay as they were.
+        case unavailable(String)
+        case storeFailed
+    }
+
+    public var at: Date
+    public var providers: [ProviderID: Outcome] = [:]
+}
+
+/// Ticks now and then every `interval` on the injected clock; ends when cancelled.
+struct MarketTicks: AsyncSequence, Sendable {
+    typealias Element = Void
+    let interval: Duration
+    let clock: any MarketClock
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let interval: Duration
+        let clock: any MarketClock
+        var first = true
+
+        mutating func next() async -> Void? {
+            if Task.isCancelled { return nil }
+            if first {
+                first = false
+                return ()
+            }
+            do { try await clock.sleep(for: interval) } catch { return nil }
+            return Task.isCancelled ? nil : ()
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(interval: interval, clock: clock) }
+}

@@ -1,1 +1,0 @@
-// The Providers module: see README.md, "Modules".

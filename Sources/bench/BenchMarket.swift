@@ -1,0 +1,95 @@
+import ArgumentParser
+import Brokerage
+import Ethereum
+import Foundation
+
+/// `bench market`: in-process search latency, arbitrage computation time and peak memory
+/// over synthetic markets (``MarketSnapshot/synthetic(count:seed:at:)``).
+struct BenchMarket: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "market",
+        abstract: "Search latency (p50/p99), arbitrage computation time and peak RSS at 10k and 100k offers.")
+
+    @Option(help: "Comma-separated market sizes.")
+    var sizes = "10000,100000"
+
+    @Option(help: "Search queries per size.")
+    var queries = 2000
+
+    func validate() throws {
+        guard !parsedSizes.isEmpty, parsedSizes.allSatisfy({ $0 > 0 && $0 <= 5_000_000 }) else {
+            throw ValidationError("--sizes must be positive whole numbers up to 5000000, e.g. 10000,100000")
+        }
+        guard queries > 0 else { throw ValidationError("--queries must be positive") }
+    }
+
+    var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func run() async throws {
+        print("market benchmark (\(queries) queries per size)")
+        for size in parsedSizes {
+            let offers = MarketSnapshot.synthetic(count: size, seed: 42)
+            let arbitrageTimes = (0..<5).map { _ in time { _ = ArbitrageBook(offers: offers) } }.sorted()
+            var index = MarketIndex.empty
+            let buildTime = time { index = MarketIndex(offers: offers, builtAt: Date()) }
+            let queryList = Self.queries(count: queries, seed: UInt64(size))
+            var latencies: [Double] = []
+            latencies.reserveCapacity(queryList.count)
+            var returned = 0
+            for query in queryList {
+                latencies.append(time { returned += index.search(query).items.count })
+            }
+            latencies.sort()
+            let lookups = (0..<200).map { _ in time { _ = index.arbitrage.opportunities(minSpreadPct: 15) } }.sorted()
+            print("""
+              \(size) offers:
+                index build (sorts + arbitrage): \(ms(buildTime)) ms
+                arbitrage computation: median \(ms(arbitrageTimes[arbitrageTimes.count / 2])) ms, best \(ms(arbitrageTimes[0])) ms (goal < 50 ms at 100k)
+                arbitrage lookup (opportunities): p50 \(us(percentile(lookups, 0.5))) µs
+                search: p50 \(us(percentile(latencies, 0.5))) µs, p99 \(us(percentile(latencies, 0.99))) µs (\(returned / max(1, queryList.count)) offers per page on average)
+                peak RSS (VmHWM): \(peakRSSMegabytes().map { String(format: "%.1f", $0) } ?? "n/a") MB (goal <= 200 MB at 100k)
+            """)
+        }
+    }
+
+    /// A realistic mix: model filters, price caps, reliability floors, every sort, some paging.
+    static func queries(count: Int, seed: UInt64) -> [OfferQuery] {
+        var rng = SplitMix64(seed: seed)
+        let models = ["rtx-4090", "h100-sxm", "a100-sxm", "rtx-3090", "l40s", nil, nil].map { $0.flatMap(GPUModel.lookup) }
+        return (0..<count).map { _ in
+            var q = OfferQuery()
+            q.model = models[Int(rng.next() % UInt64(models.count))]
+            if rng.next() % 3 == 0 { q.maxPrice = USDC(providerDollars: Double(rng.next() % 300) / 100 + 0.2) }
+            if rng.next() % 4 == 0 { q.minReliability = 0.95 }
+            if rng.next() % 5 == 0 { q.providers = [.vastai, .ionet] }
+            if rng.next() % 6 == 0 { q.location = "US" }
+            q.sort = OfferSort.allCases[Int(rng.next() % UInt64(OfferSort.allCases.count))]
+            q.limit = 50
+            return q
+        }
+    }
+}
+
+private func time(_ body: () -> Void) -> Double {
+    let start = ContinuousClock.now
+    body()
+    return (ContinuousClock.now - start).seconds
+}
+
+private func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return 0 }
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
+}
+
+private func ms(_ s: Double) -> String { String(format: "%.2f", s * 1000) }
+private func us(_ s: Double) -> String { String(format: "%.1f", s * 1_000_000) }
+
+/// Peak resident set from /proc/self/status (Linux); nil elsewhere.
+private func peakRSSMegabytes() -> Double? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kb = line.split(separator: " ").compactMap { Double($0) }.first
+        return kb.map { $0 / 1024 }
+    }
+    return nil
+}

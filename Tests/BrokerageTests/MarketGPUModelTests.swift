@@ -1,0 +1,70 @@
+import Brokerage
+import Testing
+
+@Suite("Canonical GPU models")
+struct MarketGPUModelTests {
+    @Test(arguments: [
+        ("RTX 4090", "rtx-4090"), ("NVIDIA GeForce RTX 4090", "rtx-4090"), ("4090", "rtx-4090"),
+        ("GeForce RTX 4090 24GB", "rtx-4090"), ("H100 SXM5 80GB", "h100-sxm"), ("H100 SXM", "h100-sxm"),
+        ("NVIDIA H100 80GB HBM3", "h100-sxm"), ("H100 PCIE", "h100-pcie"), ("H100 NVL", "h100-nvl"),
+        ("A100 SXM4", "a100-sxm"), ("A100 PCIE", "a100-pcie"), ("RTX 4080S", "rtx-4080-super"),
+        ("RTX 4080 SUPER", "rtx-4080-super"), ("RTX 6000Ada", "rtx-6000-ada"), ("Tesla T4", "t4"),
+        ("RTX A6000", "rtx-a6000"), ("Titan Xp", "titan-xp"), ("RTX 3060 Ti", "rtx-3060-ti"),
+    ])
+    func providerSpellingsMapToOneModel(name: String, id: String) {
+        #expect(GPUModel.canonical(name: name)?.id == id)
+    }
+
+    @Test func variantsStayApart() {
+        let sxm = GPUModel.canonical(name: "H100 SXM5 80GB")
+        let pcie = GPUModel.canonical(name: "H100 PCIe")
+        let nvl = GPUModel.canonical(name: "H100 NVL")
+        #expect(sxm != nil && pcie != nil && nvl != nil)
+        #expect(Set([sxm, pcie, nvl].compactMap { $0?.id }).count == 3)
+    }
+
+    @Test func bareAmbiguousNameIsNotGuessedButInterfaceResolvesIt() {
+        #expect(GPUModel.canonical(name: "H100") == nil)
+        #expect(GPUModel.canonical(name: "h100", interface: "SXM5")?.id == "h100-sxm")
+        #expect(GPUModel.canonical(name: "h100", interface: "PCIe")?.id == "h100-pcie")
+        // An interface on a single-variant card is ignored.
+        #expect(GPUModel.canonical(name: "rtx4090", interface: "PCIe")?.id == "rtx-4090")
+    }
+
+    @Test func unknownNamesAreNil() {
+        #expect(GPUModel.canonical(name: "Voodoo 2") == nil)
+        #expect(GPUModel.canonical(name: "") == nil)
+    }
+
+    @Test func catalogIdsAreUniqueAndEveryModelFindsItself() {
+        #expect(Set(GPUModel.catalog.map(\.id)).count == GPUModel.catalog.count)
+        for model in GPUModel.catalog {
+            #expect(GPUModel.lookup(model.id) == model)
+            #expect(GPUModel.canonical(name: model.name) == model, "display name \(model.name) must be an alias")
+            #expect(model.throughput > 0)
+        }
+    }
+
+    @Test func everyGPUNameInTheRealVastSampleIsKnown() throws {
+        let names = try VastSample.gpuNames()
+        #expect(names.count >= 15)
+        for name in names { #expect(GPUModel.canonical(name: name) != nil, "unmapped Vast name \(name)") }
+    }
+}
+
+/// Reads the 40 real Vast offers from ../shared/reference beside the package.
+enum VastSample {
+    static var url: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/reference/vast-offers-sample.json")
+    }
+
+    static func gpuNames() throws -> Set<String> {
+        let data = try Data(contentsOf: url)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let offers = object?["offers"] as? [[String: Any]] ?? []
+        return Set(offers.compactMap { $0["gpu_name"] as? String })
+    }
+}
+
+import Foundation

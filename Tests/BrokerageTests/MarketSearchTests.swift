@@ -1,0 +1,128 @@
+import Brokerage
+import Ethereum
+import Foundation
+import Testing
+
+@Suite("Market search")
+struct MarketSearchTests {
+    typealias F = MarketFixtures
+
+    static let offers: [Offer] = [
+        F.offer(.vastai, "1", price: "0.40", reliability: 0.99),
+        F.offer(.vastai, "2", price: "0.35", reliability: 0.90, location: OfferLocation(geolocation: "Germany, DE")),
+        F.offer(.vastai, "3", price: "1.60", gpus: 4, reliability: 0.97),
+        F.offer(.vastai, "4", price: "0.30", available: false),
+        F.offer(.ionet, "5", model: "h100-sxm", price: "2.00", reliability: 0.95),
+        F.offer(.akash, "6", model: "h100-sxm", price: "1.70", reliability: 0.95, kind: .estimate),
+        F.offer(.ionet, "7", model: "rtx-3090", price: "0.20", reliability: 0.93, location: OfferLocation(geolocation: "Japan, JP")),
+    ]
+
+    let index = MarketIndex(offers: offers, builtAt: F.t0)
+
+    func ids(_ query: OfferQuery) -> [String] { index.search(query).items.map(\.id) }
+
+    @Test func defaultSortIsPricePerGPUHourAndHidesUnavailable() {
+        #expect(ids(OfferQuery()) == ["ionet-7", "vastai-2", "vastai-1", "vastai-3", "akash-6", "ionet-5"])
+    }
+
+    @Test func filters() throws {
+        #expect(ids(try OfferQuery(parameters: ["model": "NVIDIA GeForce RTX 4090"])) == ["vastai-2", "vastai-1", "vastai-3"])
+        #expect(ids(try OfferQuery(parameters: ["min_vram": "40"])) == ["akash-6", "ionet-5"])
+        #expect(ids(try OfferQuery(parameters: ["max_price": "0.35"])) == ["ionet-7", "vastai-2"])
+        #expect(ids(try OfferQuery(parameters: ["provider": "akash,ionet"])) == ["ionet-7", "akash-6", "ionet-5"])
+        #expect(ids(try OfferQuery(parameters: ["location": "de"])) == ["vastai-2"])
+        #expect(ids(try OfferQuery(parameters: ["location": "japan"])) == ["ionet-7"])
+        #expect(ids(try OfferQuery(parameters: ["min_reliability": "0.96"])) == ["vastai-1", "vastai-3"])
+        #expect(ids(try OfferQuery(parameters: ["min_gpus": "2"])) == ["vastai-3"])
+        #expect(ids(try OfferQuery(parameters: ["available_only": "false", "model": "rtx-4090"])) == ["vastai-4", "vastai-2", "vastai-1", "vastai-3"])
+    }
+
+    @Test func sorts() throws {
+        #expect(ids(try OfferQuery(parameters: ["sort": "reliability"])).first == "vastai-1")
+        let byG = index.search(try OfferQuery(parameters: ["sort": "g_score"])).items.map(\.gScore)
+        #expect(byG == byG.sorted(by: >))
+        let byPPP = index.search(try OfferQuery(parameters: ["sort": "price_per_perf"])).items.map(\.pricePerPerf)
+        #expect(byPPP == byPPP.sorted())
+    }
+
+    @Test func cursorPagesThroughEveryOfferOnceInOrder() throws {
+        var seen: [String] = []
+        var cursor: String?
+        repeat {
+            var params = ["limit": "2", "sort": "price"]
+            if let cursor { params["cursor"] = cursor }
+            let page = index.search(try OfferQuery(parameters: params))
+            #expect(page.items.count <= 2)
+            seen += page.items.map(\.id)
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(seen == ids(OfferQuery()))
+    }
+
+    @Test func cursorSurvivesARebuild() throws {
+        let first = index.search(try OfferQuery(parameters: ["limit": "2"]))
+        let cheaper = F.offer(.vastai, "8", price: "0.01")
+        let rebuilt = MarketIndex(offers: Self.offers + [cheaper], builtAt: F.t0)
+        let next = rebuilt.search(try OfferQuery(parameters: ["limit": "2", "cursor": try #require(first.nextCursor)]))
+        // Continues after vastai-2 by key; the new cheaper offer belongs to the first page.
+        #expect(next.items.map(\.id) == ["vastai-1", "vastai-3"])
+    }
+
+    @Test func limitDefaultsTo50AndCapsAt500() throws {
+        let big = MarketIndex(offers: (0..<600).map { F.offer(.vastai, "b\($0)", price: "0.50") }, builtAt: F.t0)
+        #expect(big.search(OfferQuery()).items.count == 50)
+        #expect(big.search(try OfferQuery(parameters: ["limit": "500"])).items.count == 500)
+        #expect(throws: MarketValidationError.self) { try OfferQuery(parameters: ["limit": "501"]) }
+    }
+
+    @Test(arguments: [
+        (["max_price": "-1"], "max_price"), (["max_price": "abc"], "max_price"), (["sort": "cheapest"], "sort"),
+        (["provider": "aws"], "provider"), (["min_reliability": "1.5"], "min_reliability"), (["min_gpus": "0"], "min_gpus"),
+        (["min_vram": "-4"], "min_vram"), (["model": "Voodoo 2"], "model"), (["available_only": "maybe"], "available_only"),
+        (["cursor": "garbage!"], "cursor"), (["model": "rtx-4090", "min_vram": "80"], "min_vram"), (["limit": "0"], "limit"),
+    ])
+    func invalidQueriesAreTypedFieldErrors(params: [String: String], field: String) {
+        do {
+            _ = try OfferQuery(parameters: params)
+            Issue.record("expected a validation error for \(params)")
+        } catch {
+            #expect(error.fields[field] != nil, "\(error)")
+            #expect(error.code == "validation_failed")
+        }
+    }
+
+    @Test func allProblemsReportedAtOnce() {
+        #expect(throws: MarketValidationError(fields: [
+            "max_price": "must not be negative", "min_gpus": "must be a whole number between 1 and 1024",
+        ])) { try OfferQuery(parameters: ["max_price": "-2", "min_gpus": "0"]) }
+    }
+
+    @Test func cursorFromAnotherSortIsRejected() throws {
+        let page = index.search(try OfferQuery(parameters: ["limit": "1"]))
+        #expect(throws: MarketValidationError.self) { try OfferQuery(parameters: ["sort": "g_score", "cursor": page.nextCursor ?? ""]) }
+    }
+
+    @Test func lookupByIDAndSummaries() {
+        #expect(index.offer(id: "vastai-4")?.available == false)
+        #expect(index.offer(id: "vastai-999") == nil)
+        let models = index.modelSummaries()
+        #expect(models.map(\.model.id) == ["h100-sxm", "rtx-3090", "rtx-4090"])
+        #expect(models.last?.cheapestPricePerGPUHour == F.price("0.35"))
+        #expect(index.providerSummaries().first { $0.provider == .render }?.offers == 0)
+    }
+
+    @Test func snapshotOffersOfAProviderWithLiveDataAreDropped() {
+        let snap = F.offer(.vastai, "snap-1", price: "0.10", source: .snapshot)
+        let snapAkash = F.offer(.render, "snap-2", price: "0.50", source: .snapshot)
+        let idx = MarketIndex(offers: Self.offers + [snap, snapAkash], builtAt: F.t0)
+        #expect(idx.offer(id: "vastai-snap-1") == nil)
+        #expect(idx.offer(id: "render-snap-2")?.source == .snapshot)
+    }
+
+    @Test func holderSwapsWithoutBlockingReaders() {
+        let holder = MarketIndexHolder()
+        #expect(holder.current.offers.isEmpty)
+        holder.replace(with: index)
+        #expect(holder.current.offers.count == Self.offers.count)
+    }
+}
