@@ -1,6 +1,6 @@
 /// The schema, as an ordered list of migrations. Never edit a released step: add one.
 public enum Schema {
-    public static let migrations: [Migration] = [accounts, ledger]
+    public static let migrations: [Migration] = [accounts, ledger, offers, reservations]
 
     static let accounts = Migration(
         version: 1, name: "users and sessions",
@@ -82,6 +82,100 @@ public enum Schema {
             "CREATE TRIGGER ledger_entries_immutable BEFORE UPDATE OR DELETE ON ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_immutable()",
             "CREATE TRIGGER ledger_transactions_immutable BEFORE UPDATE OR DELETE ON ledger_transactions FOR EACH ROW EXECUTE FUNCTION ledger_immutable()",
         ])
+
+    /// Offers as the sync service last saw them, and per-interval price summaries.
+    static let offers = Migration(
+        version: 3, name: "offers and price history",
+        both: [
+            """
+            CREATE TABLE offers (
+                id TEXT PRIMARY KEY,
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                available BOOLEAN NOT NULL,
+                price_per_hour BIGINT NOT NULL CHECK (price_per_hour >= 0),
+                data TEXT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX offers_provider ON offers (provider, available)",
+            """
+            CREATE TABLE price_history (
+                model TEXT NOT NULL,
+                provider TEXT NOT NULL,
+                t BIGINT NOT NULL,
+                min_price BIGINT NOT NULL,
+                median_price BIGINT NOT NULL,
+                max_price BIGINT NOT NULL,
+                offers INTEGER NOT NULL,
+                PRIMARY KEY (model, provider, t)
+            )
+            """,
+        ])
+
+    /// Bookings, with "no two live bookings of one GPU overlap" enforced by the database:
+    /// an exclusion constraint on PostgreSQL, triggers on SQLite (whose writers are
+    /// serialised, so a check inside the write is enough). Plus idempotency keys.
+    static let reservations = Migration(
+        version: 4, name: "reservations and idempotency keys",
+        sqlite: reservationTables + [
+            """
+            CREATE TRIGGER reservations_no_overlap_insert BEFORE INSERT ON reservations
+            WHEN NEW.status IN ('confirmed', 'active') AND EXISTS (
+                SELECT 1 FROM reservations WHERE gpu_id = NEW.gpu_id AND status IN ('confirmed', 'active')
+                  AND start_ts < NEW.end_ts AND end_ts > NEW.start_ts)
+            BEGIN SELECT RAISE(ABORT, 'reservations_no_overlap: the GPU is already booked for some of these hours'); END
+            """,
+            """
+            CREATE TRIGGER reservations_no_overlap_update BEFORE UPDATE OF start_ts, end_ts, status ON reservations
+            WHEN NEW.status IN ('confirmed', 'active') AND EXISTS (
+                SELECT 1 FROM reservations WHERE gpu_id = NEW.gpu_id AND id <> NEW.id AND status IN ('confirmed', 'active')
+                  AND start_ts < NEW.end_ts AND end_ts > NEW.start_ts)
+            BEGIN SELECT RAISE(ABORT, 'reservations_no_overlap: the GPU is already booked for some of these hours'); END
+            """,
+        ],
+        postgres: ["CREATE EXTENSION IF NOT EXISTS btree_gist"] + reservationTables + [
+            """
+            ALTER TABLE reservations ADD CONSTRAINT reservations_no_overlap EXCLUDE USING gist (
+                gpu_id WITH =,
+                tstzrange(to_timestamp(start_ts::double precision), to_timestamp(end_ts::double precision), '[)') WITH &&
+            ) WHERE (status IN ('confirmed', 'active'))
+            """
+        ])
+
+    private static let reservationTables = [
+        """
+        CREATE TABLE reservations (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users (id),
+            gpu_id TEXT NOT NULL REFERENCES offers (id),
+            start_ts BIGINT NOT NULL,
+            end_ts BIGINT NOT NULL,
+            price_per_hour BIGINT NOT NULL,
+            total_cost BIGINT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('confirmed', 'active', 'completed', 'cancelled')),
+            refunded BIGINT NOT NULL DEFAULT 0,
+            payee TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            CONSTRAINT reservations_hours CHECK (end_ts > start_ts AND start_ts % 3600 = 0 AND end_ts % 3600 = 0)
+        )
+        """,
+        "CREATE INDEX reservations_gpu ON reservations (gpu_id, start_ts)",
+        "CREATE INDEX reservations_user ON reservations (user_id, created_at)",
+        "CREATE INDEX reservations_due ON reservations (status, start_ts)",
+        """
+        CREATE TABLE idempotency_keys (
+            user_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            response TEXT,
+            created_at BIGINT NOT NULL,
+            PRIMARY KEY (user_id, key)
+        )
+        """,
+    ]
 
     private static func ledgerTables(serial: String) -> [String] {
         [

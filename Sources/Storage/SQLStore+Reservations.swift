@@ -1,0 +1,210 @@
+import Brokerage
+import Ethereum
+import Foundation
+
+extension SQLStore: ReservationStore {
+    public func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws -> Reservation {
+        try await db.transaction { tx in
+            guard let row = try await tx.first("SELECT data FROM offers WHERE id = $1", [.text(gpuID)]) else {
+                throw ReservationError.gpuNotFound
+            }
+            let offer = try Self.offer(row)
+            guard offer.available else { throw ReservationError.gpuUnavailable }
+            try await Self.ensureFree(gpuID: gpuID, from: start, to: end, except: nil, in: tx)
+            let total = try ReservationPolicy.cost(start: start, end: end, pricePerHour: offer.pricePerHour)
+            let reservation = Reservation(
+                id: id, userID: userID, gpuID: gpuID, start: start, end: end, pricePerHour: offer.pricePerHour,
+                totalCost: total, status: .confirmed, payee: Self.payee(of: offer), createdAt: now)
+            do {
+                try await tx.query(
+                    """
+                    INSERT INTO reservations (id, user_id, gpu_id, start_ts, end_ts, price_per_hour, total_cost, status, refunded, payee, created_at, updated_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', 0, $8, $9, $9)
+                    """,
+                    [
+                        .text(id), .text(userID), .text(gpuID), .int(start), .int(end), .int(offer.pricePerHour.micro),
+                        .int(total.micro), .text(reservation.payee.key), .int(now),
+                    ])
+            } catch let e as StorageError where e.isGuard("no_overlap") {
+                throw ReservationError.slotTaken
+            }
+            if total > .zero {
+                try await Self.post(
+                    try .transfer(
+                        id: "hold:\(id)", kind: .reservationHold, amount: total, from: .available(user: userID),
+                        to: .held(user: userID), references: ["reservation": id], createdAt: now),
+                    in: tx)
+            }
+            return reservation
+        }
+    }
+
+    public func reservation(id: String) async throws -> Reservation? {
+        try await db.first("SELECT * FROM reservations WHERE id = $1", [.text(id)]).map(Self.reservation)
+    }
+
+    public func reservations(userID: String, after: String?, limit: Int) async throws -> [Reservation] {
+        if let after, let cursor = try await db.first(
+            "SELECT created_at FROM reservations WHERE id = $1 AND user_id = $2", [.text(after), .text(userID)])
+        {
+            return try await db.query(
+                """
+                SELECT * FROM reservations WHERE user_id = $1 AND (created_at < $2 OR (created_at = $2 AND id < $3))
+                ORDER BY created_at DESC, id DESC LIMIT $4
+                """, [.text(userID), .int(try cursor.int("created_at")), .text(after), .int(Int64(limit))]
+            ).map(Self.reservation)
+        }
+        return try await db.query(
+            "SELECT * FROM reservations WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+            [.text(userID), .int(Int64(limit))]
+        ).map(Self.reservation)
+    }
+
+    public func cancel(id: String, userID: String, now: Int64, fee: PlatformFee) async throws -> Reservation {
+        try await db.transaction { tx in
+            var r = try await Self.lockedReservation(id: id, userID: userID, in: tx)
+            guard r.status == .confirmed || r.status == .active else {
+                throw ReservationError.notAllowed("a \(r.status.rawValue) reservation cannot be cancelled")
+            }
+            let refund = ReservationPolicy.refund(for: r, at: now)
+            if r.status == .confirmed {
+                let retained = try r.totalCost.subtracting(refund)
+                if refund > .zero {
+                    let kind: LedgerTransaction.Kind = retained == .zero ? .reservationRelease : .reservationRefund
+                    try await Self.post(
+                        try .transfer(
+                            id: "refund:\(id)", kind: kind, amount: refund, from: .held(user: userID), to: .available(user: userID),
+                            references: ["reservation": id], createdAt: now),
+                        in: tx)
+                }
+                try await Self.capture(r, amount: retained, id: "capture:\(id)", fee: fee, now: now, in: tx)
+            }
+            r.status = .cancelled
+            r.refunded = refund
+            try await tx.query(
+                "UPDATE reservations SET status = 'cancelled', refunded = $1, updated_at = $2 WHERE id = $3",
+                [.int(refund.micro), .int(now), .text(id)])
+            return r
+        }
+    }
+
+    public func extend(id: String, userID: String, newEnd: Int64, now: Int64, fee: PlatformFee) async throws -> Reservation {
+        try await db.transaction { tx in
+            var r = try await Self.lockedReservation(id: id, userID: userID, in: tx)
+            guard r.status == .confirmed || r.status == .active else {
+                throw ReservationError.notAllowed("a \(r.status.rawValue) reservation cannot be extended")
+            }
+            guard newEnd > r.end else { throw ReservationError.invalidTimes(field: "end_time", reason: "end_time must be after the current end") }
+            guard newEnd > now else { throw ReservationError.invalidTimes(field: "end_time", reason: "end_time is in the past") }
+            try ReservationPolicy.validate(start: r.start, end: newEnd, now: min(now, r.start))
+            try await Self.ensureFree(gpuID: r.gpuID, from: r.end, to: newEnd, except: id, in: tx)
+            let extra = try ReservationPolicy.cost(start: r.end, end: newEnd, pricePerHour: r.pricePerHour)
+            do {
+                try await tx.query(
+                    "UPDATE reservations SET end_ts = $1, total_cost = total_cost + $2, updated_at = $3 WHERE id = $4",
+                    [.int(newEnd), .int(extra.micro), .int(now), .text(id)])
+            } catch let e as StorageError where e.isGuard("no_overlap") {
+                throw ReservationError.slotTaken
+            }
+            let txID = "hold:\(id):to:\(newEnd)"
+            if extra > .zero {
+                try await Self.post(
+                    try .transfer(
+                        id: txID, kind: .reservationHold, amount: extra, from: .available(user: userID), to: .held(user: userID),
+                        references: ["reservation": id], createdAt: now),
+                    in: tx)
+                if r.status == .active {
+                    try await Self.capture(r, amount: extra, id: "capture:\(id):to:\(newEnd)", fee: fee, now: now, in: tx)
+                }
+            }
+            r.end = newEnd
+            r.totalCost = try r.totalCost.adding(extra)
+            return r
+        }
+    }
+
+    public func advanceLifecycle(now: Int64, fee: PlatformFee, limit: Int) async throws -> (started: Int, completed: Int) {
+        try await db.transaction { tx in
+            // SKIP LOCKED lets several replicas share the work without waiting on each
+            // other; SQLite's single writer needs no claim.
+            let lock = tx.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+            let due = try await tx.query(
+                "SELECT * FROM reservations WHERE status = 'confirmed' AND start_ts <= $1 ORDER BY start_ts, id LIMIT $2\(lock)",
+                [.int(now), .int(Int64(limit))]
+            ).map(Self.reservation)
+            for r in due {
+                try await Self.capture(r, amount: r.totalCost, id: "capture:\(r.id)", fee: fee, now: now, in: tx)
+                try await tx.query(
+                    "UPDATE reservations SET status = 'active', updated_at = $1 WHERE id = $2", [.int(now), .text(r.id)])
+            }
+            let finished = try await tx.query(
+                "SELECT id FROM reservations WHERE status = 'active' AND end_ts <= $1 ORDER BY end_ts, id LIMIT $2\(lock)",
+                [.int(now), .int(Int64(limit))])
+            for row in finished {
+                try await tx.query(
+                    "UPDATE reservations SET status = 'completed', updated_at = $1 WHERE id = $2",
+                    [.int(now), .text(try row.string("id"))])
+            }
+            return (due.count, finished.count)
+        }
+    }
+
+    public func bookings(gpuID: String, from: Int64, to: Int64) async throws -> [Reservation] {
+        try await db.query(
+            """
+            SELECT * FROM reservations WHERE gpu_id = $1 AND status IN ('confirmed', 'active')
+              AND start_ts < $3 AND end_ts > $2 ORDER BY start_ts
+            """, [.text(gpuID), .int(from), .int(to)]
+        ).map(Self.reservation)
+    }
+
+    // MARK: - Helpers
+
+    /// The in-transaction check SQLite relies on (under its write lock); on PostgreSQL
+    /// the exclusion constraint is the real guard and this only gives the error early.
+    static func ensureFree(gpuID: String, from: Int64, to: Int64, except: String?, in tx: any SQLExecutor) async throws {
+        let clash = try await tx.first(
+            """
+            SELECT id FROM reservations WHERE gpu_id = $1 AND status IN ('confirmed', 'active')
+              AND start_ts < $3 AND end_ts > $2 AND id <> $4 LIMIT 1
+            """, [.text(gpuID), .int(from), .int(to), .text(except ?? "")])
+        if clash != nil { throw ReservationError.slotTaken }
+    }
+
+    static func lockedReservation(id: String, userID: String, in tx: any SQLExecutor) async throws -> Reservation {
+        let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
+        guard let row = try await tx.first("SELECT * FROM reservations WHERE id = $1\(lock)", [.text(id)]),
+            try row.string("user_id") == userID
+        else { throw ReservationError.notFound }
+        return try reservation(row)
+    }
+
+    /// Moves `amount` out of the user's hold: the platform fee to revenue, the rest to
+    /// the payee.
+    static func capture(_ r: Reservation, amount: USDC, id: String, fee: PlatformFee, now: Int64, in tx: any SQLExecutor) async throws {
+        guard amount > .zero else { return }
+        let (platform, payee) = fee.split(amount)
+        var entries = [LedgerTransaction.Entry(.held(user: r.userID), -amount)]
+        if platform > .zero { entries.append(.init(.revenue, platform)) }
+        if payee > .zero { entries.append(.init(r.payee, payee)) }
+        try await post(
+            try LedgerTransaction(id: id, kind: .reservationCapture, entries: entries, references: ["reservation": r.id], createdAt: now),
+            in: tx)
+    }
+
+    /// Marketplace offers earn for their upstream provider (settled off-platform).
+    static func payee(of offer: Offer) -> LedgerAccount {
+        .earnings(user: "upstream:\(offer.provider.rawValue)")
+    }
+
+    static func reservation(_ row: SQLRow) throws -> Reservation {
+        guard let status = Reservation.Status(rawValue: try row.string("status")),
+            let payee = LedgerAccount(key: try row.string("payee"))
+        else { throw StorageError.decoding(column: "status") }
+        return Reservation(
+            id: try row.string("id"), userID: try row.string("user_id"), gpuID: try row.string("gpu_id"),
+            start: try row.int("start_ts"), end: try row.int("end_ts"), pricePerHour: USDC(micro: try row.int("price_per_hour")),
+            totalCost: USDC(micro: try row.int("total_cost")), status: status, refunded: USDC(micro: try row.int("refunded")),
+            payee: payee, createdAt: try row.int("created_at"))
+    }
+}

@@ -1,0 +1,59 @@
+import Brokerage
+import Ethereum
+import Foundation
+
+extension SQLStore: WalletStore {
+    public func summary(userID: String) async throws -> WalletSummary {
+        let accounts = [LedgerAccount.available(user: userID), .held(user: userID), .earnings(user: userID)].map { SQLValue.text($0.key) }
+        let row = try await db.first(
+            """
+            SELECT
+              CAST(COALESCE(SUM(CASE WHEN e.account_id = $1 AND t.kind IN ('deposit', 'simulated_deposit') THEN e.amount END), 0) AS BIGINT) AS deposited,
+              CAST(COALESCE(SUM(CASE WHEN t.kind = 'withdrawal' AND e.account_id = $2 AND e.amount < 0 THEN -e.amount END), 0) AS BIGINT) AS withdrawn,
+              CAST(COALESCE(SUM(CASE WHEN e.account_id = $2 AND t.kind IN ('reservation_capture', 'cluster_charge') THEN -e.amount END), 0) AS BIGINT) AS spent,
+              CAST(COALESCE(SUM(CASE WHEN e.account_id = $3 AND e.amount > 0 THEN e.amount END), 0) AS BIGINT) AS earned
+            FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.tx_id
+            WHERE e.account_id IN ($1, $2, $3)
+            """, accounts)
+        return WalletSummary(
+            available: try await balance(of: .available(user: userID)), held: try await balance(of: .held(user: userID)),
+            earnings: try await balance(of: .earnings(user: userID)),
+            totalDeposited: USDC(micro: try row?.int("deposited") ?? 0), totalWithdrawn: USDC(micro: try row?.int("withdrawn") ?? 0),
+            totalSpent: USDC(micro: try row?.int("spent") ?? 0), totalEarned: USDC(micro: try row?.int("earned") ?? 0))
+    }
+
+    public func history(userID: String, kind: LedgerTransaction.Kind?, after: Int64?, limit: Int) async throws -> [WalletEntry] {
+        let accounts = [LedgerAccount.available(user: userID), .held(user: userID), .earnings(user: userID)].map { SQLValue.text($0.key) }
+        return try await db.query(
+            """
+            SELECT e.id, e.tx_id, e.account_id, e.amount, e.balance_after, e.created_at, t.kind, t.refs
+            FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.tx_id
+            WHERE e.account_id IN ($1, $2, $3) AND ($4 = '' OR t.kind = $4) AND e.id < $5
+            ORDER BY e.id DESC LIMIT $6
+            """, accounts + [.text(kind?.rawValue ?? ""), .int(after ?? Int64.max), .int(Int64(limit))]
+        ).map { row in
+            guard let kind = LedgerTransaction.Kind(rawValue: try row.string("kind")),
+                let account = LedgerAccount(key: try row.string("account_id"))
+            else { throw StorageError.decoding(column: "kind") }
+            let refs = (try? JSONDecoder().decode([String: String].self, from: Data(try row.string("refs").utf8))) ?? [:]
+            return WalletEntry(
+                id: try row.int("id"), transactionID: try row.string("tx_id"), kind: kind, account: account.kind,
+                amount: USDC(micro: try row.int("amount")), balanceAfter: USDC(micro: try row.int("balance_after")),
+                references: refs, createdAt: try row.int("created_at"))
+        }
+    }
+
+    public func spending(userID: String, since: Int64) async throws -> [SpendingBucket] {
+        try await db.query(
+            """
+            SELECT e.created_at - (e.created_at % 86400) AS day, t.kind, CAST(SUM(-e.amount) AS BIGINT) AS spent
+            FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.tx_id
+            WHERE e.account_id = $1 AND t.kind IN ('reservation_capture', 'cluster_charge') AND e.created_at >= $2
+            GROUP BY e.created_at - (e.created_at % 86400), t.kind ORDER BY day, t.kind
+            """, [.text(LedgerAccount.held(user: userID).key), .int(since)]
+        ).compactMap { row in
+            guard let kind = LedgerTransaction.Kind(rawValue: try row.string("kind")) else { return nil }
+            return SpendingBucket(day: try row.int("day"), kind: kind, amount: USDC(micro: try row.int("spent")))
+        }
+    }
+}
