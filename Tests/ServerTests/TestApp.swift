@@ -19,7 +19,7 @@ final class TestClock: Sendable {
 /// test pins the production cost.
 enum TestApp {
     static func with(
-        _ backend: Backend, clock: TestClock = TestClock(),
+        _ backend: Backend, clock: TestClock = TestClock(), simulation: Bool = true,
         _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
     ) async throws {
         try await TestDatabase.with(backend) { db in
@@ -27,7 +27,8 @@ enum TestApp {
             let accounts = AccountService(
                 store: store, tokens: await TokenService(secret: String(repeating: "test-secret-", count: 3)),
                 throttle: LoginThrottle(now: { clock.now }), bcryptCost: 4, now: { clock.now })
-            let deps = AppDependencies(store: store, accounts: accounts, version: "test")
+            let deps = AppDependencies(
+                store: store, accounts: accounts, version: "test", simulation: simulation, now: { clock.now })
             let (router, _) = buildRouter(deps)
             try await Application(router: router).test(.router) { client in try await body(client, deps) }
         }

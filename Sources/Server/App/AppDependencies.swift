@@ -1,3 +1,5 @@
+import Brokerage
+import Foundation
 import Logging
 import Storage
 
@@ -6,10 +8,21 @@ public struct AppDependencies: Sendable {
     public let store: SQLStore
     public let accounts: AccountService
     public let version: String
+    /// Whether simulated deposits are allowed (`GP4U_SIMULATION`).
+    public let simulation: Bool
+    public let fee: PlatformFee
+    /// Seconds since 1970; injected so tests control time.
+    public let now: @Sendable () -> Int64
 
-    public init(store: SQLStore, accounts: AccountService, version: String) {
+    public init(
+        store: SQLStore, accounts: AccountService, version: String, simulation: Bool = true, fee: PlatformFee = .default,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
         self.store = store
         self.accounts = accounts
         self.version = version
+        self.simulation = simulation
+        self.fee = fee
+        self.now = now
     }
 }

@@ -12,6 +12,8 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     let api = APIRouter(router: router, table: table)
     OpsRoutes(store: deps.store, metrics: .shared, table: table, version: deps.version).register(on: api)
     AuthRoutes(accounts: deps.accounts).register(on: api)
+    WalletRoutes(deps: deps).register(on: api)
+    ReservationRoutes(deps: deps).register(on: api)
     return (router, table)
 }
 

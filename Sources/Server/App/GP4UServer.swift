@@ -17,16 +17,19 @@ public enum GP4UServer {
             let accounts = AccountService(
                 store: store, tokens: try await TokenService.forServer(config, logger: logger),
                 throttle: LoginThrottle(now: { Int64(Date().timeIntervalSince1970) }))
-            let deps = AppDependencies(store: store, accounts: accounts, version: version)
+            let deps = AppDependencies(
+                store: store, accounts: accounts, version: version, simulation: config.simulation, fee: config.platformFee)
             let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
+            let lifecycle = ReservationLifecycleService(
+                store: store, fee: config.platformFee, interval: .seconds(15), now: deps.now, logger: logger)
             let services = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: app)],
+                    services: [.init(service: lifecycle), .init(service: app)],
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             logger.info(
                 "serving",
-                metadata: ["http.address": "http://\(config.host):\(config.port)", "simulated": "\(config.chains.isEmpty)"])
+                metadata: ["http.address": "http://\(config.host):\(config.port)", "simulation": "\(config.simulation)"])
             try await services.run()
         }
     }

@@ -13,7 +13,8 @@ public struct AccountService: Sendable {
     let now: @Sendable () -> Int64
     /// A real hash of a random password, verified when the email is unknown so that an
     /// unknown email takes as long as a wrong password (no account enumeration by timing).
-    let decoyHash: String
+    /// Made on first use, off the cooperative pool.
+    let decoy: DecoyHash
 
     public init(
         store: any UserStore, tokens: TokenService, throttle: LoginThrottle, bcryptCost: UInt8 = 12,
@@ -25,7 +26,7 @@ public struct AccountService: Sendable {
         self.throttle = throttle
         self.bcryptCost = bcryptCost
         self.now = now
-        self.decoyHash = Bcrypt.hash(UUID().uuidString, cost: bcryptCost)
+        self.decoy = DecoyHash(cost: bcryptCost)
     }
 
     public func signup(email rawEmail: String, password: String, role: Role = .renter) async throws -> User {
@@ -52,7 +53,8 @@ public struct AccountService: Sendable {
                 message: "too many failed logins; try again in \(wait) seconds", headers: [.retryAfter: "\(wait)"])
         }
         let user = try? await store.user(email: Email(rawEmail))
-        let hash = user?.passwordHash ?? decoyHash
+        let hash: String
+        if let user { hash = user.passwordHash } else { hash = try await decoy.value() }
         let ok = try await Self.offloaded { Bcrypt.verify(password, hash: hash) }
         guard let user, ok else {
             await throttle.recordFailure(email: key, ip: clientIP)
@@ -79,5 +81,21 @@ public struct AccountService: Sendable {
     /// bcrypt at cost 12 takes a few hundred milliseconds: never on an event loop.
     static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive(work)
+    }
+}
+
+/// The decoy hash, computed once when first needed.
+actor DecoyHash {
+    let cost: UInt8
+    private var hash: String?
+
+    init(cost: UInt8) { self.cost = cost }
+
+    func value() async throws -> String {
+        if let hash { return hash }
+        let cost = self.cost
+        let made = try await AccountService.offloaded { Bcrypt.hash(UUID().uuidString, cost: cost) }
+        hash = made
+        return made
     }
 }

@@ -1,4 +1,6 @@
+import Brokerage
 import ChainWatcher
+import Ethereum
 import Foundation
 import Logging
 import Storage
@@ -15,6 +17,9 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Chain ids to watch; empty means simulated mode.
     public var chains: [Int]
+    /// Simulated deposits allowed; on by default only when no chain is watched.
+    public var simulation: Bool
+    public var platformFee: PlatformFee
 
     public static let defaults: [(name: String, value: String, meaning: String)] = [
         ("GP4U_HOST", "127.0.0.1", "address to listen on"),
@@ -24,6 +29,8 @@ public struct ServerConfiguration: Sendable {
         ("GP4U_JWT_SECRET", "", "HS256 secret, at least 32 bytes; empty = generated once and stored in the data folder"),
         ("GP4U_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error or critical"),
         ("GP4U_CHAINS", "", "comma list of chain ids to watch (1, 137, 11155111, 80002, or a dev chain with its RPC URLs set); empty = simulated mode"),
+        ("GP4U_SIMULATION", "on without chains, off with", "on/off: allow simulated deposits (marked simulated everywhere)"),
+        ("GP4U_PLATFORM_FEE_PCT", "10", "platform fee on captured bookings and clusters, percent 0-100 (up to 2 decimals)"),
     ]
 
     public static func fromEnvironment(_ env: [String: String]) throws(ConfigError) -> ServerConfiguration {
@@ -72,7 +79,19 @@ public struct ServerConfiguration: Sendable {
             }
             chains.append(id)
         }
+        let simulation: Bool
+        switch value("GP4U_SIMULATION")?.lowercased() {
+        case nil: simulation = chains.isEmpty
+        case "on", "true", "1", "yes": simulation = true
+        case "off", "false", "0", "no": simulation = false
+        case let other?: throw ConfigError("GP4U_SIMULATION", "must be on or off (got \"\(other)\")")
+        }
+        let feeText = value("GP4U_PLATFORM_FEE_PCT") ?? "10"
+        guard let feeMicro = try? USDC(parsing: feeText), feeMicro.micro % 10_000 == 0, feeMicro <= USDC(micro: 100 * USDC.scale) else {
+            throw ConfigError("GP4U_PLATFORM_FEE_PCT", "must be a percentage from 0 to 100 with at most 2 decimals (got \"\(feeText)\")")
+        }
         return ServerConfiguration(
-            host: host, port: port, dataDir: dataDir, database: database, jwtSecret: secret, logLevel: level, chains: chains)
+            host: host, port: port, dataDir: dataDir, database: database, jwtSecret: secret, logLevel: level, chains: chains,
+            simulation: simulation, platformFee: PlatformFee(basisPoints: feeMicro.micro / 10_000))
     }
 }

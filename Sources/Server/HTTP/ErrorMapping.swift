@@ -12,6 +12,7 @@ enum ErrorMapping {
         case let e as APIError: return e
         case let e as AccountsError: return e.apiError
         case let e as LedgerError: return e.apiError
+        case let e as ReservationError: return e.apiError
         case let e as USDCError: return .validation(e.description, field: "amount")
         case let e as StorageError: return e.apiError
         case let e as HTTPError: return e.apiError
@@ -68,6 +69,19 @@ extension HTTPError {
         default:
             APIError(status, code: status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
                      message: body ?? status.reasonPhrase)
+        }
+    }
+}
+
+extension ReservationError {
+    var apiError: APIError {
+        switch self {
+        case .invalidTimes(let field, _): .validation(description, field: field)
+        case .gpuNotFound: APIError(.notFound, code: "gpu_not_found", message: description)
+        case .gpuUnavailable: APIError(.conflict, code: "gpu_unavailable", message: description)
+        case .slotTaken: APIError(.conflict, code: "slot_taken", message: description)
+        case .notFound: .notFound("reservation")
+        case .notAllowed: APIError(.conflict, code: "invalid_state", message: description)
         }
     }
 }
