@@ -35,18 +35,27 @@ public struct MarketIndex: Sendable {
         positions.reserveCapacity(offers.count)
         for (i, offer) in offers.enumerated() { positions[offer.id] = i }
         self.positionByID = positions
+        // Ties break on the offer id: rank the ids once, then sort plain integers.
+        var idOrder = Array(0..<Int32(offers.count))
+        idOrder.sort { offers[Int($0)].id < offers[Int($1)].id }
+        var rank = [Int32](repeating: 0, count: offers.count)
+        for (r, position) in idOrder.enumerated() { rank[Int(position)] = Int32(r) }
         var orders: [OfferSort: SortedOrder] = [:]
-        let ids = offers.map(\.id)
         for sort in OfferSort.allCases {
-            let keys = offers.map(sort.key)
-            let order = (0..<Int32(offers.count)).sorted { a, b in
-                let ka = keys[Int(a)], kb = keys[Int(b)]
-                return ka != kb ? ka < kb : ids[Int(a)] < ids[Int(b)]
-            }
-            orders[sort] = SortedOrder(positions: order, keys: order.map { keys[Int($0)] })
+            var entries = offers.indices.map { SortEntry(key: sort.key(offers[$0]), rank: rank[$0], position: Int32($0)) }
+            entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.rank < $1.rank }
+            orders[sort] = SortedOrder(positions: entries.map(\.position), keys: entries.map(\.key))
         }
         self.orders = orders
-        self.arbitrage = ArbitrageBook(offers: offers, estimateExclusions: arbitrageExclusions)
+        var arbitrageOrders: [ArbitrageBasis: [Int32]] = [:]
+        for basis in ArbitrageBasis.allCases { arbitrageOrders[basis] = orders[basis.sort]?.positions }
+        self.arbitrage = ArbitrageBook(offers: offers, orders: arbitrageOrders, estimateExclusions: arbitrageExclusions)
+    }
+
+    private struct SortEntry {
+        var key: Int64
+        var rank: Int32
+        var position: Int32
     }
 
     /// The offer with this id (`vastai-12345`), available or not.
