@@ -59,18 +59,57 @@ public struct ArbitrageBook: Sendable {
     /// `orders[basis]` lists every offer position ascending by that basis' key.
     init(offers: [Offer], orders: [ArbitrageBasis: [Int32]], estimateExclusions: Set<ProviderID>) {
         self.offers = offers
-        let eligible = offers.map { offer in
-            offer.available && offer.pricePerGPUHour > .zero
+        // One pass into compact columns (no reference-counted fields), so the per-basis
+        // bucketing below touches only integers.
+        let n = offers.count
+        var eligible = [Bool](repeating: false, count: n)
+        var slot = [Int32](repeating: 0, count: n)
+        var providers = [ProviderID](repeating: .vastai, count: n)
+        var keys: [ArbitrageBasis: [Int64]] = [:]
+        for basis in ArbitrageBasis.allCases { keys[basis] = [Int64](repeating: 0, count: n) }
+        var priceKeys = keys[.perGPUHour] ?? [], perfKeys = keys[.perPerformance] ?? []
+        var models: [GPUModel] = []
+        var slotOfUncatalogued: [GPUModel: Int32] = [:]
+        var slotOfOrdinal = [Int32](repeating: -1, count: GPUModel.catalog.count)
+        for i in 0..<n {
+            let offer = offers[i]
+            eligible[i] = offer.available && offer.pricePerGPUHour > .zero
                 && !(offer.priceKind == .estimate && estimateExclusions.contains(offer.provider))
+            guard eligible[i] else { continue }
+            let model = offer.model
+            var s: Int32
+            if model.ordinal >= 0 && model.ordinal < slotOfOrdinal.count {
+                s = slotOfOrdinal[model.ordinal]
+                if s < 0 {
+                    s = Int32(models.count)
+                    slotOfOrdinal[model.ordinal] = s
+                    models.append(model)
+                }
+            } else if let known = slotOfUncatalogued[model] {
+                s = known
+            } else {
+                s = Int32(models.count)
+                slotOfUncatalogued[model] = s
+                models.append(model)
+            }
+            slot[i] = s
+            providers[i] = offer.provider
+            priceKeys[i] = offer.pricePerGPUHour.micro
+            perfKeys[i] = offer.pricePerPerf.micro
         }
+        keys[.perGPUHour] = priceKeys
+        keys[.perPerformance] = perfKeys
         var sides: [ArbitrageBasis: [GPUModel: [ProviderSide]]] = [:]
         for basis in ArbitrageBasis.allCases {
-            var buckets: [GPUModel: Bucket] = [:]
+            let basisKeys = keys[basis] ?? []
+            var buckets = [Bucket](repeating: Bucket(), count: models.count)
             for position in orders[basis] ?? [] where eligible[Int(position)] {
-                let offer = offers[Int(position)]
-                buckets[offer.model, default: Bucket()].append(position, key: basis.key(offer), provider: offer.provider)
+                let i = Int(position)
+                buckets[Int(slot[i])].append(position, key: basisKeys[i], provider: providers[i])
             }
-            sides[basis] = buckets.mapValues { Self.sides(of: $0) }
+            var perModel: [GPUModel: [ProviderSide]] = [:]
+            for (s, model) in models.enumerated() { perModel[model] = Self.sides(of: buckets[s]) }
+            sides[basis] = perModel
         }
         self.sides = sides
     }

@@ -15,6 +15,34 @@ public struct MarketIndex: Sendable {
     public let arbitrage: ArbitrageBook
     private let positionByID: [String: Int]
     private let orders: [OfferSort: SortedOrder]
+    private let columns: Columns
+
+    /// The filterable fields as plain columns, so a search scan touches integers, not
+    /// reference-counted offers, until an offer is about to be returned.
+    struct Columns: Sendable {
+        var modelOrdinal: [Int32] = []
+        var provider: [ProviderID] = []
+        var vramGB: [Int32] = []
+        var gpuCount: [Int32] = []
+        var reliability: [Double] = []
+        var pricePerGPUHour: [Int64] = []
+        var available: [Bool] = []
+
+        init() {}
+
+        init(_ offers: [Offer]) {
+            modelOrdinal.reserveCapacity(offers.count)
+            for offer in offers {
+                modelOrdinal.append(Int32(offer.model.ordinal))
+                provider.append(offer.provider)
+                vramGB.append(Int32(clamping: offer.vramGB))
+                gpuCount.append(Int32(clamping: offer.gpuCount))
+                reliability.append(offer.reliability)
+                pricePerGPUHour.append(offer.pricePerGPUHour.micro)
+                available.append(offer.available)
+            }
+        }
+    }
 
     struct SortedOrder: Sendable {
         /// Offer positions, ascending by (key, id).
@@ -35,6 +63,7 @@ public struct MarketIndex: Sendable {
         positions.reserveCapacity(offers.count)
         for (i, offer) in offers.enumerated() { positions[offer.id] = i }
         self.positionByID = positions
+        self.columns = Columns(offers)
         // Ties break on the offer id: rank the ids once, then sort plain integers.
         var idOrder = Array(0..<Int32(offers.count))
         idOrder.sort { offers[Int($0)].id < offers[Int($1)].id }
@@ -74,17 +103,33 @@ public struct MarketIndex: Sendable {
         var i = start
         var lastKey: Int64 = 0
         var more = false
+        let c = columns
+        let modelOrdinal = query.model.map { Int32($0.ordinal) }
+        let providerFilter = query.providers.isEmpty ? nil : query.providers
+        let minVRAM = query.minVRAM.map { Int32(clamping: $0) }
+        let minGPUs = query.minGPUs.map { Int32(clamping: $0) }
+        let maxPrice = query.maxPrice?.micro
         while i < order.positions.count {
-            let offer = offers[Int(order.positions[i])]
-            if query.matches(offer) {
-                if items.count == limit {
-                    more = true
-                    break
-                }
-                items.append(offer)
-                lastKey = order.keys[i]
+            defer { i += 1 }
+            let p = Int(order.positions[i])
+            if query.availableOnly && !c.available[p] { continue }
+            if let modelOrdinal {
+                if modelOrdinal >= 0 {
+                    if c.modelOrdinal[p] != modelOrdinal { continue }
+                } else if offers[p].model != query.model { continue }
             }
-            i += 1
+            if let maxPrice, c.pricePerGPUHour[p] > maxPrice { continue }
+            if let minVRAM, c.vramGB[p] < minVRAM { continue }
+            if let minGPUs, c.gpuCount[p] < minGPUs { continue }
+            if let minReliability = query.minReliability, c.reliability[p] < minReliability { continue }
+            if let providerFilter, !providerFilter.contains(c.provider[p]) { continue }
+            if let location = query.location, !offers[p].location.matches(location) { continue }
+            if items.count == limit {
+                more = true
+                break
+            }
+            items.append(offers[p])
+            lastKey = order.keys[i]
         }
         let next = more ? items.last.map { OfferCursor(sort: query.sort, key: lastKey, id: $0.id).encoded } : nil
         return OfferPage(items: items, nextCursor: next)
