@@ -30,6 +30,7 @@ struct BenchMarket: AsyncParsableCommand {
         for size in parsedSizes {
             let offers = MarketSnapshot.synthetic(count: size, seed: 42)
             let arbitrageTimes = (0..<5).map { _ in time { _ = ArbitrageBook(offers: offers) } }.sorted()
+            let arbitrageCPU = (0..<5).map { _ in cpuTime { _ = ArbitrageBook(offers: offers) } }.sorted()
             var index = MarketIndex.empty
             let buildTime = time { index = MarketIndex(offers: offers, builtAt: Date()) }
             let queryList = Self.queries(count: queries, seed: UInt64(size))
@@ -44,7 +45,7 @@ struct BenchMarket: AsyncParsableCommand {
             print("""
               \(size) offers:
                 index build (sorts + arbitrage): \(ms(buildTime)) ms
-                arbitrage computation: median \(ms(arbitrageTimes[arbitrageTimes.count / 2])) ms, best \(ms(arbitrageTimes[0])) ms (goal < 50 ms at 100k)
+                arbitrage computation (sorting included): median \(ms(arbitrageTimes[arbitrageTimes.count / 2])) ms wall, \(ms(arbitrageCPU[arbitrageCPU.count / 2])) ms CPU, best \(ms(arbitrageTimes[0])) ms wall (goal < 50 ms at 100k)
                 arbitrage lookup (opportunities): p50 \(us(percentile(lookups, 0.5))) µs
                 search: p50 \(us(percentile(latencies, 0.5))) µs, p99 \(us(percentile(latencies, 0.99))) µs (\(returned / max(1, queryList.count)) offers per page on average)
                 peak RSS (VmHWM): \(peakRSSMegabytes().map { String(format: "%.1f", $0) } ?? "n/a") MB (goal <= 200 MB at 100k)
@@ -74,6 +75,15 @@ private func time(_ body: () -> Void) -> Double {
     let start = ContinuousClock.now
     body()
     return (ContinuousClock.now - start).seconds
+}
+
+/// CPU time of the process: unlike wall time, not inflated when other builds share the cores.
+private func cpuTime(_ body: () -> Void) -> Double {
+    var start = timespec(), end = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &start)
+    body()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &end)
+    return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
 }
 
 private func percentile(_ sorted: [Double], _ p: Double) -> Double {

@@ -20,75 +20,169 @@ import Foundation
 /// - `savings_per_hour` is per GPU-hour; `savings_per_month` assumes 730 hours.
 /// - The same is done on price per performance point (``ArbitrageBasis/perPerformance``),
 ///   where savings are per GPU-hour at the cheapest offer's performance.
+///
+/// Building is linear in the number of offers once they are sorted (``MarketIndex`` hands
+/// over its sorted orders); work is on integer keys and offer positions, not offer copies.
 public struct ArbitrageBook: Sendable {
     /// Providers whose estimate prices stay out of arbitrage (Render quotes are sheets).
     public static let defaultEstimateExclusions: Set<ProviderID> = [.render]
 
+    private let offers: [Offer]
     /// Per basis, per model: the precomputed provider sides.
     private let sides: [ArbitrageBasis: [GPUModel: [ProviderSide]]]
 
     struct ProviderSide: Sendable {
         var provider: ProviderID
-        /// Eligible offers of this provider, cheapest first, low outliers removed.
-        var candidates: [Offer]
+        /// Positions of this provider's eligible offers, cheapest first, low outliers removed.
+        var candidates: [Int32]
         var reference: Reference?
     }
 
     struct Reference: Sendable {
         var price: Int64
-        var offer: Offer
+        var offer: Int32
         var sampleSize: Int
         var providers: [ProviderID]
     }
 
+    /// Sorts the offers itself; ``MarketIndex`` uses the variant that reuses its orders.
     public init(offers: [Offer], estimateExclusions: Set<ProviderID> = defaultEstimateExclusions) {
-        var byModel: [GPUModel: [Offer]] = [:]
-        for offer in offers
-        where offer.available && offer.pricePerGPUHour > .zero
-            && !(offer.priceKind == .estimate && estimateExclusions.contains(offer.provider)) {
-            byModel[offer.model, default: []].append(offer)
+        var orders: [ArbitrageBasis: [Int32]] = [:]
+        for basis in ArbitrageBasis.allCases {
+            var pairs = offers.indices.map { (key: basis.key(offers[$0]), index: Int32($0)) }
+            pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+            orders[basis] = pairs.map(\.index)
         }
+        self.init(offers: offers, orders: orders, estimateExclusions: estimateExclusions)
+    }
+
+    /// `orders[basis]` lists every offer position ascending by that basis' key.
+    init(offers: [Offer], orders: [ArbitrageBasis: [Int32]], estimateExclusions: Set<ProviderID>) {
+        self.offers = offers
+        // One pass into compact columns (no reference-counted fields), so the per-basis
+        // bucketing below touches only integers.
+        let n = offers.count
+        var eligible = [Bool](repeating: false, count: n)
+        var slot = [Int32](repeating: 0, count: n)
+        var providers = [ProviderID](repeating: .vastai, count: n)
+        var keys: [ArbitrageBasis: [Int64]] = [:]
+        for basis in ArbitrageBasis.allCases { keys[basis] = [Int64](repeating: 0, count: n) }
+        var priceKeys = keys[.perGPUHour] ?? [], perfKeys = keys[.perPerformance] ?? []
+        var models: [GPUModel] = []
+        var slotOfUncatalogued: [GPUModel: Int32] = [:]
+        var slotOfOrdinal = [Int32](repeating: -1, count: GPUModel.catalog.count)
+        for i in 0..<n {
+            let offer = offers[i]
+            eligible[i] = offer.available && offer.pricePerGPUHour > .zero
+                && !(offer.priceKind == .estimate && estimateExclusions.contains(offer.provider))
+            guard eligible[i] else { continue }
+            let model = offer.model
+            var s: Int32
+            if model.ordinal >= 0 && model.ordinal < slotOfOrdinal.count {
+                s = slotOfOrdinal[model.ordinal]
+                if s < 0 {
+                    s = Int32(models.count)
+                    slotOfOrdinal[model.ordinal] = s
+                    models.append(model)
+                }
+            } else if let known = slotOfUncatalogued[model] {
+                s = known
+            } else {
+                s = Int32(models.count)
+                slotOfUncatalogued[model] = s
+                models.append(model)
+            }
+            slot[i] = s
+            providers[i] = offer.provider
+            priceKeys[i] = offer.pricePerGPUHour.micro
+            perfKeys[i] = offer.pricePerPerf.micro
+        }
+        keys[.perGPUHour] = priceKeys
+        keys[.perPerformance] = perfKeys
         var sides: [ArbitrageBasis: [GPUModel: [ProviderSide]]] = [:]
         for basis in ArbitrageBasis.allCases {
-            var perModel: [GPUModel: [ProviderSide]] = [:]
-            for (model, group) in byModel {
-                perModel[model] = Self.sides(of: group, basis: basis)
+            let basisKeys = keys[basis] ?? []
+            var buckets = [Bucket](repeating: Bucket(), count: models.count)
+            for position in orders[basis] ?? [] where eligible[Int(position)] {
+                let i = Int(position)
+                buckets[Int(slot[i])].append(position, key: basisKeys[i], provider: providers[i])
             }
+            var perModel: [GPUModel: [ProviderSide]] = [:]
+            for (s, model) in models.enumerated() { perModel[model] = Self.sides(of: buckets[s]) }
             sides[basis] = perModel
         }
         self.sides = sides
     }
 
-    private static func sides(of group: [Offer], basis: ArbitrageBasis) -> [ProviderSide] {
-        let sorted = group.sorted { basis.key($0) != basis.key($1) ? basis.key($0) < basis.key($1) : $0.id < $1.id }
-        var byProvider: [ProviderID: [Offer]] = [:]
-        for offer in sorted { byProvider[offer.provider, default: []].append(offer) }
-        guard byProvider.count >= 2 else {
-            return byProvider.map { ProviderSide(provider: $0.key, candidates: $0.value, reference: nil) }
+    /// One model's eligible offers, ascending by key, as parallel arrays.
+    struct Bucket {
+        var positions: [Int32] = []
+        var keys: [Int64] = []
+        var providers: [ProviderID] = []
+
+        mutating func append(_ position: Int32, key: Int64, provider: ProviderID) {
+            positions.append(position)
+            keys.append(key)
+            providers.append(provider)
         }
-        let modelMedian = RobustStatistics.median(sorted: sorted.map(basis.key)) ?? 0
-        return byProvider.keys.sorted().map { provider in
-            let own = byProvider[provider] ?? []
-            let ownKeys = own.map(basis.key)
-            let lowFloor = RobustStatistics.inlierBand(sorted: ownKeys)?.lowerBound ?? Int64.min
-            let candidates = own.filter { basis.key($0) >= lowFloor }
-            let others = sorted.filter { $0.provider != provider }
-            let otherKeys = others.map(basis.key)
-            let kept: [Offer]
-            if let band = RobustStatistics.inlierBand(sorted: otherKeys) {
-                kept = others.filter { band.contains(basis.key($0)) }
-            } else if otherKeys.count < 3 {
-                kept = others.filter { basis.key($0) <= modelMedian * 3 }
-            } else {
-                kept = others
+
+        func filtered(_ include: (ProviderID) -> Bool) -> Bucket {
+            var result = Bucket()
+            for i in keys.indices where include(providers[i]) { result.append(positions[i], key: keys[i], provider: providers[i]) }
+            return result
+        }
+    }
+
+    private static func sides(of bucket: Bucket) -> [ProviderSide] {
+        let present = Set(bucket.providers).sorted()
+        let modelMedian = RobustStatistics.median(sorted: bucket.keys) ?? 0
+        return present.map { provider in
+            let own = bucket.filtered { $0 == provider }
+            let floor = RobustStatistics.inlierBand(sorted: own.keys)?.lowerBound ?? Int64.min
+            let firstKept = own.keys.firstIndex { $0 >= floor } ?? own.keys.count
+            let candidates = Array(own.positions[firstKept...])
+            guard present.count >= 2 else { return ProviderSide(provider: provider, candidates: candidates, reference: nil) }
+            let others = bucket.filtered { $0 != provider }
+            var lo = 0, hi = others.keys.count
+            if let band = RobustStatistics.inlierBand(sorted: others.keys) {
+                lo = lowerBound(others.keys, band.lowerBound)
+                hi = upperBound(others.keys, band.upperBound)
+            } else if others.keys.count < 3 {
+                hi = upperBound(others.keys, modelMedian * 3)
             }
-            var reference: Reference?
-            if let median = RobustStatistics.median(sorted: kept.map(basis.key)),
-               let nearest = kept.min(by: { abs(basis.key($0) - median) < abs(basis.key($1) - median) }) {
-                reference = Reference(price: median, offer: nearest, sampleSize: kept.count, providers: Array(Set(kept.map(\.provider))).sorted())
+            guard lo < hi, let median = RobustStatistics.median(sorted: others.keys[lo..<hi]) else {
+                return ProviderSide(provider: provider, candidates: candidates, reference: nil)
             }
+            var nearest = min(max(lowerBound(others.keys, median), lo), hi - 1)
+            if nearest > lo, abs(others.keys[nearest - 1] - median) <= abs(others.keys[nearest] - median) { nearest -= 1 }
+            var referenceProviders = Set<ProviderID>()
+            for i in lo..<hi {
+                referenceProviders.insert(others.providers[i])
+                if referenceProviders.count == present.count - 1 { break }
+            }
+            let reference = Reference(price: median, offer: others.positions[nearest], sampleSize: hi - lo, providers: referenceProviders.sorted())
             return ProviderSide(provider: provider, candidates: candidates, reference: reference)
         }
+    }
+
+    /// First index whose key is >= `value`.
+    private static func lowerBound(_ keys: [Int64], _ value: Int64) -> Int {
+        var lo = 0, hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if keys[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// First index whose key is > `value`.
+    private static func upperBound(_ keys: [Int64], _ value: Int64) -> Int {
+        var lo = 0, hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if keys[mid] <= value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// The best opportunity per model (largest spread), largest first.
@@ -110,15 +204,15 @@ public struct ArbitrageBook: Sendable {
     /// The cheapest eligible offer of a model across providers, with its gap to the other
     /// providers' reference when there is one (`GET /arbitrage/best-deal/{model}`).
     public func bestDeal(for model: GPUModel, minReliability: Double? = nil, basis: ArbitrageBasis = .perGPUHour) -> BestDeal? {
-        let sides = sides[basis]?[model] ?? []
-        var bestOffer: (Offer, ProviderSide)?
-        for side in sides {
-            guard let offer = side.candidates.first(where: { $0.reliability >= (minReliability ?? 0) }) else { continue }
-            if bestOffer.map({ basis.key(offer) < basis.key($0.0) }) ?? true { bestOffer = (offer, side) }
+        var chosen: (offer: Offer, side: ProviderSide)?
+        for side in sides[basis]?[model] ?? [] {
+            guard let offer = cheapest(in: side, minReliability: minReliability) else { continue }
+            if chosen.map({ basis.key(offer) < basis.key($0.offer) }) ?? true { chosen = (offer, side) }
         }
-        guard let chosen = bestOffer else { return nil }
-        let (offer, side) = chosen
-        return BestDeal(gpuModel: model, offer: offer, opportunity: opportunity(side: side, model: model, minReliability: minReliability, basis: basis))
+        guard let chosen else { return nil }
+        return BestDeal(
+            gpuModel: model, offer: chosen.offer,
+            opportunity: opportunity(side: chosen.side, model: model, minReliability: minReliability, basis: basis))
     }
 
     /// What renting the best opportunity saves at `hoursPerDay` (`GET /arbitrage/savings/{model}`).
@@ -129,10 +223,14 @@ public struct ArbitrageBook: Sendable {
         return SavingsEstimate(gpuModel: model, hoursPerDay: hoursPerDay, opportunity: o, savingsPerDay: perDay, savingsPerMonth: perMonth)
     }
 
+    private func cheapest(in side: ProviderSide, minReliability: Double?) -> Offer? {
+        let floor = minReliability ?? 0
+        for position in side.candidates where offers[Int(position)].reliability >= floor { return offers[Int(position)] }
+        return nil
+    }
+
     private func opportunity(side: ProviderSide, model: GPUModel, minReliability: Double?, basis: ArbitrageBasis) -> ArbitrageOpportunity? {
-        guard let reference = side.reference,
-              let cheapest = side.candidates.first(where: { $0.reliability >= (minReliability ?? 0) })
-        else { return nil }
+        guard let reference = side.reference, let cheapest = cheapest(in: side, minReliability: minReliability) else { return nil }
         let cheapKey = basis.key(cheapest)
         guard reference.price > 0, cheapKey < reference.price else { return nil }
         let gap = reference.price - cheapKey
@@ -143,7 +241,7 @@ public struct ArbitrageBook: Sendable {
         case .perPerformance: perGPUHour = Int64((Double(gap) * cheapest.perfScore / Double(cheapest.gpuCount)).rounded())
         }
         return ArbitrageOpportunity(
-            gpuModel: model, basis: basis, cheapest: cheapest, reference: reference.offer,
+            gpuModel: model, basis: basis, cheapest: cheapest, reference: offers[Int(reference.offer)],
             referencePrice: USDC(micro: reference.price), referenceSampleSize: reference.sampleSize,
             referenceProviders: reference.providers, spreadPct: (spread * 100).rounded() / 100,
             savingsPerHour: USDC(micro: perGPUHour), savingsPerMonth: USDC(micro: perGPUHour * 730))
@@ -159,6 +257,14 @@ public enum ArbitrageBasis: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .perGPUHour: offer.pricePerGPUHour.micro
         case .perPerformance: offer.pricePerPerf.micro
+        }
+    }
+
+    /// The search sort with the same key, so the index's sorted order can be reused.
+    var sort: OfferSort {
+        switch self {
+        case .perGPUHour: .price
+        case .perPerformance: .pricePerPerf
         }
     }
 }

@@ -7,7 +7,13 @@ extension GPUModel {
     /// `shared/reference/vast-offers-sample.json`) and published FP16 tensor ratios for
     /// cards Vast rarely lists. Aliases are normalised spellings (``normalize(_:)``);
     /// add a spelling here when a provider introduces one, never in an adapter.
-    public static let catalog: [GPUModel] = [
+    public static let catalog: [GPUModel] = rawCatalog.enumerated().map { position, model in
+        var numbered = model
+        numbered.ordinal = position
+        return numbered
+    }
+
+    private static let rawCatalog: [GPUModel] = [
         // Data-centre, Hopper/Blackwell: variants kept apart.
         GPUModel(id: "b200", name: "B200", vramGB: 192, throughput: 450, aliases: ["b200", "b200sxm", "b200sxm6"]),
         GPUModel(id: "h200-sxm", name: "H200 SXM", vramGB: 141, throughput: 300, aliases: ["h200", "h200sxm", "h200sxm5"]),

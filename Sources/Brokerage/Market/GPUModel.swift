@@ -17,6 +17,9 @@ public struct GPUModel: Sendable, Hashable, Comparable, CustomStringConvertible 
     public let throughput: Double
     /// Normalised spellings (see ``GPUModel/normalize(_:)``) that map to this model.
     public let aliases: [String]
+    /// Position in ``catalog`` (-1 for a model built outside it): lets hot paths bucket by
+    /// model with an array index instead of hashing the id.
+    public internal(set) var ordinal = -1
 
     public init(id: String, name: String, vramGB: Int, throughput: Double, aliases: [String]) {
         self.id = id

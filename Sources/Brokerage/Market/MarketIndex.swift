@@ -15,6 +15,34 @@ public struct MarketIndex: Sendable {
     public let arbitrage: ArbitrageBook
     private let positionByID: [String: Int]
     private let orders: [OfferSort: SortedOrder]
+    private let columns: Columns
+
+    /// The filterable fields as plain columns, so a search scan touches integers, not
+    /// reference-counted offers, until an offer is about to be returned.
+    struct Columns: Sendable {
+        var modelOrdinal: [Int32] = []
+        var provider: [ProviderID] = []
+        var vramGB: [Int32] = []
+        var gpuCount: [Int32] = []
+        var reliability: [Double] = []
+        var pricePerGPUHour: [Int64] = []
+        var available: [Bool] = []
+
+        init() {}
+
+        init(_ offers: [Offer]) {
+            modelOrdinal.reserveCapacity(offers.count)
+            for offer in offers {
+                modelOrdinal.append(Int32(offer.model.ordinal))
+                provider.append(offer.provider)
+                vramGB.append(Int32(clamping: offer.vramGB))
+                gpuCount.append(Int32(clamping: offer.gpuCount))
+                reliability.append(offer.reliability)
+                pricePerGPUHour.append(offer.pricePerGPUHour.micro)
+                available.append(offer.available)
+            }
+        }
+    }
 
     struct SortedOrder: Sendable {
         /// Offer positions, ascending by (key, id).
@@ -35,18 +63,28 @@ public struct MarketIndex: Sendable {
         positions.reserveCapacity(offers.count)
         for (i, offer) in offers.enumerated() { positions[offer.id] = i }
         self.positionByID = positions
+        self.columns = Columns(offers)
+        // Ties break on the offer id: rank the ids once, then sort plain integers.
+        var idOrder = Array(0..<Int32(offers.count))
+        idOrder.sort { offers[Int($0)].id < offers[Int($1)].id }
+        var rank = [Int32](repeating: 0, count: offers.count)
+        for (r, position) in idOrder.enumerated() { rank[Int(position)] = Int32(r) }
         var orders: [OfferSort: SortedOrder] = [:]
-        let ids = offers.map(\.id)
         for sort in OfferSort.allCases {
-            let keys = offers.map(sort.key)
-            let order = (0..<Int32(offers.count)).sorted { a, b in
-                let ka = keys[Int(a)], kb = keys[Int(b)]
-                return ka != kb ? ka < kb : ids[Int(a)] < ids[Int(b)]
-            }
-            orders[sort] = SortedOrder(positions: order, keys: order.map { keys[Int($0)] })
+            var entries = offers.indices.map { SortEntry(key: sort.key(offers[$0]), rank: rank[$0], position: Int32($0)) }
+            entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.rank < $1.rank }
+            orders[sort] = SortedOrder(positions: entries.map(\.position), keys: entries.map(\.key))
         }
         self.orders = orders
-        self.arbitrage = ArbitrageBook(offers: offers, estimateExclusions: arbitrageExclusions)
+        var arbitrageOrders: [ArbitrageBasis: [Int32]] = [:]
+        for basis in ArbitrageBasis.allCases { arbitrageOrders[basis] = orders[basis.sort]?.positions }
+        self.arbitrage = ArbitrageBook(offers: offers, orders: arbitrageOrders, estimateExclusions: arbitrageExclusions)
+    }
+
+    private struct SortEntry {
+        var key: Int64
+        var rank: Int32
+        var position: Int32
     }
 
     /// The offer with this id (`vastai-12345`), available or not.
@@ -65,17 +103,33 @@ public struct MarketIndex: Sendable {
         var i = start
         var lastKey: Int64 = 0
         var more = false
+        let c = columns
+        let modelOrdinal = query.model.map { Int32($0.ordinal) }
+        let providerFilter = query.providers.isEmpty ? nil : query.providers
+        let minVRAM = query.minVRAM.map { Int32(clamping: $0) }
+        let minGPUs = query.minGPUs.map { Int32(clamping: $0) }
+        let maxPrice = query.maxPrice?.micro
         while i < order.positions.count {
-            let offer = offers[Int(order.positions[i])]
-            if query.matches(offer) {
-                if items.count == limit {
-                    more = true
-                    break
-                }
-                items.append(offer)
-                lastKey = order.keys[i]
+            defer { i += 1 }
+            let p = Int(order.positions[i])
+            if query.availableOnly && !c.available[p] { continue }
+            if let modelOrdinal {
+                if modelOrdinal >= 0 {
+                    if c.modelOrdinal[p] != modelOrdinal { continue }
+                } else if offers[p].model != query.model { continue }
             }
-            i += 1
+            if let maxPrice, c.pricePerGPUHour[p] > maxPrice { continue }
+            if let minVRAM, c.vramGB[p] < minVRAM { continue }
+            if let minGPUs, c.gpuCount[p] < minGPUs { continue }
+            if let minReliability = query.minReliability, c.reliability[p] < minReliability { continue }
+            if let providerFilter, !providerFilter.contains(c.provider[p]) { continue }
+            if let location = query.location, !offers[p].location.matches(location) { continue }
+            if items.count == limit {
+                more = true
+                break
+            }
+            items.append(offers[p])
+            lastKey = order.keys[i]
         }
         let next = more ? items.last.map { OfferCursor(sort: query.sort, key: lastKey, id: $0.id).encoded } : nil
         return OfferPage(items: items, nextCursor: next)

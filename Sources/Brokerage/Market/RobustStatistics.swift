@@ -6,9 +6,9 @@
 /// is excluded, and samples of fewer than 3 values are not filtered by this rule.
 public enum RobustStatistics {
     /// Median of values already sorted ascending (mean of the middle two for even counts).
-    public static func median(sorted values: [Int64]) -> Int64? {
+    public static func median<C: RandomAccessCollection>(sorted values: C) -> Int64? where C.Element == Int64, C.Index == Int {
         guard !values.isEmpty else { return nil }
-        let mid = values.count / 2
+        let mid = values.startIndex + values.count / 2
         if values.count % 2 == 1 { return values[mid] }
         return (values[mid - 1] + values[mid]) / 2
     }
@@ -16,11 +16,37 @@ public enum RobustStatistics {
     public static func median(_ values: [Int64]) -> Int64? { median(sorted: values.sorted()) }
 
     /// The inclusive band `[median − k·σ̂, median + k·σ̂]` with σ̂ = 1.4826 × MAD, or nil
-    /// when the sample is too small or too uniform to judge.
-    public static func inlierBand(sorted values: [Int64], k: Double = 3) -> ClosedRange<Int64>? {
-        guard values.count >= 3, let m = median(sorted: values) else { return nil }
-        let deviations = values.map { abs($0 - m) }.sorted()
-        guard let mad = median(sorted: deviations), mad > 0 else { return nil }
+    /// when the sample is too small or too uniform to judge. The input must be sorted;
+    /// runs in linear time (the deviations of a sorted sample are two sorted runs, merged
+    /// only up to their median).
+    public static func inlierBand<C: RandomAccessCollection>(sorted values: C, k: Double = 3) -> ClosedRange<Int64>?
+    where C.Element == Int64, C.Index == Int {
+        let n = values.count
+        guard n >= 3 else { return nil }
+        let base = values.startIndex
+        let m: Int64 = n % 2 == 1 ? values[base + n / 2] : (values[base + n / 2 - 1] + values[base + n / 2]) / 2
+        // Left run: m - values[i] for i descending from the split; right run: values[j] - m ascending.
+        var split = 0
+        while split < n && values[base + split] < m { split += 1 }
+        var left = split - 1, right = split
+        var taken = 0
+        var previous: Int64 = 0, current: Int64 = 0
+        let target = n / 2  // 0-based index of the upper median
+        while taken <= target {
+            let l = left >= 0 ? m - values[base + left] : Int64.max
+            let r = right < n ? values[base + right] - m : Int64.max
+            previous = current
+            if l <= r {
+                current = l
+                left -= 1
+            } else {
+                current = r
+                right += 1
+            }
+            taken += 1
+        }
+        let mad = n % 2 == 1 ? current : (previous + current) / 2
+        guard mad > 0 else { return nil }
         let width = Int64((k * 1.4826 * Double(mad)).rounded(.up))
         return (m - width)...(m + width)
     }
