@@ -23,7 +23,7 @@ struct MarketSyncServiceTests {
             r.retry = RetryPolicy(maxRetries: 0)
             retryless.resilience[p] = r
         }
-        let feeds = MarketProviders.feeds(configuration: retryless, httpClient: .shared, requestTimeout: .milliseconds(500), clock: clock, jitter: SeededJitter(seed: 9))
+        let feeds = MarketProviders.feeds(configuration: retryless, httpClient: .shared, requestTimeout: .seconds(15), clock: clock, jitter: SeededJitter(seed: 9))
         return MarketSyncService(feeds: feeds, store: store, index: index, interval: config.syncInterval, snapshotEnabled: snapshot, clock: clock)
     }
 

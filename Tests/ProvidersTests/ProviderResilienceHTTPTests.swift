@@ -8,10 +8,14 @@ import Testing
 struct ProviderResilienceHTTPTests {
     static let vastPath = "POST /api/v0/bundles/"
 
-    func feed(_ base: String, clock: ManualMarketClock, retries: Int = 5, rate: Int = 600, burst: Int = 20) -> ProviderFeed {
+    /// The request timeout is generous (the suite shares 2 cores with database tests);
+    /// only the timeout test shortens it.
+    func feed(
+        _ base: String, clock: ManualMarketClock, retries: Int = 5, rate: Int = 600, burst: Int = 20, timeout: Duration = .seconds(15)
+    ) -> ProviderFeed {
         var config = ResilienceConfiguration(ratePerMinute: rate, burst: burst)
         config.retry = RetryPolicy(maxRetries: retries)
-        let adapter = VastAdapter(baseURL: base, apiKey: nil, http: ProviderHTTP(client: .shared, timeout: .milliseconds(300)), now: { clock.now })
+        let adapter = VastAdapter(baseURL: base, apiKey: nil, http: ProviderHTTP(client: .shared, timeout: timeout), now: { clock.now })
         return ProviderFeed(source: adapter, fetcher: ResilientFetcher(provider: .vastai, configuration: config, clock: clock, jitter: SeededJitter(seed: 3)))
     }
 
@@ -73,10 +77,10 @@ struct ProviderResilienceHTTPTests {
 
     @Test func timeoutsAreRetriedThenReported() async throws {
         let routes = FixtureRoutes()
-        await routes.set(Self.vastPath, .init(body: "{\"offers\": []}", delay: .seconds(1)))
+        await routes.set(Self.vastPath, .init(body: "{\"offers\": []}", delay: .seconds(5)))
         let clock = ManualMarketClock()
         try await withFixtureServer(routes) { base in
-            let feed = feed(base, clock: clock, retries: 1)
+            let feed = feed(base, clock: clock, retries: 1, timeout: .milliseconds(300))
             await #expect(throws: MarketFetchError.failed(provider: .vastai, cause: .timeout, attempts: 2)) { try await feed.fetch() }
         }
     }
