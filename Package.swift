@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "gp4u",
             dependencies: [
-                "Server",
+                "Server", "Signer", "Ethereum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -117,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "Server", "Storage", "Brokerage",
+                "Server", "Storage", "Brokerage", "Signer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

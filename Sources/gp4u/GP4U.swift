@@ -9,6 +9,8 @@ struct GP4U: AsyncParsableCommand {
         version: GP4UVersion.current,
         subcommands: [
             // one line per subcommand
+            KeysCommand.self,
+            TxCommand.self,
         ]
     )
 }
