@@ -6,6 +6,7 @@ import random
 import pytest
 from eth_account import Account
 from eth_keyfile import create_keyfile_json
+from eth_utils import to_checksum_address
 
 from conftest import write_password
 
@@ -45,7 +46,7 @@ def eth_account_dict(tx):
         "data": tx["data"],
     }
     if tx["to"] is not None:
-        d["to"] = tx["to"]
+        d["to"] = to_checksum_address(tx["to"])
     if tx["type"] == "2":
         d["type"] = 2
         d["maxFeePerGas"] = int(tx["max_fee_per_gas"])
