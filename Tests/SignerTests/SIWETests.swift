@@ -84,6 +84,13 @@ struct SIWETests {
         await #expect(throws: expected) { try await verify(text) }
     }
 
+    @Test("times with offsets and fractions are read exactly")
+    func offsets() async throws {
+        let m = try SIWEMessage(parsing: SIWETests.message(issuedAt: "2026-11-27T11:00:00.5+01:00", expiration: "2028-02-29T00:00:00Z"))
+        #expect(m.issuedAt == date(rfc3339: "2026-11-27T10:00:00Z").addingTimeInterval(0.5))
+        #expect(m.expirationTime == date(rfc3339: "2028-02-29T00:00:00Z"))
+    }
+
     @Test("no scheme means https")
     func impliedScheme() async throws {
         _ = try await verify(Self.message(scheme: nil))
@@ -93,6 +100,9 @@ struct SIWETests {
         "", "hello",
         SIWETests.message(nonce: "short"),
         SIWETests.message(issuedAt: "2026-11-27 10:00:00"),
+        SIWETests.message(issuedAt: "2026-02-29T10:00:00Z"),
+        SIWETests.message(issuedAt: "2026-11-27T24:00:00Z"),
+        SIWETests.message(expiration: "2026-11-27T10:10:00+25:00"),
         SIWETests.message(chain: "01"),
         SIWETests.message().replacingOccurrences(of: "URI: ", with: "Uri: "),
         SIWETests.message() + "\nExtra: line",
