@@ -110,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "gp4u",
             dependencies: [
-                "Server",
+                "Server", "Signer", "Ethereum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -119,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "Server", "Storage", "Brokerage",
+                "Server", "Storage", "Brokerage", "Signer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -9,6 +9,7 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             BenchHTTP.self,
             BenchMarket.self,
+            BenchCrypto.self,
         ]
     )
 }

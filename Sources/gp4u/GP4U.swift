@@ -8,7 +8,7 @@ struct GP4U: AsyncParsableCommand {
         abstract: "GP4U: the Kayak of GPUs, with honest on-chain payments.",
         version: GP4UVersion.current,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, UsersCommand.self,
+            ServeCommand.self, MigrateCommand.self, UsersCommand.self, KeysCommand.self, TxCommand.self,
         ]
     )
 }

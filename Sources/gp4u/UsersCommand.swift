@@ -23,7 +23,9 @@ struct UsersCreateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = try Environment.load()
-        let password = try PasswordInput.read(file: passwordFile, prompt: "Password for \(email): ", confirm: true)
+        var bytes = try passwordFile.map(Password.fromFile) ?? Password.prompt(confirm: true)
+        let password = String(decoding: bytes, as: UTF8.self)
+        Password.zero(&bytes)
         do {
             let user = try await withDatabase(env.config.database, logger: env.logger) { db in
                 try await Migrator(logger: env.logger).migrate(db)

@@ -1,0 +1,26 @@
+import BigInt
+
+/// A decoded ERC-20 `Transfer(from, to, value)` event.
+public struct TransferLog: Sendable, Hashable {
+    public let from: Address
+    public let to: Address
+    public let value: BigUInt
+
+    public init(from: Address, to: Address, value: BigUInt) {
+        self.from = from
+        self.to = to
+        self.value = value
+    }
+
+    /// Decodes a log's topics and data, requiring exactly three topics with the Transfer
+    /// signature first, zero-padded address topics and a single 32-byte data word.
+    /// The caller must still check that the log was emitted by the expected contract.
+    public init(topics: [[UInt8]], data: [UInt8]) throws(ABIError) {
+        guard topics.count == 3 else { throw .wrongTopicCount(topics.count) }
+        guard topics[0] == ERC20.transferTopic else { throw .wrongTopic }
+        from = try ERC20.decodeAddressWord(topics[1])
+        to = try ERC20.decodeAddressWord(topics[2])
+        guard data.count == 32 else { throw .wrongLength(expected: 32, actual: data.count) }
+        value = BigUInt(bigEndian: data)
+    }
+}
