@@ -8,6 +8,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "GP4U benchmarks (run in release mode).",
         subcommands: [
             // one line per benchmark area
+            BenchDPP.self,
         ]
     )
 }
