@@ -48,9 +48,9 @@ public enum ClusterInfeasibility: Sendable, Hashable, CustomStringConvertible {
             return "none of \(count) offers qualifies: \(lowVRAM) have less than \(vram) GB VRAM per GPU, "
                 + "\(lowRel) have reliability below \(minRel)"
         case .insufficientThroughput(let required, let available, let fastest, let deadline, let eligible, let provider):
-            let scope = provider.map { "provider \($0), the fastest single provider," } ?? "all \(eligible) eligible offers"
+            let scope = provider.map { "the fastest single provider (\($0)) gives" } ?? "all \(eligible) eligible offers give"
             return "finishing within \(deadline) hours needs throughput \(required) per hour, but \(scope) "
-                + "together give \(available), which needs \(fastest) hours"
+                + "\(available), which needs \(fastest) hours"
         case .tooFewGPUsAllowed(let maxGPUs, let minimum):
             return "finishing by the deadline needs at least \(minimum) GPUs, but max_gpus is \(maxGPUs)"
         case .budgetTooLow(let budget, let minimum):
