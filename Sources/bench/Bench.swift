@@ -10,6 +10,7 @@ struct Bench: AsyncParsableCommand {
             BenchHTTP.self,
             BenchMarket.self,
             BenchCrypto.self,
+            BenchDPP.self,
         ]
     )
 }
