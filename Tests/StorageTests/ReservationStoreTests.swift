@@ -42,23 +42,24 @@ struct ReservationStoreTests {
             var users: [String: String] = [:]
             for i in 0..<500 { users["u\(i)"] = "50" }
             let store = try await Self.seeded(db, users: users)
-            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+            let results = try await withThrowingTaskGroup(of: (user: Int, won: Bool).self) { group in
                 for i in 0..<500 {
                     group.addTask {
                         // Every request overlaps every other: they all cover hour 10.
                         let start = Self.now + Int64(8 + i % 3) * Self.hour
                         do {
                             _ = try await store.book(id: "r\(i)", userID: "u\(i)", gpuID: "vastai-1", start: start, end: start + 3 * Self.hour, now: Self.now)
-                            return true
+                            return (i, true)
                         } catch ReservationError.slotTaken {
-                            return false
+                            return (i, false)
                         }
                     }
                 }
-                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+                return try await group.reduce(into: [(user: Int, won: Bool)]()) { $0.append($1) }
             }
-            #expect(results.filter { $0 }.count == 1)
-            let winner = try #require(results.firstIndex(of: true))
+            #expect(results.count == 500)
+            #expect(results.filter(\.won).count == 1)
+            let winner = try #require(results.first(where: \.won)?.user)
             for i in 0..<500 where i != winner {
                 #expect(try await store.balance(of: .held(user: "u\(i)")) == .zero)
             }
