@@ -21,7 +21,9 @@ public enum GP4UServer {
                 store: store, tokens: try await TokenService.forServer(config, logger: logger),
                 throttle: LoginThrottle(now: { Int64(Date().timeIntervalSince1970) }))
             // One HTTP client for every provider; shut down only after the group has ended.
-            let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+            var clientConfig = HTTPClient.Configuration()
+            clientConfig.timeout.connect = .seconds(5)
+            let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfig)
             do {
                 let feeds = MarketProviders.feeds(configuration: config.market, httpClient: httpClient, logger: logger)
                 let market = MarketIndexHolder()
