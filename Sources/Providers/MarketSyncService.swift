@@ -41,7 +41,9 @@ public final class MarketSyncService: Service, Sendable {
     public func run() async throws {
         await prepare()
         for try await _ in MarketTicks(interval: interval, clock: clock).cancelOnGracefulShutdown() {
-            _ = await syncOnce()
+            // A round in flight (retries, backoff, slow providers) is cancelled on shutdown
+            // so SIGTERM never waits for an unreachable provider.
+            _ = await cancelWhenGracefulShutdown { await self.syncOnce() }
         }
         logger.info("market sync stopped")
     }

@@ -19,6 +19,34 @@ struct BenchHTTP: AsyncParsableCommand {
     @Option(help: "Concurrent connections for login (bcrypt-bound).") var loginConnections = 8
 
     func run() async throws {
+        try await BenchServer.with { client, port, _ in
+            print("GP4U HTTP benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores, client and server in one process)")
+            let health = try await Load.run(client: client, connections: connections, seconds: seconds) {
+                var r = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
+                r.method = .GET
+                return r
+            }
+            health.print(name: "GET /health", connections: connections)
+            let login = try await Load.run(client: client, connections: loginConnections, seconds: seconds) {
+                var r = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/auth/login")
+                r.method = .POST
+                r.headers.add(name: "Content-Type", value: "application/json")
+                r.body = .bytes(ByteBuffer(string: #"{"email":"bench@example.com","password":"correct horse battery"}"#))
+                return r
+            }
+            login.print(name: "POST /api/v1/auth/login (bcrypt 12)", connections: loginConnections)
+            print(String(format: "peak RSS: %.1f MB", Double(PeakRSS.kilobytes()) / 1024))
+        }
+    }
+}
+
+/// The real app on a temporary SQLite database and a random port, with one HTTP client,
+/// shared by the HTTP benchmarks (`bench http`, `bench market`).
+enum BenchServer {
+    static func with(
+        market: MarketIndexHolder = MarketIndexHolder(),
+        _ body: @escaping @Sendable (HTTPClient, Int, AppDependencies) async throws -> Void
+    ) async throws {
         let logger = {
             var l = Logger(label: "bench")
             l.logLevel = .error
@@ -34,29 +62,14 @@ struct BenchHTTP: AsyncParsableCommand {
                 store: store, tokens: await TokenService(secret: String(repeating: "b", count: 32)),
                 throttle: LoginThrottle(maxPerEmail: .max, maxPerIP: .max, now: { Int64(Date().timeIntervalSince1970) }))
             _ = try await accounts.signup(email: "bench@example.com", password: "correct horse battery")
-            let app = buildApplication(
-                AppDependencies(store: store, accounts: accounts, version: "bench"), host: "127.0.0.1", port: port, logger: logger)
+            let deps = AppDependencies(store: store, accounts: accounts, version: "bench", market: market)
+            let app = buildApplication(deps, host: "127.0.0.1", port: port, logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await app.runService() }
                 try await Task.sleep(for: .milliseconds(300))
                 let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(30))))
                 defer { _ = client.shutdown() }
-                print("GP4U HTTP benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores, client and server in one process)")
-                let health = try await Load.run(client: client, connections: connections, seconds: seconds) {
-                    var r = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
-                    r.method = .GET
-                    return r
-                }
-                health.print(name: "GET /health", connections: connections)
-                let login = try await Load.run(client: client, connections: loginConnections, seconds: seconds) {
-                    var r = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/auth/login")
-                    r.method = .POST
-                    r.headers.add(name: "Content-Type", value: "application/json")
-                    r.body = .bytes(ByteBuffer(string: #"{"email":"bench@example.com","password":"correct horse battery"}"#))
-                    return r
-                }
-                login.print(name: "POST /api/v1/auth/login (bcrypt 12)", connections: loginConnections)
-                print(String(format: "peak RSS: %.1f MB", Double(PeakRSS.kilobytes()) / 1024))
+                try await body(client, port, deps)
                 group.cancelAll()
             }
         }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Brokerage
+import AsyncHTTPClient
 import Ethereum
 import Foundation
+import Synchronization
 
 /// `bench market`: in-process search latency, arbitrage computation time and peak memory
 /// over synthetic markets (``MarketSnapshot/synthetic(count:seed:at:)``).
@@ -15,6 +17,15 @@ struct BenchMarket: AsyncParsableCommand {
 
     @Option(help: "Search queries per size.")
     var queries = 2000
+
+    @Option(help: "Seconds per over-HTTP scenario (0 skips the HTTP part).")
+    var httpSeconds = 10.0
+
+    @Option(help: "Offers in the index for the over-HTTP part.")
+    var httpOffers = 10_000
+
+    @Option(help: "Concurrent connections for the over-HTTP part.")
+    var connections = 64
 
     func validate() throws {
         guard !parsedSizes.isEmpty, parsedSizes.allSatisfy({ $0 > 0 && $0 <= 5_000_000 }) else {
@@ -48,9 +59,38 @@ struct BenchMarket: AsyncParsableCommand {
                 arbitrage computation (sorting included): median \(ms(arbitrageTimes[arbitrageTimes.count / 2])) ms wall, \(ms(arbitrageCPU[arbitrageCPU.count / 2])) ms CPU, best \(ms(arbitrageTimes[0])) ms wall (goal < 50 ms at 100k)
                 arbitrage lookup (opportunities): p50 \(us(percentile(lookups, 0.5))) µs
                 search: p50 \(us(percentile(latencies, 0.5))) µs, p99 \(us(percentile(latencies, 0.99))) µs (\(returned / max(1, queryList.count)) offers per page on average)
-                peak RSS (VmHWM): \(peakRSSMegabytes().map { String(format: "%.1f", $0) } ?? "n/a") MB (goal <= 200 MB at 100k)
+                peak RSS (VmHWM): \(String(format: "%.1f", Double(PeakRSS.kilobytes()) / 1024)) MB (goal <= 200 MB at 100k)
             """)
         }
+        if httpSeconds > 0 { try await overHTTP() }
+    }
+
+    /// The real app with `httpOffers` synthetic offers in its index, searched and asked for
+    /// arbitrage by `connections` closed-loop clients (the load generator runs in the same
+    /// process, so the figures are a floor for a separate client).
+    func overHTTP() async throws {
+        let market = MarketIndexHolder(MarketIndex(offers: MarketSnapshot.synthetic(count: httpOffers, seed: 42), builtAt: Date()))
+        let queries = ["model=rtx-4090&sort=price", "max_price=2&sort=g_score", "min_reliability=0.95&sort=price_per_perf", "sort=reliability&limit=100"]
+        let seconds = httpSeconds, connections = connections
+        try await BenchServer.with(market: market) { client, port, _ in
+            print("over HTTP (\(httpOffers) offers, \(ProcessInfo.processInfo.activeProcessorCount) cores, client and server in one process):")
+            let counter = Counter()
+            let search = try await Load.run(client: client, connections: connections, seconds: seconds) {
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/gpus/search?\(queries[counter.next() % queries.count])")
+            }
+            search.print(name: "  GET /api/v1/gpus/search", connections: connections)
+            let arbitrage = try await Load.run(client: client, connections: connections, seconds: seconds) {
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/arbitrage/opportunities?min_spread_pct=15")
+            }
+            arbitrage.print(name: "  GET /api/v1/arbitrage/opportunities", connections: connections)
+            print(String(format: "  peak RSS (VmHWM, whole run): %.1f MB", Double(PeakRSS.kilobytes()) / 1024))
+        }
+    }
+
+    /// Rotates the query mix across connections.
+    final class Counter: Sendable {
+        private let value = Mutex(0)
+        func next() -> Int { value.withLock { $0 += 1; return $0 } }
     }
 
     /// A realistic mix: model filters, price caps, reliability floors, every sort, some paging.
@@ -93,13 +133,3 @@ private func percentile(_ sorted: [Double], _ p: Double) -> Double {
 
 private func ms(_ s: Double) -> String { String(format: "%.2f", s * 1000) }
 private func us(_ s: Double) -> String { String(format: "%.1f", s * 1_000_000) }
-
-/// Peak resident set from /proc/self/status (Linux); nil elsewhere.
-private func peakRSSMegabytes() -> Double? {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let kb = line.split(separator: " ").compactMap { Double($0) }.first
-        return kb.map { $0 / 1024 }
-    }
-    return nil
-}

@@ -20,6 +20,7 @@ final class TestClock: Sendable {
 enum TestApp {
     static func with(
         _ backend: Backend, clock: TestClock = TestClock(), simulation: Bool = true,
+        market: MarketIndexHolder = MarketIndexHolder(), providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
         _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
     ) async throws {
         try await TestDatabase.with(backend) { db in
@@ -28,7 +29,8 @@ enum TestApp {
                 store: store, tokens: await TokenService(secret: String(repeating: "test-secret-", count: 3)),
                 throttle: LoginThrottle(now: { clock.now }), bcryptCost: 4, now: { clock.now })
             let deps = AppDependencies(
-                store: store, accounts: accounts, version: "test", simulation: simulation, now: { clock.now })
+                store: store, accounts: accounts, version: "test", simulation: simulation, now: { clock.now },
+                market: market, providerHealth: providerHealth)
             let (router, _) = buildRouter(deps)
             try await Application(router: router).test(.router) { client in try await body(client, deps) }
         }

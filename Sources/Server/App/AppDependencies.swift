@@ -13,11 +13,18 @@ public struct AppDependencies: Sendable {
     public let fee: PlatformFee
     /// Seconds since 1970; injected so tests control time.
     public let now: @Sendable () -> Int64
+    /// The market the sync service keeps current; searches read its latest index.
+    public let market: MarketIndexHolder
+    /// The configured providers' resilience layers, for `/api/v1/provider-health`.
+    public let providerHealth: ProviderHealthBoard
 
     public init(
         store: SQLStore, accounts: AccountService, version: String, simulation: Bool = true, fee: PlatformFee = .default,
-        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+        market: MarketIndexHolder = MarketIndexHolder(), providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: [])
     ) {
+        self.market = market
+        self.providerHealth = providerHealth
         self.store = store
         self.accounts = accounts
         self.version = version

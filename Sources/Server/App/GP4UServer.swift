@@ -1,6 +1,9 @@
+import AsyncHTTPClient
+import Brokerage
 import Foundation
 import Hummingbird
 import Logging
+import Providers
 import ServiceLifecycle
 import Storage
 
@@ -17,20 +20,42 @@ public enum GP4UServer {
             let accounts = AccountService(
                 store: store, tokens: try await TokenService.forServer(config, logger: logger),
                 throttle: LoginThrottle(now: { Int64(Date().timeIntervalSince1970) }))
-            let deps = AppDependencies(
-                store: store, accounts: accounts, version: version, simulation: config.simulation, fee: config.platformFee)
-            let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
-            let lifecycle = ReservationLifecycleService(
-                store: store, fee: config.platformFee, interval: .seconds(15), now: deps.now, logger: logger)
-            let services = ServiceGroup(
-                configuration: .init(
-                    services: [.init(service: lifecycle), .init(service: app)],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger))
-            logger.info(
-                "serving",
-                metadata: ["http.address": "http://\(config.host):\(config.port)", "simulation": "\(config.simulation)"])
-            try await services.run()
+            // One HTTP client for every provider; shut down only after the group has ended.
+            var clientConfig = HTTPClient.Configuration()
+            clientConfig.timeout.connect = .seconds(5)
+            let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfig)
+            do {
+                let feeds = MarketProviders.feeds(configuration: config.market, httpClient: httpClient, logger: logger)
+                let market = MarketIndexHolder()
+                let deps = AppDependencies(
+                    store: store, accounts: accounts, version: version, simulation: config.simulation, fee: config.platformFee,
+                    market: market, providerHealth: ProviderHealthBoard(feeds: feeds))
+                let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
+                let lifecycle = ReservationLifecycleService(
+                    store: store, fee: config.platformFee, interval: .seconds(15), now: deps.now, logger: logger)
+                // Syncs in the background: the snapshot (if on) is loaded first, providers are
+                // called after; their failures are logged and counted, never fatal to startup.
+                let sync = MarketSyncService(
+                    feeds: feeds, store: store, index: market, interval: config.market.syncInterval,
+                    snapshotEnabled: config.market.snapshotEnabled, logger: logger)
+                let services = ServiceGroup(
+                    configuration: .init(
+                        services: [.init(service: lifecycle), .init(service: sync), .init(service: app)],
+                        gracefulShutdownSignals: [.sigterm, .sigint],
+                        logger: logger))
+                logger.info(
+                    "serving",
+                    metadata: [
+                        "http.address": "http://\(config.host):\(config.port)", "simulation": "\(config.simulation)",
+                        "market.providers": "\(feeds.map(\.provider.rawValue).joined(separator: ","))",
+                        "market.snapshot": "\(config.market.snapshotEnabled)",
+                    ])
+                try await services.run()
+            } catch {
+                try? await httpClient.shutdown()
+                throw error
+            }
+            try await httpClient.shutdown()
         }
     }
 }

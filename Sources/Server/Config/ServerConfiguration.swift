@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable {
     /// Simulated deposits allowed; on by default only when no chain is watched.
     public var simulation: Bool
     public var platformFee: PlatformFee
+    /// Providers, their URLs and keys, sync interval and snapshot (`GP4U_PROVIDERS` and
+    /// friends; see the README's marketplace section).
+    public var market = MarketConfiguration()
 
     public static let defaults: [(name: String, value: String, meaning: String)] = [
         ("GP4U_HOST", "127.0.0.1", "address to listen on"),
@@ -90,8 +93,12 @@ public struct ServerConfiguration: Sendable {
         guard let feeMicro = try? USDC(parsing: feeText), feeMicro.micro % 10_000 == 0, feeMicro <= USDC(micro: 100 * USDC.scale) else {
             throw ConfigError("GP4U_PLATFORM_FEE_PCT", "must be a percentage from 0 to 100 with at most 2 decimals (got \"\(feeText)\")")
         }
-        return ServerConfiguration(
+        let market: MarketConfiguration
+        do { market = try MarketConfiguration.fromEnvironment(env) } catch { throw ConfigError(error.variable, error.problem) }
+        var config = ServerConfiguration(
             host: host, port: port, dataDir: dataDir, database: database, jwtSecret: secret, logLevel: level, chains: chains,
             simulation: simulation, platformFee: PlatformFee(basisPoints: feeMicro.micro / 10_000))
+        config.market = market
+        return config
     }
 }

@@ -22,7 +22,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try JSONEncoder().encode(
+        // Sorted keys: the same error must be byte-identical (login answers compare bodies).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(
             ErrorBody(error: .init(code: code, message: message, details: details.isEmpty ? nil : details)))
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"

@@ -16,6 +16,7 @@ enum ErrorMapping {
         case let e as USDCError: return .validation(e.description, field: "amount")
         case let e as StorageError: return e.apiError
         case let e as HTTPError: return e.apiError
+        case let e as MarketValidationError: return e.apiError
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, code: "payload_too_large", message: "request body is larger than 1 MiB")
         default: return nil
@@ -83,5 +84,12 @@ extension ReservationError {
         case .notFound: .notFound("reservation")
         case .notAllowed: APIError(.conflict, code: "invalid_state", message: description)
         }
+    }
+}
+
+extension MarketValidationError {
+    /// 422 with every offending field, so a client fixes all of them in one round.
+    var apiError: APIError {
+        APIError(.unprocessableContent, code: code, message: description, details: fields)
     }
 }

@@ -1,0 +1,156 @@
+import Brokerage
+import Ethereum
+import Foundation
+import Hummingbird
+
+/// The contract's JSON view of an offer: snake_case, money as decimal strings, times in
+/// RFC 3339 UTC. Every offer says where it came from (`source: live|snapshot`) and when
+/// it was last synced, so a renter never mistakes a bundled snapshot for a live quote.
+struct OfferView: Encodable {
+    let id: String
+    let provider: String
+    let external_id: String
+    let model: String
+    let model_name: String
+    let provider_model_name: String
+    let gpu_count: Int
+    let vram_gb: Int
+    let price_per_hour: USDC
+    let price_per_gpu_hour: USDC
+    let price_per_perf: USDC
+    let price_kind: String
+    let location: String
+    let country: String?
+    let available: Bool
+    let available_units: Int?
+    let reliability: Double
+    let perf_score: Double
+    let g_score: Double
+    let last_synced: String
+    let source: String
+    let stale: Bool
+
+    init(_ o: Offer) {
+        id = o.id
+        provider = o.provider.rawValue
+        external_id = o.externalID
+        model = o.model.id
+        model_name = o.model.name
+        provider_model_name = o.providerModelName
+        gpu_count = o.gpuCount
+        vram_gb = o.vramGB
+        price_per_hour = o.pricePerHour
+        price_per_gpu_hour = o.pricePerGPUHour
+        price_per_perf = o.pricePerPerf
+        price_kind = o.priceKind.rawValue
+        location = o.location.region
+        country = o.location.country
+        available = o.available
+        available_units = o.availableUnits
+        reliability = o.reliability
+        perf_score = o.perfScore
+        g_score = o.gScore
+        last_synced = rfc3339(o.lastSynced)
+        source = o.source.rawValue
+        stale = o.stale
+    }
+}
+
+/// One arbitrage gap; `spread_pct_formula` travels with every answer so clients need
+/// not guess how the percentage was computed.
+struct OpportunityView: Encodable {
+    static let formula = "(reference_price - cheapest_price) / reference_price * 100; reference_price is the outlier-filtered median of the other providers' prices for the model"
+
+    let gpu_model: String
+    let basis: String
+    let cheapest: OfferView
+    let reference: OfferView
+    let reference_price: USDC
+    let reference_sample_size: Int
+    let reference_providers: [String]
+    let spread_pct: Double
+    let spread_pct_formula = OpportunityView.formula
+    let savings_per_hour: USDC
+    let savings_per_month: USDC
+
+    init(_ o: ArbitrageOpportunity) {
+        gpu_model = o.gpuModel.id
+        basis = o.basis.rawValue
+        cheapest = OfferView(o.cheapest)
+        reference = OfferView(o.reference)
+        reference_price = o.referencePrice
+        reference_sample_size = o.referenceSampleSize
+        reference_providers = o.referenceProviders.map(\.rawValue)
+        spread_pct = o.spreadPct
+        savings_per_hour = o.savingsPerHour
+        savings_per_month = o.savingsPerMonth
+    }
+}
+
+struct ModelSummaryView: Encodable {
+    let id: String
+    let name: String
+    let vram_gb: Int
+    let offers: Int
+    let available_offers: Int
+    let providers: [String]
+    let cheapest_price_per_gpu_hour: USDC?
+
+    init(_ s: ModelSummary) {
+        id = s.model.id
+        name = s.model.name
+        vram_gb = s.model.vramGB
+        offers = s.offers
+        available_offers = s.availableOffers
+        providers = s.providers.sorted().map(\.rawValue)
+        cheapest_price_per_gpu_hour = s.cheapestPricePerGPUHour
+    }
+}
+
+struct ProviderSummaryView: Encodable {
+    let name: String
+    let display_name: String
+    let offers: Int
+    let available_offers: Int
+    let source: String?
+    let last_synced: String?
+
+    init(_ s: ProviderSummary) {
+        name = s.provider.rawValue
+        display_name = s.provider.displayName
+        offers = s.offers
+        available_offers = s.availableOffers
+        source = s.source?.rawValue
+        last_synced = s.lastSynced.map(rfc3339)
+    }
+}
+
+struct PricePointView: Encodable {
+    let t: String
+    let provider: String?
+    let min: USDC
+    let median: USDC
+    let max: USDC
+    let offers: Int
+
+    init(_ p: PriceHistoryPoint) {
+        t = rfc3339(p.t)
+        provider = p.provider?.rawValue
+        min = p.min
+        median = p.median
+        max = p.max
+        offers = p.offers
+    }
+}
+
+/// RFC 3339 in UTC for a `Date`, to the second like every other time we return.
+func rfc3339(_ date: Date) -> String { rfc3339(Int64(date.timeIntervalSince1970.rounded(.down))) }
+
+extension Request {
+    /// Every query parameter as a plain dictionary, for the market's own validating parsers.
+    var marketParameters: [String: String] {
+        var out: [String: String] = [:]
+        for (k, v) in uri.queryParameters { out[String(k)] = String(v) }
+        return out
+    }
+}

@@ -1,0 +1,202 @@
+import Brokerage
+import Ethereum
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Providers
+import Server
+import Storage
+import Testing
+import TestSupport
+
+/// A provider that answers from memory: the snapshot's Vast.ai offers plus whatever a
+/// test plants, so sync, store and health run for real without any network.
+private struct PlantedSource: OfferSource {
+    let provider: ProviderID = .vastai
+    let planted: [Offer]
+    func fetchOffers(pacer: RequestPacer) async throws -> [Offer] {
+        MarketSnapshot.offers().filter { $0.provider == provider }.map { var o = $0; o.source = .live; return o } + planted
+    }
+}
+
+@Suite("Marketplace, arbitrage and provider health over HTTP")
+struct MarketRoutesTests {
+    static let outlier: Offer = {
+        let m = GPUModel.lookup("rtx-4090")!
+        return Offer(
+            provider: .vastai, externalID: "planted-outlier", model: m, providerModelName: m.name, gpuCount: 1, vramGB: m.vramGB,
+            pricePerHour: try! USDC(parsing: "20"), location: OfferLocation(region: "Texas", country: "US"), available: true,
+            reliability: 0.99, lastSynced: MarketSnapshot.captureDate, priceKind: .firm)
+    }()
+
+    /// The app with the snapshot loaded through the real sync service into the real store,
+    /// and one in-memory provider feed (`vastai`) for the health endpoints.
+    static func withMarket(
+        _ backend: Backend, planted: [Offer] = [], sync: Bool = false,
+        _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
+    ) async throws {
+        let feed = ProviderFeed(source: PlantedSource(planted: planted), fetcher: ResilientFetcher<[Offer]>(provider: .vastai))
+        let market = MarketIndexHolder()
+        try await TestApp.with(backend, market: market, providerHealth: ProviderHealthBoard(feeds: [feed])) { client, deps in
+            let service = MarketSyncService(feeds: [feed], store: deps.store, index: market, snapshotEnabled: true)
+            await service.prepare()
+            if sync { await service.syncOnce() }
+            try await body(client, deps)
+        }
+    }
+
+    static func items(_ r: TestResponse) throws -> [[String: Any]] { try r.json()["items"] as? [[String: Any]] ?? [] }
+
+    @Test("search: snapshot offers with filters, sorts and cursor pages", arguments: Backend.available)
+    func search(backend: Backend) async throws {
+        try await Self.withMarket(backend) { client, deps in
+            let all = try await client.send(.get, "/api/v1/gpus/search?limit=500")
+            #expect(all.status == .ok)
+            let offers = try Self.items(all)
+            #expect(!offers.isEmpty)
+            #expect(offers.allSatisfy { $0["source"] as? String == "snapshot" && $0["last_synced"] as? String != nil })
+            // Offers landed in the database too, so reservations can book them by id.
+            let firstID = try #require(offers.first?["id"] as? String)
+            #expect(try await deps.store.offer(id: firstID) != nil)
+
+            let filtered = try Self.items(await client.send(.get, "/api/v1/gpus/search?model=rtx-4090&max_price=5&min_reliability=0.5&sort=price&limit=500"))
+            #expect(!filtered.isEmpty)
+            #expect(filtered.allSatisfy { $0["model"] as? String == "rtx-4090" })
+            let prices = filtered.compactMap { ($0["price_per_gpu_hour"] as? String).flatMap(Double.init) }
+            #expect(prices == prices.sorted())
+            #expect(prices.allSatisfy { $0 <= 5 })
+
+            let byScore = try Self.items(await client.send(.get, "/api/v1/gpus/search?sort=g_score&limit=500"))
+            let scores = byScore.compactMap { $0["g_score"] as? Double }
+            #expect(scores == scores.sorted(by: >))
+
+            // Pages of 3 cover the same offers as one big page, without repeats.
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await client.send(.get, "/api/v1/gpus/search?sort=price&limit=3" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                #expect(page.status == .ok)
+                seen += try Self.items(page).compactMap { $0["id"] as? String }
+                cursor = try page.json()["next_cursor"] as? String
+            } while cursor != nil && seen.count <= offers.count
+            #expect(seen.count == Set(seen).count)
+            #expect(Set(seen) == Set(try Self.items(await client.send(.get, "/api/v1/gpus/search?sort=price&limit=500")).compactMap { $0["id"] as? String }))
+        }
+    }
+
+    @Test("search refuses invalid and contradictory filters with 422 and field details")
+    func searchValidation() async throws {
+        try await Self.withMarket(.sqlite) { client, _ in
+            for (query, field) in [
+                ("model=not-a-gpu", "model"), ("sort=cheapest", "sort"), ("min_reliability=2", "min_reliability"),
+                ("max_price=abc", "max_price"), ("limit=0", "limit"), ("min_vram=200&model=rtx-4090", "min_vram"),
+            ] {
+                let r = try await client.send(.get, "/api/v1/gpus/search?\(query)")
+                #expect(r.status == .unprocessableContent, "\(query)")
+                #expect(r.errorCode == "validation_failed")
+                let details = (try r.json()["error"] as? [String: Any])?["details"] as? [String: Any]
+                #expect(details?[field] != nil, "\(query): \(String(buffer: r.body))")
+            }
+        }
+    }
+
+    @Test("gpu by id, compare, models, providers, price history", arguments: Backend.available)
+    func detail(backend: Backend) async throws {
+        try await Self.withMarket(backend, sync: true) { client, _ in
+            let offers = try Self.items(await client.send(.get, "/api/v1/gpus/search?limit=10"))
+            let ids = offers.compactMap { $0["id"] as? String }
+            let one = try await client.send(.get, "/api/v1/gpus/\(ids[0])")
+            #expect(one.status == .ok)
+            #expect(try one.json()["id"] as? String == ids[0])
+            #expect(try await client.send(.get, "/api/v1/gpus/no-such-offer").status == .notFound)
+
+            let pair = try await client.send(.post, "/api/v1/gpus/compare", json: #"{"gpu_ids":["\#(ids[0])","\#(ids[1])"]}"#)
+            #expect(pair.status == .ok)
+            #expect(try Self.items(pair).count == 2)
+            let single = try await client.send(.post, "/api/v1/gpus/compare", json: #"{"gpu_ids":["\#(ids[0])"]}"#)
+            #expect(single.status == .unprocessableContent)
+            let four = ids.prefix(4).map { "\"\($0)\"" }.joined(separator: ",")
+            #expect(try await client.send(.post, "/api/v1/gpus/compare", json: #"{"gpu_ids":[\#(four)]}"#).status == .unprocessableContent)
+            #expect(try await client.send(.post, "/api/v1/gpus/compare", json: #"{"gpu_ids":["\#(ids[0])","nope"]}"#).status == .notFound)
+
+            let models = try Self.items(await client.send(.get, "/api/v1/gpus/models"))
+            #expect(models.contains { $0["id"] as? String == "rtx-4090" })
+            let providers = try Self.items(await client.send(.get, "/api/v1/gpus/providers"))
+            #expect(providers.contains { $0["name"] as? String == "vastai" && $0["source"] as? String == "live" })
+
+            let history = try await client.send(.get, "/api/v1/gpus/rtx-4090/price-history?hours=8760")
+            #expect(history.status == .ok)
+            #expect(try await client.send(.get, "/api/v1/gpus/rtx-4090/price-history?hours=0").status == .unprocessableContent)
+            #expect(try await client.send(.get, "/api/v1/gpus/rtx-4090/price-history?provider=nobody").status == .unprocessableContent)
+            #expect(try await client.send(.get, "/api/v1/gpus/warp-drive-9000/price-history").status == .notFound)
+        }
+    }
+
+    @Test("arbitrage: opportunities, a $20/h outlier is never the reference, best deal and savings", arguments: Backend.available)
+    func arbitrage(backend: Backend) async throws {
+        try await Self.withMarket(backend, planted: [Self.outlier], sync: true) { client, _ in
+            let r = try await client.send(.get, "/api/v1/arbitrage/opportunities?min_spread_pct=0")
+            #expect(r.status == .ok)
+            let items = try Self.items(r)
+            #expect(!items.isEmpty)
+            for item in items {
+                let spread = try #require(item["spread_pct"] as? Double)
+                #expect(spread > 0 && spread < 100)
+                let cheapest = try #require(item["cheapest"] as? [String: Any])
+                let reference = try #require(item["reference"] as? [String: Any])
+                #expect(cheapest["provider"] as? String != reference["provider"] as? String)
+                #expect(reference["id"] as? String != Self.outlier.id)
+                #expect(try #require(Double(item["reference_price"] as? String ?? "")) < 20)
+            }
+            #expect(try await client.send(.get, "/api/v1/arbitrage/opportunities?min_spread_pct=150").status == .unprocessableContent)
+            #expect(try await client.send(.get, "/api/v1/arbitrage/opportunities?gpu_model=nope").status == .unprocessableContent)
+
+            let model = try #require(items.first?["gpu_model"] as? String)
+            let deal = try await client.send(.get, "/api/v1/arbitrage/best-deal/\(model)")
+            #expect(deal.status == .ok)
+            #expect((try deal.json()["offer"] as? [String: Any])?["model"] as? String == model)
+            let savings = try await client.send(.get, "/api/v1/arbitrage/savings/\(model)?hours_per_day=8")
+            #expect(savings.status == .ok)
+            #expect(try savings.json()["hours_per_day"] as? Double == 8)
+            #expect(try await client.send(.get, "/api/v1/arbitrage/savings/\(model)?hours_per_day=25").status == .unprocessableContent)
+            #expect(try await client.send(.get, "/api/v1/arbitrage/best-deal/warp-drive-9000").status == .notFound)
+        }
+    }
+
+    @Test("provider health answers before any call; operator actions need the operator role")
+    func providerHealth() async throws {
+        try await Self.withMarket(.sqlite) { client, deps in
+            let base = "/api/v1/provider-health"
+            let health = try await client.send(.get, "\(base)/health")
+            #expect(health.status == .ok)
+            #expect((try health.json()["providers"] as? [Any])?.count == 1)
+            #expect(try await client.send(.get, "\(base)/providers/vastai/health").status == .ok)
+            #expect(try await client.send(.get, "\(base)/providers/akash/health").status == .notFound)
+            #expect(try await client.send(.get, "\(base)/providers/nobody/health").status == .notFound)
+            for path in ["circuit-breakers", "rate-limiters", "cache/stats"] {
+                let r = try await client.send(.get, "\(base)/\(path)")
+                #expect(r.status == .ok, "\(path)")
+                #expect(try Self.items(r).first?["provider"] as? String == "vastai")
+            }
+            let metrics = try await client.send(.get, "\(base)/metrics/summary")
+            #expect(metrics.status == .ok)
+            #expect(try metrics.json()["requests"] as? Int == 0)
+
+            let check = try await client.send(.post, "\(base)/providers/vastai/health-check")
+            #expect(check.status == .ok)
+            #expect(try check.json()["requests"] as? Int == 1)
+
+            let renter = try await client.signupAndLogin(email: "renter@example.com")
+            _ = try await deps.accounts.signup(email: "op@example.com", password: "correct horse battery", role: .operator)
+            let login = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"op@example.com","password":"correct horse battery"}"#)
+            let op = try #require(try login.json()["access_token"] as? String)
+            for path in ["circuit-breakers/vastai/reset", "rate-limiters/reset-all", "cache/invalidate/vastai"] {
+                #expect(try await client.send(.post, "\(base)/\(path)").status == .unauthorized, "\(path)")
+                #expect(try await client.send(.post, "\(base)/\(path)", token: renter).status == .forbidden, "\(path)")
+                #expect(try await client.send(.post, "\(base)/\(path)", token: op).status == .ok, "\(path)")
+            }
+            #expect(try await client.send(.post, "\(base)/cache/invalidate/akash", token: op).status == .notFound)
+        }
+    }
+}
