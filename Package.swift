@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum"], swiftSettings: strict),
         .testTarget(name: "SignerTests", dependencies: ["Signer", "Ethereum"], swiftSettings: strict),
-        .testTarget(name: "ChainWatcherTests", dependencies: ["ChainWatcher"], swiftSettings: strict),
+        .testTarget(name: "ChainWatcherTests", dependencies: ["ChainWatcher", "Ethereum"], swiftSettings: strict),
         .testTarget(name: "BrokerageTests", dependencies: ["Brokerage"], swiftSettings: strict),
         .testTarget(
             name: "ProvidersTests",

@@ -11,6 +11,7 @@ struct Bench: AsyncParsableCommand {
             BenchMarket.self,
             BenchCrypto.self,
             BenchDPP.self,
+            BenchBookings.self,
         ]
     )
 }
