@@ -136,6 +136,7 @@ let package = Package(
             dependencies: [
                 "Providers", "Brokerage",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import Logging
 import NIOCore
 
@@ -61,21 +62,26 @@ func withFixtureServer<T: Sendable>(_ routes: FixtureRoutes, _ body: @Sendable (
             continuation.finish()
         },
         logger: logger)
+    // Stopped by graceful shutdown, not cancellation: the server stops accepting, then
+    // drains, so a connection arriving during shutdown is closed cleanly (cancelling
+    // the task instead trips NIO's debug assertion on a half-set-up channel).
+    let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
     return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.run() }
+        group.addTask { try await services.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
-            group.cancelAll()
+            await services.triggerGracefulShutdown()
             throw FixtureError.noPort
         }
+        let result: Result<T, any Error>
         do {
-            let result = try await body("http://127.0.0.1:\(port)")
-            group.cancelAll()
-            return result
+            result = .success(try await body("http://127.0.0.1:\(port)"))
         } catch {
-            group.cancelAll()
-            throw error
+            result = .failure(error)
         }
+        await services.triggerGracefulShutdown()
+        try await group.waitForAll()
+        return try result.get()
     }
 }
 
