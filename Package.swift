@@ -127,10 +127,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "EthereumTests", dependencies: ["Ethereum"], swiftSettings: strict),
-        .testTarget(name: "SignerTests", dependencies: ["Signer", "Ethereum"], swiftSettings: strict),
+        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SignerTests", dependencies: ["Signer", "Ethereum", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ChainWatcherTests", dependencies: ["ChainWatcher", "Ethereum"], swiftSettings: strict),
-        .testTarget(name: "BrokerageTests", dependencies: ["Brokerage"], swiftSettings: strict),
+        .testTarget(name: "BrokerageTests", dependencies: ["Brokerage", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ProvidersTests",
             dependencies: [
@@ -140,10 +140,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Shared by the test targets: fresh databases of each backend.
+        // Shared by the test targets: fresh databases of each backend, the shared vectors and a seeded PRNG.
         .target(
             name: "TestSupport",
-            dependencies: ["Storage", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Storage", "Brokerage", "Ethereum", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),

@@ -1,6 +1,7 @@
 import Brokerage
 import Ethereum
 import Testing
+import TestSupport
 
 /// The planner against enumeration of every subset, on 500 seeded random instances of
 /// 8-14 offers whose repeated values produce ties, zero prices and every constraint.
@@ -11,7 +12,7 @@ struct DPPBruteForceTests {
 
     @Test("same feasibility, cost, hours and members (tie-breaks included)", arguments: batches)
     func matches(batch: Int) throws {
-        var rng = DPPRandom(seed: 0xD99 &+ UInt64(batch) &* 7_919)
+        var rng = SeededGenerator(seed: 0xD99 &+ UInt64(batch) &* 7_919)
         var feasible = 0
         for n in 0..<Self.instancesPerBatch {
             let (request, candidates) = dppRandomInstance(&rng)

@@ -1,6 +1,7 @@
 import Brokerage
 import Ethereum
 import Testing
+import TestSupport
 
 @Suite("DPP contribution split")
 struct DPPSplitTests {
@@ -21,7 +22,7 @@ struct DPPSplitTests {
 
     @Test("parts always add up to the amount and stay within one micro of the exact share", arguments: 0..<8)
     func conserves(seed: UInt64) throws {
-        var rng = DPPRandom(seed: 1_000 + seed)
+        var rng = SeededGenerator(seed: 1_000 + seed)
         for _ in 0..<250 {
             let amount = Int64.random(in: -10_000_000_000...10_000_000_000, using: &rng)
             let weights = (0..<Int.random(in: 1...12, using: &rng)).map { _ in Int64.random(in: 0...1_000_000_000, using: &rng) }

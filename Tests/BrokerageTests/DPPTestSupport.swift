@@ -1,18 +1,6 @@
 import Brokerage
 import Ethereum
-
-/// SplitMix64: a tiny seeded generator, so random instances are the same on every run.
-struct DPPRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// A candidate with whole-unit defaults, so tests state only what they are about.
 func dppOffer(
@@ -38,7 +26,7 @@ func dppRequest(
 
 /// A small random instance whose values repeat often, so that ties, dominance and every
 /// constraint are exercised.
-func dppRandomInstance(_ rng: inout DPPRandom) -> (ClusterRequest, [ClusterCandidate]) {
+func dppRandomInstance(_ rng: inout SeededGenerator) -> (ClusterRequest, [ClusterCandidate]) {
     let providers = ["akash", "ionet", "vast"]
     let perfs: [Int64] = [10_000, 12_500, 20_000, 25_000, 40_000, 33_333]
     let reliabilities = [0.8, 0.9, 0.95, 1.0, 0.999_999_7]

@@ -1,5 +1,6 @@
 import BigInt
 import Ethereum
+import TestSupport
 import Testing
 
 struct ERC20File: Decodable, Sendable {

@@ -1,5 +1,6 @@
 import BigInt
 import Ethereum
+import TestSupport
 import Testing
 
 /// Mutation helpers shared by the fuzz tests: random bytes, bit flips, insertions,
@@ -108,6 +109,21 @@ struct EthereumFuzzTests {
             _ = try? ERC20.decodeString(returnData: m.mutate(str))
             let topics = (0..<Int.random(in: 0...4, using: &m.rng)).map { _ in m.mutate(ERC20.transferTopic) }
             _ = try? TransferLog(topics: topics, data: m.mutate(word))
+        }
+    }
+
+    @Test("general ABI decoder (nested dynamic types) and type parser")
+    func abiGeneral() throws {
+        var m = Mutator(rng: SeededGenerator(seed: 6))
+        let types: [ABIType] = [.uint(bits: 256), .array(.uint(bits: 32)), .fixedBytes(10), .bytes, .array(.array(.string)), .int(bits: 64)]
+        let seed = try ABI.encode(
+            [.uint(291), .array([.uint(1110), .uint(1929)]), .bytes(Array("1234567890".utf8)), .bytes(Array("Hello, world!".utf8)),
+             .array([.array([.string("one"), .string("two")]), .array([])]), .int(-5)],
+            as: types)
+        let alphabet = Array("uint8intbytes3256address[]()bool,string0x")
+        for i in 0..<Self.casesPerParser {
+            _ = try? ABI.decode(types, from: i % 4 == 0 ? m.bytes(max: 600) : m.mutate(seed))
+            _ = try? ABI.parseSignature(m.text(max: 40, alphabet: alphabet))
         }
     }
 }

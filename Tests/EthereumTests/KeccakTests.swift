@@ -1,5 +1,6 @@
 import Ethereum
 import Foundation
+import TestSupport
 import Testing
 
 struct KeccakFile: Decodable, Sendable {

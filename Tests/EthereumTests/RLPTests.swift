@@ -1,4 +1,5 @@
 import Ethereum
+import TestSupport
 import Testing
 
 /// A JSON tree of hex leaves, as rlp.json's `in_hex` spells RLP values.

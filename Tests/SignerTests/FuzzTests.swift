@@ -1,6 +1,7 @@
 import Ethereum
 import Foundation
 import Signer
+import TestSupport
 import Testing
 
 /// Random and mutated inputs for the Signer parsers: raw transactions, SIWE messages,

@@ -1,5 +1,6 @@
 import Ethereum
 import Signer
+import TestSupport
 import Testing
 
 struct EIP55KeyFile: Decodable, Sendable {

@@ -1,6 +1,7 @@
 import Ethereum
 import Foundation
 @testable import Signer
+import TestSupport
 import Testing
 
 struct KeystoreFileVectors: Decodable, Sendable {

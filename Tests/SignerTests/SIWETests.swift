@@ -1,6 +1,7 @@
 import Ethereum
 import Foundation
 import Signer
+import TestSupport
 import Testing
 
 /// A nonce store that issues a fixed set and lets each be consumed once.

@@ -1,5 +1,6 @@
 import Ethereum
 import Signer
+import TestSupport
 import Testing
 
 @Suite("Transactions (EIP-1559, EIP-2930, EIP-155)")
