@@ -355,19 +355,17 @@ class DevChain:
             "type": hexq(getattr(tx, "type_id", None) or 0),
         }
 
-    def get_logs(self, flt: dict, lagging: int = 0) -> list:
-        """eth_getLogs. `lagging` > 0 hides logs of the newest blocks, as a load-balanced
-        node that lags behind would (it answers empty, not with an error)."""
+    def get_logs(self, flt: dict) -> list:
+        """eth_getLogs by block hash or by range, with address and topic filters."""
         if not isinstance(flt, dict):
             raise bad_params("eth_getLogs expects a filter object")
-        visible_head = self.head() - lagging
         if "blockHash" in flt and flt["blockHash"] is not None:
             if flt.get("fromBlock") is not None or flt.get("toBlock") is not None:
                 raise bad_params("cannot specify both BlockHash and FromBlock/ToBlock, choose one or the other")
             block = self.block_by_hash(parse_hash(flt["blockHash"], "blockHash"))
             if block is None:
                 raise RpcError(-32000, "unknown block")
-            blocks = [block] if block.header.block_number <= visible_head else []
+            blocks = [block]
         else:
             lo = self.resolve_tag(flt.get("fromBlock", "latest"), "fromBlock")
             hi = self.resolve_tag(flt.get("toBlock", "latest"), "toBlock")
@@ -375,7 +373,7 @@ class DevChain:
             hi = self.head() if hi == "pending" else hi
             if lo > hi:
                 raise bad_params("invalid block range params")
-            hi = min(hi, visible_head)
+            hi = min(hi, self.head())
             blocks = [self.block_by_number(n) for n in range(lo, hi + 1)]
         addresses = flt.get("address")
         if addresses is None:
@@ -682,7 +680,7 @@ class Faults:
         self.injected = 0
         self.range_counter = 0
         self.http5xx_counter = 0
-        self.spec = spec
+        self.lock = threading.Lock()  # concurrent requests draw from one seeded sequence
 
     def budget_left(self) -> bool:
         return self.max_faults is None or self.injected < self.max_faults
@@ -693,19 +691,22 @@ class Faults:
             return None
         if self.methods is not None and method not in self.methods:
             return None
-        if self.rng.random() >= self.error_rate:
-            return None
-        self.injected += 1
-        return self.rng.choice(self.random_kinds)
+        with self.lock:
+            if self.rng.random() >= self.error_rate:
+                return None
+            self.injected += 1
+            return self.rng.choice(self.random_kinds)
 
     def range_error(self, lo: int, hi: int) -> RpcError | None:
         if "range_limit" not in self.kinds or hi - lo + 1 <= self.range_limit_blocks:
             return None
-        if not self.budget_left():
-            return None
-        self.injected += 1
-        self.range_counter += 1
-        return range_limit_error(self.range_counter - 1, self.range_limit_blocks, lo, self.range_messages)
+        with self.lock:
+            if not self.budget_left():
+                return None
+            self.injected += 1
+            self.range_counter += 1
+            turn = self.range_counter - 1
+        return range_limit_error(turn, self.range_limit_blocks, lo, self.range_messages)
 
 
 class Port:
@@ -775,7 +776,7 @@ class Port:
 
 
 class HttpFault(Exception):
-    """A fault answered at the HTTP level (status code or a stall)."""
+    """A fault answered at the HTTP level (429 or 5xx) instead of a JSON-RPC reply."""
 
     def __init__(self, kind: str):
         super().__init__(kind)
@@ -987,8 +988,8 @@ class RigServer:
                 port.count(port.faults_injected, "range_limit")
                 raise err
         lagging = port.faults.lagging_blocks if "lagging_head" in port.faults.kinds else 0
-        logs = self.chain.get_logs(flt, 0)
-        if lagging:
+        logs = self.chain.get_logs(flt)
+        if lagging:  # a lagging load-balanced node answers empty for blocks it lacks, not an error
             hidden_from = self.chain.head() - lagging + 1
             kept = [lg for lg in logs if int(lg["blockNumber"], 16) < hidden_from]
             if len(kept) != len(logs):
@@ -1033,7 +1034,6 @@ class RigServer:
 
     def m_eth_getCode(self, port, p):
         n = self.chain.state_at(param(p, 1, "latest", required=False))
-        n = "pending" if n == "pending" else n
         return to_hex_data(self.chain.tester.get_code(parse_address(param(p, 0, what="address")), n))
 
     # -- rig controls (never faulted) ------------------------------------------
