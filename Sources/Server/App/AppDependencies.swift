@@ -17,12 +17,16 @@ public struct AppDependencies: Sendable {
     public let market: MarketIndexHolder
     /// The configured providers' resilience layers, for `/api/v1/provider-health`.
     public let providerHealth: ProviderHealthBoard
+    /// What Sign-In with Ethereum messages must name to link a wallet here.
+    public let siwe: SIWESite
 
     public init(
         store: SQLStore, accounts: AccountService, version: String, simulation: Bool = true, fee: PlatformFee = .default,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
-        market: MarketIndexHolder = MarketIndexHolder(), providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: [])
+        market: MarketIndexHolder = MarketIndexHolder(), providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
+        siwe: SIWESite = SIWESite(publicURL: URL(string: "http://localhost:8080")!, chainIDs: SIWESite.chainIDs(watching: []))
     ) {
+        self.siwe = siwe
         self.market = market
         self.providerHealth = providerHealth
         self.store = store

@@ -17,6 +17,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     MarketRoutes(deps: deps).register(on: api)
     ArbitrageRoutes(deps: deps).register(on: api)
     ProviderHealthRoutes(deps: deps).register(on: api)
+    SIWERoutes(deps: deps).register(on: api)
     return (router, table)
 }
 

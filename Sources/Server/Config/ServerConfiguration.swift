@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     /// Simulated deposits allowed; on by default only when no chain is watched.
     public var simulation: Bool
     public var platformFee: PlatformFee
+    /// The URL users reach the web app at; Sign-In with Ethereum messages must name it.
+    public var publicURL: URL
     /// Providers, their URLs and keys, sync interval and snapshot (`GP4U_PROVIDERS` and
     /// friends; see the README's marketplace section).
     public var market = MarketConfiguration()
@@ -33,6 +35,7 @@ public struct ServerConfiguration: Sendable {
         ("GP4U_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error or critical"),
         ("GP4U_CHAINS", "", "comma list of chain ids to watch (1, 137, 11155111, 80002, or a dev chain with its RPC URLs set); empty = simulated mode"),
         ("GP4U_SIMULATION", "on without chains, off with", "on/off: allow simulated deposits (marked simulated everywhere)"),
+        ("GP4U_PUBLIC_URL", "http://localhost:<GP4U_PORT>", "the URL users open; wallet sign-in messages must name its scheme, host and port"),
         ("GP4U_PLATFORM_FEE_PCT", "10", "platform fee on captured bookings and clusters, percent 0-100 (up to 2 decimals)"),
     ]
 
@@ -95,9 +98,15 @@ public struct ServerConfiguration: Sendable {
         }
         let market: MarketConfiguration
         do { market = try MarketConfiguration.fromEnvironment(env) } catch { throw ConfigError(error.variable, error.problem) }
+        let publicText = value("GP4U_PUBLIC_URL") ?? "http://localhost:\(port)"
+        guard let publicURL = URL(string: publicText), ["http", "https"].contains(publicURL.scheme?.lowercased() ?? ""),
+            publicURL.host?.isEmpty == false, (publicURL.path.isEmpty || publicURL.path == "/"), publicURL.query == nil
+        else {
+            throw ConfigError("GP4U_PUBLIC_URL", "must be an http(s) URL with a host and no path, like https://gp4u.example.com (got \"\(publicText)\")")
+        }
         var config = ServerConfiguration(
             host: host, port: port, dataDir: dataDir, database: database, jwtSecret: secret, logLevel: level, chains: chains,
-            simulation: simulation, platformFee: PlatformFee(basisPoints: feeMicro.micro / 10_000))
+            simulation: simulation, platformFee: PlatformFee(basisPoints: feeMicro.micro / 10_000), publicURL: publicURL)
         config.market = market
         return config
     }

@@ -2,6 +2,7 @@ import Brokerage
 import Ethereum
 import Hummingbird
 import NIOCore
+import Signer
 import Storage
 
 /// Turns any error into the contract's shape. Domain errors carry their own meaning;
@@ -17,6 +18,8 @@ enum ErrorMapping {
         case let e as StorageError: return e.apiError
         case let e as HTTPError: return e.apiError
         case let e as MarketValidationError: return e.apiError
+        case let e as WalletLinkError: return e.apiError
+        case let e as SIWEError: return e.apiError
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, code: "payload_too_large", message: "request body is larger than 1 MiB")
         default: return nil
