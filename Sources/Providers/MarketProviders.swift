@@ -36,6 +36,9 @@ public enum MarketProviders {
                     logger.notice("Render disabled: set GP4U_RENDER_PRICE_SHEET to a price sheet file or URL")
                     source = nil
                 }
+            case .gp4u:
+                // Owner listings are read from the database, not fetched.
+                source = nil
             }
             guard let source else { continue }
             let fetcher = ResilientFetcher<[Offer]>(

@@ -55,7 +55,7 @@ public final class MarketSyncService: Service, Sendable {
             if snapshotEnabled {
                 let existing = Set(try await store.allOffers().map(\.provider))
                 let snapshot = MarketSnapshot.offers()
-                for provider in ProviderID.allCases where !existing.contains(provider) {
+                for provider in ProviderID.upstream where !existing.contains(provider) {
                     let mine = snapshot.filter { $0.provider == provider }
                     if !mine.isEmpty { _ = try await store.replaceOffers(from: provider, with: mine, at: MarketSnapshot.captureDate) }
                 }

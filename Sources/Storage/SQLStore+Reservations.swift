@@ -14,7 +14,7 @@ extension SQLStore: ReservationStore {
             let total = try ReservationPolicy.cost(start: start, end: end, pricePerHour: offer.pricePerHour)
             let reservation = Reservation(
                 id: id, userID: userID, gpuID: gpuID, start: start, end: end, pricePerHour: offer.pricePerHour,
-                totalCost: total, status: .confirmed, payee: Self.payee(of: offer), createdAt: now)
+                totalCost: total, status: .confirmed, payee: try await Self.payee(of: offer, in: tx), createdAt: now)
             do {
                 try await tx.query(
                     """
@@ -49,13 +49,13 @@ extension SQLStore: ReservationStore {
         {
             return try await db.query(
                 """
-                SELECT * FROM reservations WHERE user_id = $1 AND (created_at < $2 OR (created_at = $2 AND id < $3))
+                SELECT * FROM reservations WHERE user_id = $1 AND cluster_id IS NULL AND (created_at < $2 OR (created_at = $2 AND id < $3))
                 ORDER BY created_at DESC, id DESC LIMIT $4
                 """, [.text(userID), .int(try cursor.int("created_at")), .text(after), .int(Int64(limit))]
             ).map(Self.reservation)
         }
         return try await db.query(
-            "SELECT * FROM reservations WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+            "SELECT * FROM reservations WHERE user_id = $1 AND cluster_id IS NULL ORDER BY created_at DESC, id DESC LIMIT $2",
             [.text(userID), .int(Int64(limit))]
         ).map(Self.reservation)
     }
@@ -129,7 +129,7 @@ extension SQLStore: ReservationStore {
             // other; SQLite's single writer needs no claim.
             let lock = tx.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
             let due = try await tx.query(
-                "SELECT * FROM reservations WHERE status = 'confirmed' AND start_ts <= $1 ORDER BY start_ts, id LIMIT $2\(lock)",
+                "SELECT * FROM reservations WHERE status = 'confirmed' AND cluster_id IS NULL AND start_ts <= $1 ORDER BY start_ts, id LIMIT $2\(lock)",
                 [.int(now), .int(Int64(limit))]
             ).map(Self.reservation)
             for r in due {
@@ -138,7 +138,7 @@ extension SQLStore: ReservationStore {
                     "UPDATE reservations SET status = 'active', updated_at = $1 WHERE id = $2", [.int(now), .text(r.id)])
             }
             let finished = try await tx.query(
-                "SELECT id FROM reservations WHERE status = 'active' AND end_ts <= $1 ORDER BY end_ts, id LIMIT $2\(lock)",
+                "SELECT id FROM reservations WHERE status = 'active' AND cluster_id IS NULL AND end_ts <= $1 ORDER BY end_ts, id LIMIT $2\(lock)",
                 [.int(now), .int(Int64(limit))])
             for row in finished {
                 try await tx.query(
@@ -176,6 +176,10 @@ extension SQLStore: ReservationStore {
         guard let row = try await tx.first("SELECT * FROM reservations WHERE id = $1\(lock)", [.text(id)]),
             try row.string("user_id") == userID
         else { throw ReservationError.notFound }
+        // A cluster's member bookings move with the cluster (its start, complete and fail).
+        if try row.optionalString("cluster_id") != nil {
+            throw ReservationError.notAllowed("this booking belongs to a cluster; complete or fail the cluster instead")
+        }
         return try reservation(row)
     }
 
@@ -192,9 +196,14 @@ extension SQLStore: ReservationStore {
             in: tx)
     }
 
-    /// Marketplace offers earn for their upstream provider (settled off-platform).
-    static func payee(of offer: Offer) -> LedgerAccount {
-        .earnings(user: "upstream:\(offer.provider.rawValue)")
+    /// Who earns from booking `offer`: a GP4U listing pays its owner's earnings account;
+    /// marketplace offers earn for their upstream provider (settled off-platform).
+    static func payee(of offer: Offer, in tx: any SQLExecutor) async throws -> LedgerAccount {
+        guard offer.provider == .gp4u else { return .earnings(user: "upstream:\(offer.provider.rawValue)") }
+        guard let row = try await tx.first("SELECT owner_id FROM provider_gpus WHERE id = $1", [.text(offer.id)]) else {
+            throw ReservationError.gpuNotFound
+        }
+        return .earnings(user: try row.string("owner_id"))
     }
 
     static func reservation(_ row: SQLRow) throws -> Reservation {

@@ -23,14 +23,24 @@ extension SQLStore: WalletStore {
     }
 
     public func history(userID: String, kind: LedgerTransaction.Kind?, after: Int64?, limit: Int) async throws -> [WalletEntry] {
-        let accounts = [LedgerAccount.available(user: userID), .held(user: userID), .earnings(user: userID)].map { SQLValue.text($0.key) }
+        try await entries(of: [.available(user: userID), .held(user: userID), .earnings(user: userID)], kind: kind, after: after, limit: limit)
+    }
+
+    public func earningsHistory(userID: String, limit: Int) async throws -> [WalletEntry] {
+        try await entries(of: [.earnings(user: userID)], kind: nil, after: nil, limit: limit)
+    }
+
+    /// Entries of `accounts`, newest first.
+    private func entries(of accounts: [LedgerAccount], kind: LedgerTransaction.Kind?, after: Int64?, limit: Int) async throws -> [WalletEntry] {
+        let n = accounts.count
+        let placeholders = (1...n).map { "$\($0)" }.joined(separator: ", ")
         return try await db.query(
             """
             SELECT e.id, e.tx_id, e.account_id, e.amount, e.balance_after, e.created_at, t.kind, t.refs
             FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.tx_id
-            WHERE e.account_id IN ($1, $2, $3) AND ($4 = '' OR t.kind = $4) AND e.id < $5
-            ORDER BY e.id DESC LIMIT $6
-            """, accounts + [.text(kind?.rawValue ?? ""), .int(after ?? Int64.max), .int(Int64(limit))]
+            WHERE e.account_id IN (\(placeholders)) AND ($\(n + 1) = '' OR t.kind = $\(n + 1)) AND e.id < $\(n + 2)
+            ORDER BY e.id DESC LIMIT $\(n + 3)
+            """, accounts.map { SQLValue.text($0.key) } + [.text(kind?.rawValue ?? ""), .int(after ?? Int64.max), .int(Int64(limit))]
         ).map { row in
             guard let kind = LedgerTransaction.Kind(rawValue: try row.string("kind")),
                 let account = LedgerAccount(key: try row.string("account_id"))

@@ -1,6 +1,6 @@
 /// The schema, as an ordered list of migrations. Never edit a released step: add one.
 public enum Schema {
-    public static let migrations: [Migration] = [accounts, ledger, offers, reservations, chain]
+    public static let migrations: [Migration] = [accounts, ledger, offers, reservations, clustersAndListings, chain]
 
     static let accounts = Migration(
         version: 1, name: "users and sessions",
@@ -141,6 +141,71 @@ public enum Schema {
                 tstzrange(to_timestamp(start_ts::double precision), to_timestamp(end_ts::double precision), '[)') WITH &&
             ) WHERE (status IN ('confirmed', 'active'))
             """
+        ])
+
+    /// Clusters and owner-listed GPUs. A cluster books each member's hours as a reservation
+    /// row tagged with `cluster_id`, so the no-overlap guard of version 4 covers clusters
+    /// too; the lifecycle service leaves those rows to the cluster's own transitions.
+    /// Listings are also upserted into `offers` (provider `gp4u`) so they are searched,
+    /// booked and clustered like any offer.
+    static let clustersAndListings = Migration(
+        version: 5, name: "clusters and provider listings",
+        both: [
+            "ALTER TABLE reservations ADD COLUMN cluster_id TEXT",
+            "CREATE INDEX reservations_cluster ON reservations (cluster_id)",
+            """
+            CREATE TABLE clusters (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users (id),
+                job_name TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('held', 'running', 'completed', 'failed')),
+                hours INTEGER NOT NULL CHECK (hours > 0),
+                hourly_price BIGINT NOT NULL CHECK (hourly_price >= 0),
+                total_cost BIGINT NOT NULL CHECK (total_cost >= 0),
+                start_ts BIGINT NOT NULL,
+                end_ts BIGINT NOT NULL,
+                started_at BIGINT,
+                finished_at BIGINT,
+                charged BIGINT NOT NULL DEFAULT 0,
+                refunded BIGINT NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                CONSTRAINT clusters_settled CHECK (charged + refunded <= total_cost)
+            )
+            """,
+            "CREATE INDEX clusters_user ON clusters (user_id, created_at)",
+            """
+            CREATE TABLE cluster_members (
+                cluster_id TEXT NOT NULL REFERENCES clusters (id),
+                position INTEGER NOT NULL,
+                gpu_id TEXT NOT NULL REFERENCES offers (id),
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                gpu_count INTEGER NOT NULL,
+                perf_milli BIGINT NOT NULL,
+                throughput_milli BIGINT NOT NULL,
+                price_per_hour BIGINT NOT NULL,
+                payee TEXT NOT NULL,
+                reservation_id TEXT NOT NULL REFERENCES reservations (id),
+                PRIMARY KEY (cluster_id, position)
+            )
+            """,
+            """
+            CREATE TABLE provider_gpus (
+                id TEXT PRIMARY KEY REFERENCES offers (id),
+                owner_id TEXT NOT NULL REFERENCES users (id),
+                model TEXT NOT NULL,
+                gpu_count INTEGER NOT NULL CHECK (gpu_count > 0),
+                vram_gb INTEGER NOT NULL CHECK (vram_gb > 0),
+                price_per_hour BIGINT NOT NULL CHECK (price_per_hour > 0),
+                region TEXT NOT NULL,
+                country TEXT,
+                available BOOLEAN NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX provider_gpus_owner ON provider_gpus (owner_id, created_at)",
         ])
 
     private static let reservationTables = [

@@ -31,7 +31,7 @@ struct MarketConfigurationTests {
     }
 
     @Test(arguments: [
-        ("GP4U_PROVIDERS", "vastai,aws"), ("GP4U_PROVIDERS", ","), ("GP4U_VASTAI_URL", "console.vast.ai"),
+        ("GP4U_PROVIDERS", "vastai,aws"), ("GP4U_PROVIDERS", ","), ("GP4U_PROVIDERS", "vastai,gp4u"), ("GP4U_VASTAI_URL", "console.vast.ai"),
         ("GP4U_AKASH_URL", "ftp://x"), ("GP4U_IONET_URL", "https://user:pw@api.io.solutions"),
         ("GP4U_SYNC_INTERVAL", "0"), ("GP4U_SYNC_INTERVAL", "30s"), ("GP4U_MARKET_SNAPSHOT", "maybe"),
         ("GP4U_VASTAI_API_KEY", "has space"),

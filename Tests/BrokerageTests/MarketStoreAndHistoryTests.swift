@@ -110,7 +110,7 @@ struct MarketOfferTests {
         #expect((250...400).contains(a.count))
         #expect(Set(a.map(\.id)).count == a.count)
         #expect(a.allSatisfy { $0.source == .snapshot && $0.lastSynced == MarketSnapshot.captureDate })
-        #expect(Set(a.map(\.provider)) == Set(ProviderID.allCases))
+        #expect(Set(a.map(\.provider)) == Set(ProviderID.upstream), "the snapshot holds upstream offers only, never GP4U listings")
         let index = MarketIndex(offers: a, builtAt: MarketSnapshot.captureDate)
         let h100 = index.search(OfferQuery(model: F.model("h100-sxm"), limit: 500)).items.map(\.pricePerGPUHour.approximateDollars)
         #expect(!h100.isEmpty && h100.allSatisfy { (0.5...6).contains($0) })

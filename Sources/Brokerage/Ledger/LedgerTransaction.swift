@@ -13,7 +13,12 @@ public struct LedgerTransaction: Sendable, Hashable {
         case reservationCapture = "reservation_capture"
         case reservationRelease = "reservation_release"
         case reservationRefund = "reservation_refund"
+        /// A cluster's whole cost moved from available to held when it is created.
+        case clusterHold = "cluster_hold"
+        /// The part of a cluster's hold paid out: platform fee to revenue, the rest to members.
         case clusterCharge = "cluster_charge"
+        /// The part of a failed cluster's hold given back to the renter.
+        case clusterRefund = "cluster_refund"
         case providerEarning = "provider_earning"
         case platformFee = "platform_fee"
     }

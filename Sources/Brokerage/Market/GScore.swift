@@ -21,6 +21,7 @@ import Foundation
 /// | io.net  | 0.5 | 0.3 | 0.2 |
 /// | Akash   | 0.3 | 0.3 | 0.4 |
 /// | Render  | 0.5 | 0.3 | 0.2 |
+/// | GP4U listings | 0.4 | 0.4 | 0.2 |
 ///
 /// A free offer (price 0) has E = 1. The logarithm keeps an 8-GPU node from scoring 8× a
 /// single card; the exponential saturates efficiency so extreme bargains do not dominate.
@@ -38,6 +39,8 @@ public enum GScore {
         case .ionet: Weights(performance: 0.5, reliability: 0.3, efficiency: 0.2)
         case .akash: Weights(performance: 0.3, reliability: 0.3, efficiency: 0.4)
         case .render: Weights(performance: 0.5, reliability: 0.3, efficiency: 0.2)
+        // Owner-listed GPUs are single machines like Vast asks, so they weigh alike.
+        case .gp4u: Weights(performance: 0.4, reliability: 0.4, efficiency: 0.2)
         }
     }
 

@@ -31,7 +31,7 @@ public struct MarketConfiguration: Sendable, Hashable {
     public static let defaultIONetURL = "https://api.io.solutions"
 
     public init(
-        providers: [ProviderID] = ProviderID.allCases, vastURL: String = defaultVastURL, vastAPIKey: String? = nil,
+        providers: [ProviderID] = ProviderID.upstream, vastURL: String = defaultVastURL, vastAPIKey: String? = nil,
         akashURL: String = defaultAkashURL, ionetURL: String = defaultIONetURL, ionetAPIKey: String? = nil,
         renderPriceSheet: PriceSheetLocation? = nil, syncInterval: Duration = .seconds(30), snapshotEnabled: Bool = true,
         resilience: [ProviderID: ResilienceConfiguration] = [:]
@@ -64,7 +64,7 @@ public struct MarketConfiguration: Sendable, Hashable {
         if let list = value("GP4U_PROVIDERS") {
             var providers: [ProviderID] = []
             for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
-                guard let p = ProviderID(rawValue: name) else {
+                guard let p = ProviderID(rawValue: name), p.isUpstream else {
                     throw MarketConfigurationError(variable: "GP4U_PROVIDERS", problem: "unknown provider \"\(name.prefix(32))\"; use a comma list of vastai, akash, ionet, render")
                 }
                 if !providers.contains(p) { providers.append(p) }

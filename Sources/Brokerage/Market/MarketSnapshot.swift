@@ -92,7 +92,7 @@ public enum MarketSnapshot {
             switch provider {
             case .vastai: gpuCount = [1, 1, 1, 1, 2, 2, 4, 8][Int(rng.next() % 8)]
             case .ionet: gpuCount = [1, 2, 4, 8][Int(rng.next() % 4)]
-            case .akash, .render: gpuCount = 1
+            case .akash, .render, .gp4u: gpuCount = 1
             }
             // Log-normal-ish spread: the sum of three uniforms approximates a normal.
             let z = (rng.nextUnit() + rng.nextUnit() + rng.nextUnit() - 1.5) * 2
@@ -110,7 +110,7 @@ public enum MarketSnapshot {
             case .vastai: reliability = 0.90 + 0.099 * rng.nextUnit()
             case .ionet: reliability = 0.93 + 0.06 * rng.nextUnit()
             case .akash: reliability = 0.95
-            case .render: reliability = 0.90
+            case .render, .gp4u: reliability = 0.90
             }
             let measured = provider == .vastai ? PerformanceScore.baseline(model: model, gpuCount: gpuCount) * (0.8 + 0.3 * rng.nextUnit()) : nil
             offers.append(Offer(

@@ -5,6 +5,8 @@ public protocol WalletStore: Sendable {
     func summary(userID: String) async throws -> WalletSummary
     /// Entries of the user's accounts, newest first; `after` is the last entry id seen.
     func history(userID: String, kind: LedgerTransaction.Kind?, after: Int64?, limit: Int) async throws -> [WalletEntry]
+    /// Entries of the user's earnings account only (a provider's payouts), newest first.
+    func earningsHistory(userID: String, limit: Int) async throws -> [WalletEntry]
     /// Money spent (captured from holds) per UTC day and per kind since `since`.
     func spending(userID: String, since: Int64) async throws -> [SpendingBucket]
 }

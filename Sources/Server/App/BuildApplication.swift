@@ -14,6 +14,8 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     AuthRoutes(accounts: deps.accounts).register(on: api)
     WalletRoutes(deps: deps).register(on: api)
     ReservationRoutes(deps: deps).register(on: api)
+    ClusterRoutes(deps: deps).register(on: api)
+    ProviderRoutes(deps: deps).register(on: api)
     MarketRoutes(deps: deps).register(on: api)
     ArbitrageRoutes(deps: deps).register(on: api)
     ProviderHealthRoutes(deps: deps).register(on: api)

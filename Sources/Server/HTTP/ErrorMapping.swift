@@ -14,6 +14,9 @@ enum ErrorMapping {
         case let e as AccountsError: return e.apiError
         case let e as LedgerError: return e.apiError
         case let e as ReservationError: return e.apiError
+        case let e as ClusterError: return e.apiError
+        case let e as ClusterPlanningError: return e.apiError
+        case is ListingError: return .notFound("listing")
         case let e as USDCError: return .validation(e.description, field: "amount")
         case let e as StorageError: return e.apiError
         case let e as HTTPError: return e.apiError
@@ -94,5 +97,30 @@ extension MarketValidationError {
     /// 422 with every offending field, so a client fixes all of them in one round.
     var apiError: APIError {
         APIError(.unprocessableContent, code: code, message: description, details: fields)
+    }
+}
+
+extension ClusterError {
+    var apiError: APIError {
+        switch self {
+        case .infeasible(let why):
+            // Never a partial plan: the reason's code and numbers, so the client can relax the request.
+            APIError(.unprocessableContent, code: why.code, message: why.description, details: ["feasible": "false", "reason": why.description])
+        case .notFound: .notFound("cluster")
+        case .invalidTransition: APIError(.conflict, code: "invalid_transition", message: description)
+        case .offerChanged: APIError(.conflict, code: "plan_changed", message: description)
+        case .slotTaken: APIError(.conflict, code: "slot_taken", message: description)
+        }
+    }
+}
+
+extension ClusterPlanningError {
+    /// Bad request fields are the client's to fix; a bad candidate is our mapping bug (500).
+    var apiError: APIError? {
+        switch self {
+        case .invalidRequest(let field, _): .validation(description, field: field)
+        case .tooLarge: .validation(description)
+        case .invalidCandidate, .invalidSplitWeights: nil
+        }
     }
 }

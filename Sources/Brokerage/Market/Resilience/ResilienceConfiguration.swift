@@ -23,6 +23,8 @@ public struct ResilienceConfiguration: Sendable, Hashable {
         case .akash: ResilienceConfiguration(ratePerMinute: 100, burst: 10)
         case .ionet: ResilienceConfiguration(ratePerMinute: 150, burst: 20)
         case .render: ResilienceConfiguration(ratePerMinute: 60, burst: 5)
+        // Never fetched (listings live in the database); a value keeps the switch total.
+        case .gp4u: ResilienceConfiguration(ratePerMinute: 600, burst: 60)
         }
     }
 }
