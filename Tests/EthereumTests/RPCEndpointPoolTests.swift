@@ -42,7 +42,8 @@ struct RPCEndpointPoolTests {
     }
 
     @Test func trafficReturnsToThePreferredEndpointAfterItsCoolDown() async throws {
-        let (fixture, _) = try await withPool(a: [Self.down, Self.down], then: Self.head, b: .answer([.result("0x65")])) { (pool: RPCEndpointPool, _: String, clock: ManualRPCClock) async throws in
+        let (fixture, _) = try await withPool(a: [Self.down, Self.down], then: Self.head, b: .answer([.result("0x65")])) {
+            (pool: RPCEndpointPool, _: String, clock: ManualRPCClock) async throws in
             // Two failures in a row mark /a unhealthy; /b answers both calls.
             #expect(try await blockNumber(pool) == 101)
             #expect(try await blockNumber(pool) == 101)
@@ -73,7 +74,8 @@ struct RPCEndpointPoolTests {
     }
 
     @Test func retriesBackOffExponentiallyWithJitterAndStopAtMaxAttempts() async throws {
-        let (fixture, clock) = try await withPool(then: .raw(status: 429, body: "slow down"), paths: ["a"]) { (pool: RPCEndpointPool, base: String, _: ManualRPCClock) async throws in
+        let (fixture, clock) = try await withPool(then: .raw(status: 429, body: "slow down"), paths: ["a"]) {
+            (pool: RPCEndpointPool, base: String, _: ManualRPCClock) async throws in
             await #expect(throws: RPCError.httpStatus(429, endpoint: "\(base)/…")) { try await blockNumber(pool) }
         }
         #expect(await fixture.hits("/a") == 4)
@@ -82,7 +84,8 @@ struct RPCEndpointPoolTests {
     }
 
     @Test func whenEveryEndpointFailedOnceTheNextRoundWaits() async throws {
-        let (_, clock) = try await withPool(a: [Self.down], then: Self.head, b: .answer([.error(-32005, "request rate exceeded")])) { (pool: RPCEndpointPool, _: String, _: ManualRPCClock) async throws in
+        let (_, clock) = try await withPool(a: [Self.down], then: Self.head, b: .answer([.error(-32005, "request rate exceeded")])) {
+            (pool: RPCEndpointPool, _: String, _: ManualRPCClock) async throws in
             #expect(try await blockNumber(pool) == 100)
         }
         #expect(clock.waits == [.milliseconds(75)])
@@ -113,7 +116,8 @@ struct RPCEndpointPoolTests {
     }
 
     @Test func aMalformedAnswerIsNotRetriedButCountsAgainstTheEndpoint() async throws {
-        let (fixture, _) = try await withPool(then: .answer([.result("0x0064")])) { (pool: RPCEndpointPool, base: String, _: ManualRPCClock) async throws in
+        let (fixture, _) = try await withPool(then: .answer([.result("0x0064")])) {
+            (pool: RPCEndpointPool, base: String, _: ManualRPCClock) async throws in
             let reason = "block number: hex quantity must not have leading zeros"
             await #expect(throws: RPCError.malformedResponse(reason, endpoint: "\(base)/…")) { try await blockNumber(pool) }
             #expect(await pool.health()[0].failures == 1)
