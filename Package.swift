@@ -127,17 +127,35 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EthereumTests",
+            dependencies: [
+                "Ethereum", "FixtureHTTP", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "SignerTests", dependencies: ["Signer", "Ethereum", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ChainWatcherTests", dependencies: ["ChainWatcher", "Ethereum"], swiftSettings: strict),
         .testTarget(name: "BrokerageTests", dependencies: ["Brokerage", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ProvidersTests",
             dependencies: [
-                "Providers", "Brokerage",
+                "Providers", "Brokerage", "FixtureHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strict
+        ),
+        // Shared by the test targets: a local Hummingbird server for scripted HTTP fixtures.
+        .target(
+            name: "FixtureHTTP",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/FixtureHTTP",
             swiftSettings: strict
         ),
         // Shared by the test targets: fresh databases of each backend, the shared vectors and a seeded PRNG.

@@ -1,7 +1,6 @@
+import FixtureHTTP
 import Foundation
 import Hummingbird
-import ServiceLifecycle
-import Logging
 import NIOCore
 
 /// Scripted answers for the local fixture server: per "METHOD /path", a queue of replies
@@ -36,8 +35,7 @@ actor FixtureRoutes {
     }
 }
 
-/// Runs a Hummingbird server on 127.0.0.1 with a random port for the duration of `body`.
-/// Nothing here reaches the internet.
+/// Runs the scripted routes on a local fixture server for the duration of `body`.
 func withFixtureServer<T: Sendable>(_ routes: FixtureRoutes, _ body: @Sendable (String) async throws -> T) async throws -> T {
     let router = Router()
     let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
@@ -52,37 +50,5 @@ func withFixtureServer<T: Sendable>(_ routes: FixtureRoutes, _ body: @Sendable (
     }
     router.get("**", use: handler)
     router.post("**", use: handler)
-    var logger = Logger(label: "fixture")
-    logger.logLevel = .critical
-    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let app = Application(
-        router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-        onServerRunning: { channel in
-            continuation.yield(channel.localAddress?.port ?? 0)
-            continuation.finish()
-        },
-        logger: logger)
-    // Stopped by graceful shutdown, not cancellation: the server stops accepting, then
-    // drains, so a connection arriving during shutdown is closed cleanly (cancelling
-    // the task instead trips NIO's debug assertion on a half-set-up channel).
-    let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await services.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            await services.triggerGracefulShutdown()
-            throw FixtureError.noPort
-        }
-        let result: Result<T, any Error>
-        do {
-            result = .success(try await body("http://127.0.0.1:\(port)"))
-        } catch {
-            result = .failure(error)
-        }
-        await services.triggerGracefulShutdown()
-        try await group.waitForAll()
-        return try result.get()
-    }
+    return try await withFixtureHTTPServer(router, body)
 }
-
-enum FixtureError: Error { case noPort }

@@ -25,6 +25,8 @@ struct ConfigurationTests {
             (["GP4U_LOG_LEVEL": "loud"], "GP4U_LOG_LEVEL"),
             (["GP4U_CHAINS": "1,424242"], "GP4U_CHAINS"),
             (["GP4U_CHAINS": "polygon"], "GP4U_CHAINS"),
+            (["GP4U_CHAINS": "137"], "GP4U_CHAIN_137_RPC_URLS"),
+            (["GP4U_CHAINS": "137", "GP4U_CHAIN_137_RPC_URLS": "http://127.0.0.1:8545"], "GP4U_CHAIN_137_DEPOSIT_ADDRESS"),
             (["GP4U_HOST": "bad host"], "GP4U_HOST"),
         ])
     func badValues(env: [String: String], variable: String) {
@@ -35,12 +37,26 @@ struct ConfigurationTests {
         }
     }
 
-    @Test("known chains and dev chains with RPC URLs are accepted")
+    @Test("known chains and dev chains with RPC URLs are accepted; watching turns simulation off")
     func chains() throws {
-        let c = try ServerConfiguration.fromEnvironment([
-            "GP4U_CHAINS": "1, 137,1337", "GP4U_CHAIN_1337_RPC_URLS": "http://127.0.0.1:8545",
-        ])
-        #expect(c.chains == [1, 137, 1337])
+        var env = ["GP4U_CHAINS": "1, 137,1337", "GP4U_CHAIN_1337_USDC": "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"]
+        for id in [1, 137, 1337] {
+            env["GP4U_CHAIN_\(id)_RPC_URLS"] = "http://127.0.0.1:8545"
+            env["GP4U_CHAIN_\(id)_DEPOSIT_ADDRESS"] = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+        }
+        let c = try ServerConfiguration.fromEnvironment(env)
+        #expect(c.chains.map(\.chainID) == [1, 137, 1337])
+        #expect(c.chains.map(\.confirmations) == [12, 128, 2])
+        #expect(!c.simulation)
+        env["GP4U_SIMULATION"] = "on"
+        #expect(try ServerConfiguration.fromEnvironment(env).simulation)
+        #expect(try ServerConfiguration.fromEnvironment([:]).simulation)
+    }
+
+    @Test("the help table lists the per-chain variables")
+    func helpTable() {
+        let names = ServerConfiguration.defaults.map(\.name)
+        #expect(names.contains("GP4U_CHAINS") && names.contains("GP4U_CHAIN_<ID>_RPC_URLS") && names.contains("GP4U_CHAIN_<ID>_POLL_INTERVAL"))
     }
 
     @Test("PostgreSQL is chosen by URL")

@@ -30,7 +30,7 @@ public enum GP4UServer {
                 let deps = AppDependencies(
                     store: store, accounts: accounts, version: version, simulation: config.simulation, fee: config.platformFee,
                     market: market, providerHealth: ProviderHealthBoard(feeds: feeds),
-                    siwe: SIWESite(publicURL: config.publicURL, chainIDs: SIWESite.chainIDs(watching: config.chains)))
+                    siwe: SIWESite(publicURL: config.publicURL, chainIDs: SIWESite.chainIDs(watching: config.chains.map(\.chainID))))
                 let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
                 let lifecycle = ReservationLifecycleService(
                     store: store, fee: config.platformFee, interval: .seconds(15), now: deps.now, logger: logger)

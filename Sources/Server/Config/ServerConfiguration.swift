@@ -15,8 +15,8 @@ public struct ServerConfiguration: Sendable {
     /// `nil` means: use (or create) the secret stored in the data folder.
     public var jwtSecret: String?
     public var logLevel: Logger.Level
-    /// Chain ids to watch; empty means simulated mode.
-    public var chains: [Int]
+    /// Chains to watch (`GP4U_CHAINS` and `GP4U_CHAIN_<ID>_*`); empty means simulated mode.
+    public var chains: [ChainConfiguration]
     /// Simulated deposits allowed; on by default only when no chain is watched.
     public var simulation: Bool
     public var platformFee: PlatformFee
@@ -37,7 +37,7 @@ public struct ServerConfiguration: Sendable {
         ("GP4U_SIMULATION", "on without chains, off with", "on/off: allow simulated deposits (marked simulated everywhere)"),
         ("GP4U_PUBLIC_URL", "http://localhost:<GP4U_PORT>", "the URL users open; wallet sign-in messages must name its scheme, host and port"),
         ("GP4U_PLATFORM_FEE_PCT", "10", "platform fee on captured bookings and clusters, percent 0-100 (up to 2 decimals)"),
-    ]
+    ] + ChainConfiguration.environmentHelp
 
     public static func fromEnvironment(_ env: [String: String]) throws(ConfigError) -> ServerConfiguration {
         func value(_ name: String) -> String? {
@@ -73,18 +73,8 @@ public struct ServerConfiguration: Sendable {
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
             throw ConfigError("GP4U_LOG_LEVEL", "must be one of trace, debug, info, notice, warning, error, critical (got \"\(levelText)\")")
         }
-        var chains: [Int] = []
-        for item in (value("GP4U_CHAINS") ?? "").split(separator: ",") {
-            let text = item.trimmingCharacters(in: .whitespaces)
-            guard let id = Int(text), id > 0 else {
-                throw ConfigError("GP4U_CHAINS", "\"\(text)\" is not a chain id")
-            }
-            guard Chain.known(id: id) != nil || value("GP4U_CHAIN_\(id)_RPC_URLS") != nil else {
-                throw ConfigError(
-                    "GP4U_CHAINS", "unknown chain \(id); use 1, 137, 11155111 or 80002, or set GP4U_CHAIN_\(id)_RPC_URLS for a dev chain")
-            }
-            chains.append(id)
-        }
+        let chains: [ChainConfiguration]
+        do { chains = try ChainConfiguration.fromEnvironment(env) } catch { throw ConfigError(error.variable, error.problem) }
         let simulation: Bool
         switch value("GP4U_SIMULATION")?.lowercased() {
         case nil: simulation = chains.isEmpty

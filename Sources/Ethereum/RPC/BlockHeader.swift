@@ -1,0 +1,16 @@
+/// The fields of a block the watcher needs: its height and hashes (reorg detection) and
+/// its timestamp (when a deposit happened).
+public struct BlockHeader: Sendable, Hashable {
+    public let number: UInt64
+    public let hash: Hash32
+    public let parentHash: Hash32
+    /// Seconds since the Unix epoch.
+    public let timestamp: UInt64
+
+    public init(number: UInt64, hash: Hash32, parentHash: Hash32, timestamp: UInt64) {
+        self.number = number
+        self.hash = hash
+        self.parentHash = parentHash
+        self.timestamp = timestamp
+    }
+}
