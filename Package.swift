@@ -55,6 +55,8 @@ let package = Package(
             dependencies: [
                 "Ethereum",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -136,7 +138,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SignerTests", dependencies: ["Signer", "Ethereum", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ChainWatcherTests", dependencies: ["ChainWatcher", "Ethereum"], swiftSettings: strict),
+        .testTarget(
+            name: "ChainWatcherTests",
+            dependencies: [
+                "ChainWatcher", "Ethereum", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "BrokerageTests", dependencies: ["Brokerage", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ProvidersTests",
