@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Brokerage",
+                "Brokerage", "ChainWatcher",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "gp4u",
             dependencies: [
-                "Server", "Signer", "Ethereum",
+                "Server", "Signer", "Ethereum", "ChainWatcher", "Storage", "Brokerage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "ChainWatcherTests",
             dependencies: [
-                "ChainWatcher", "Ethereum", "TestSupport",
+                "ChainWatcher", "Ethereum", "Brokerage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

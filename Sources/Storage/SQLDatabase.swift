@@ -11,4 +11,12 @@ public protocol SQLDatabase: SQLExecutor {
     func close() async
     /// A short description for logs and `/ready`, never with a password.
     var displayName: String { get }
+    /// Runs `body` while this process holds the exclusive lease `key` among every process
+    /// sharing the database, or returns nil at once when another one holds it.
+    ///
+    /// On PostgreSQL the lease is a session advisory lock on a connection kept for the
+    /// duration and checked every `heartbeat`; if that connection dies (and with it the
+    /// lock) `body` is cancelled and `StorageError.unavailable` is thrown, so a replica
+    /// never keeps working after losing its lease. SQLite is single-process: `body` runs.
+    func withLease<T: Sendable>(_ key: Int64, heartbeat: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T?
 }

@@ -58,8 +58,9 @@ extension Schema {
                 block_number BIGINT NOT NULL,
                 block_hash TEXT NOT NULL,
                 from_address TEXT NOT NULL,
-                amount TEXT NOT NULL,
+                amount BIGINT NOT NULL,
                 confirmations BIGINT NOT NULL,
+                required BIGINT NOT NULL,
                 seen_at BIGINT NOT NULL,
                 PRIMARY KEY (chain_id, tx_hash, log_index)
             )
@@ -71,8 +72,10 @@ extension Schema {
                 chain_id BIGINT NOT NULL,
                 kind TEXT NOT NULL,
                 block_number BIGINT NOT NULL,
-                expected_hash TEXT,
-                found_hash TEXT,
+                expected_hash TEXT NOT NULL,
+                found_hash TEXT NOT NULL,
+                cursor_number BIGINT NOT NULL,
+                cursor_hash TEXT NOT NULL,
                 detail TEXT NOT NULL,
                 detected_at BIGINT NOT NULL,
                 resolved_at BIGINT,

@@ -1,4 +1,5 @@
 import Brokerage
+import ChainWatcher
 import Foundation
 import Logging
 import Storage
@@ -19,13 +20,19 @@ public struct AppDependencies: Sendable {
     public let providerHealth: ProviderHealthBoard
     /// What Sign-In with Ethereum messages must name to link a wallet here.
     public let siwe: SIWESite
+    /// Watched chains (empty in simulated mode) and their watchers' latest status.
+    public let chains: [ChainConfiguration]
+    public let watchers: WatcherStatusBoard
 
     public init(
         store: SQLStore, accounts: AccountService, version: String, simulation: Bool = true, fee: PlatformFee = .default,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
         market: MarketIndexHolder = MarketIndexHolder(), providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
-        siwe: SIWESite = SIWESite(publicURL: URL(string: "http://localhost:8080")!, chainIDs: SIWESite.chainIDs(watching: []))
+        siwe: SIWESite = SIWESite(publicURL: URL(string: "http://localhost:8080")!, chainIDs: SIWESite.chainIDs(watching: [])),
+        chains: [ChainConfiguration] = [], watchers: WatcherStatusBoard = WatcherStatusBoard()
     ) {
+        self.chains = chains
+        self.watchers = watchers
         self.siwe = siwe
         self.market = market
         self.providerHealth = providerHealth

@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Brokerage
+import ChainWatcher
+import Ethereum
 import Foundation
 import Hummingbird
 import Logging
@@ -27,10 +29,12 @@ public enum GP4UServer {
             do {
                 let feeds = MarketProviders.feeds(configuration: config.market, httpClient: httpClient, logger: logger)
                 let market = MarketIndexHolder()
+                let watchers = WatcherStatusBoard()
                 let deps = AppDependencies(
                     store: store, accounts: accounts, version: version, simulation: config.simulation, fee: config.platformFee,
                     market: market, providerHealth: ProviderHealthBoard(feeds: feeds),
-                    siwe: SIWESite(publicURL: config.publicURL, chainIDs: SIWESite.chainIDs(watching: config.chains.map(\.chainID))))
+                    siwe: SIWESite(publicURL: config.publicURL, chainIDs: SIWESite.chainIDs(watching: config.chains.map(\.chainID))),
+                    chains: config.chains, watchers: watchers)
                 let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
                 let lifecycle = ReservationLifecycleService(
                     store: store, fee: config.platformFee, interval: .seconds(15), now: deps.now, logger: logger)
@@ -39,9 +43,13 @@ public enum GP4UServer {
                 let sync = MarketSyncService(
                     feeds: feeds, store: store, index: market, interval: config.market.syncInterval,
                     snapshotEnabled: config.market.snapshotEnabled, logger: logger)
+                let chainWatchers = config.chains.map { chain in
+                    ChainWatch(chain: chain, db: db, store: store, board: watchers, httpClient: httpClient, logger: logger).service
+                }
                 let services = ServiceGroup(
                     configuration: .init(
-                        services: [.init(service: lifecycle), .init(service: sync), .init(service: app)],
+                        services: chainWatchers.map { .init(service: $0) }
+                            + [.init(service: lifecycle), .init(service: sync), .init(service: app)],
                         gracefulShutdownSignals: [.sigterm, .sigint],
                         logger: logger))
                 logger.info(
@@ -50,6 +58,7 @@ public enum GP4UServer {
                         "http.address": "http://\(config.host):\(config.port)", "simulation": "\(config.simulation)",
                         "market.providers": "\(feeds.map(\.provider.rawValue).joined(separator: ","))",
                         "market.snapshot": "\(config.market.snapshotEnabled)",
+                        "chains": "\(config.chains.map { "\($0.chainID)" }.joined(separator: ","))",
                     ])
                 try await services.run()
             } catch {

@@ -33,7 +33,7 @@ struct ReservationLifecycleService: Service {
                 failures.increment()
                 logger.warning("reservation lifecycle tick failed; will retry", metadata: ["error": "\(error)"])
             }
-            try? await cancelOnGracefulShutdown { try await Task.sleep(for: interval) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

@@ -1,0 +1,113 @@
+import Brokerage
+import ChainWatcher
+import Ethereum
+
+extension SQLStore: DepositDirectory {
+    public func deposits(userID: String, limit: Int) async throws -> [DepositRecord] {
+        let credited = try await db.query(
+            "SELECT * FROM chain_deposits WHERE user_id = $1 ORDER BY credited_at DESC, block_number DESC, log_index DESC LIMIT $2",
+            [.text(userID), .int(Int64(limit))]
+        ).map(Self.creditedRecord)
+        let pending = try await db.query(
+            """
+            SELECT p.* FROM chain_pending p JOIN wallet_links w ON w.address = p.from_address
+            WHERE w.user_id = $1 ORDER BY p.block_number DESC, p.log_index DESC LIMIT $2
+            """,
+            [.text(userID), .int(Int64(limit))]
+        ).map { try Self.pendingRecord($0, userID: userID) }
+        return Array((pending + credited).prefix(limit))
+    }
+
+    public func suspenseDeposits(chainID: Int?) async throws -> [DepositRecord] {
+        let rows =
+            if let chainID {
+                try await db.query(
+                    "SELECT * FROM chain_deposits WHERE status = 'suspense' AND chain_id = $1 ORDER BY credited_at, block_number, log_index",
+                    [.int(Int64(chainID))])
+            } else {
+                try await db.query("SELECT * FROM chain_deposits WHERE status = 'suspense' ORDER BY credited_at, block_number, log_index")
+            }
+        return try rows.map(Self.creditedRecord)
+    }
+
+    public func assignDeposit(_ key: DepositKey, toUser userID: String, operator: String, at: Int64) async throws -> DepositRecord {
+        try await db.transaction { tx in
+            let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
+            guard
+                let row = try await tx.first(
+                    "SELECT * FROM chain_deposits WHERE chain_id = $1 AND tx_hash = $2 AND log_index = $3" + lock,
+                    [.int(Int64(key.chainID)), .text(key.transactionHash.description), .int(Int64(key.logIndex))])
+            else { throw DepositAssignmentError.notFound(key) }
+            let record = try Self.creditedRecord(row)
+            guard record.status == .suspense else { throw DepositAssignmentError.notInSuspense(key, record.status) }
+            guard try await tx.first("SELECT id FROM users WHERE id = $1", [.text(userID)]) != nil else {
+                throw DepositAssignmentError.unknownUser(userID)
+            }
+            try await tx.query(
+                """
+                UPDATE chain_deposits SET status = 'assigned', user_id = $1, assigned_by = $2, assigned_at = $3
+                WHERE chain_id = $4 AND tx_hash = $5 AND log_index = $6
+                """,
+                [.text(userID), .text(`operator`), .int(at), .int(Int64(key.chainID)), .text(key.transactionHash.description),
+                 .int(Int64(key.logIndex))])
+            try await Self.post(
+                try LedgerTransaction.transfer(
+                    id: "deposit-assign:\(key)", kind: .deposit, amount: record.amount, from: .suspense(chain: key.chainID),
+                    to: .available(user: userID),
+                    references: [
+                        "chain_id": "\(key.chainID)", "tx_hash": key.transactionHash.description, "log_index": "\(key.logIndex)",
+                        "assigned_by": `operator`,
+                    ],
+                    createdAt: at),
+                in: tx)
+            var assigned = record
+            assigned.status = .assigned
+            assigned.userID = userID
+            return assigned
+        }
+    }
+
+    public func resolveIncidents(chainID: Int, operator: String, at: Int64) async throws -> Int {
+        try await db.query(
+            "UPDATE chain_incidents SET resolved_at = $1, resolved_by = $2 WHERE chain_id = $3 AND resolved_at IS NULL RETURNING id",
+            [.int(at), .text(`operator`), .int(Int64(chainID))]
+        ).count
+    }
+
+    public func chainSummary(chainID: Int) async throws -> ChainSummary {
+        let id = SQLValue.int(Int64(chainID))
+        let counts = try await db.first(
+            """
+            SELECT
+              (SELECT COUNT(*) FROM chain_pending WHERE chain_id = $1) AS pending,
+              (SELECT COUNT(*) FROM chain_deposits WHERE chain_id = $1) AS credited,
+              (SELECT COUNT(*) FROM chain_deposits WHERE chain_id = $1 AND status = 'suspense') AS suspense,
+              (SELECT MAX(credited_at) FROM chain_deposits WHERE chain_id = $1) AS last_credit
+            """, [id])
+        return ChainSummary(
+            chainID: chainID, cursor: try await loadCursor(chainID: chainID), pendingCount: Int(try counts?.int("pending") ?? 0),
+            creditedCount: Int(try counts?.int("credited") ?? 0), suspenseCount: Int(try counts?.int("suspense") ?? 0),
+            lastCreditAt: try counts?.optionalInt("last_credit"), openIncident: try await openIncident(chainID: chainID))
+    }
+
+    static func creditedRecord(_ row: SQLRow) throws -> DepositRecord {
+        DepositRecord(
+            key: try depositKey(row), status: DepositRecord.Status(rawValue: try row.string("status")) ?? .credited,
+            from: try Address(parsing: try row.string("from_address")), amount: USDC(micro: try row.int("amount")),
+            block: try blockRef(number: row.int("block_number"), hash: row.string("block_hash")), confirmations: nil, required: nil,
+            userID: try row.optionalString("user_id"), at: try row.int("credited_at"))
+    }
+
+    static func pendingRecord(_ row: SQLRow, userID: String?) throws -> DepositRecord {
+        DepositRecord(
+            key: try depositKey(row), status: .pending, from: try Address(parsing: try row.string("from_address")),
+            amount: USDC(micro: try row.int("amount")),
+            block: try blockRef(number: row.int("block_number"), hash: row.string("block_hash")),
+            confirmations: Int(try row.int("confirmations")), required: Int(try row.int("required")), userID: userID,
+            at: try row.int("seen_at"))
+    }
+
+    static func depositKey(_ row: SQLRow) throws -> DepositKey {
+        DepositKey(chainID: Int(try row.int("chain_id")), transactionHash: try hash(row.string("tx_hash")), logIndex: UInt64(try row.int("log_index")))
+    }
+}

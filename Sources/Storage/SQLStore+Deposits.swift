@@ -1,0 +1,123 @@
+import Brokerage
+import ChainWatcher
+import Ethereum
+import Foundation
+
+extension SQLStore: DepositLedger {
+    public func loadCursor(chainID: Int) async throws -> BlockRef? {
+        guard let row = try await db.first("SELECT block_number, block_hash FROM chain_cursors WHERE chain_id = $1", [.int(Int64(chainID))])
+        else { return nil }
+        return try Self.blockRef(number: row.int("block_number"), hash: row.string("block_hash"))
+    }
+
+    public func creditDeposits(_ deposits: [Deposit], advancingCursorTo cursor: BlockRef, chainID: Int) async throws -> [Deposit] {
+        let now = Int64(Date().timeIntervalSince1970)
+        return try await db.transaction { tx in
+            // Serialises crediting per chain (a standby replica that wakes up late waits here).
+            let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
+            let stored = try await tx.first("SELECT block_number FROM chain_cursors WHERE chain_id = $1" + lock, [.int(Int64(chainID))])
+            var credited: [Deposit] = []
+            for d in deposits {
+                guard d.key.chainID == chainID else { throw StorageError.other(detail: "deposit \(d.key) is not on chain \(chainID)") }
+                if try await Self.credit(d, now: now, in: tx) { credited.append(d) }
+            }
+            if let stored, try stored.int("block_number") > Int64(cursor.number) { return credited }
+            try await tx.query(
+                """
+                INSERT INTO chain_cursors (chain_id, block_number, block_hash, updated_at) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (chain_id) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash,
+                    updated_at = excluded.updated_at
+                """,
+                [.int(Int64(chainID)), .int(Int64(cursor.number)), .text(cursor.hash.description), .int(now)])
+            return credited
+        }
+    }
+
+    /// Credits one deposit unless its key was credited before; true when it was new.
+    /// The row and its ledger movement are written together, so a crash leaves neither.
+    static func credit(_ d: Deposit, now: Int64, in tx: any SQLExecutor) async throws -> Bool {
+        let owner = try await tx.first("SELECT user_id FROM wallet_links WHERE address = $1", [.text(d.from.lowercased)])?
+            .string("user_id")
+        let ledgerID = "deposit:\(d.key)"
+        let inserted = try await tx.query(
+            """
+            INSERT INTO chain_deposits (chain_id, tx_hash, log_index, block_number, block_hash, from_address, amount, status,
+                user_id, ledger_tx_id, credited_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING RETURNING tx_hash
+            """,
+            [
+                .int(Int64(d.key.chainID)), .text(d.key.transactionHash.description), .int(Int64(d.key.logIndex)),
+                .int(Int64(d.block.number)), .text(d.block.hash.description), .text(d.from.lowercased), .int(d.amount.micro),
+                .text(owner == nil ? "suspense" : "credited"), owner.map { .text($0) } ?? .null, .text(ledgerID), .int(now),
+            ])
+        guard !inserted.isEmpty else { return false }
+        let movement = try LedgerTransaction.transfer(
+            id: ledgerID, kind: .deposit, amount: d.amount, from: .hotWallet(chain: d.key.chainID),
+            to: owner.map { .available(user: $0) } ?? .suspense(chain: d.key.chainID),
+            references: [
+                "chain_id": "\(d.key.chainID)", "tx_hash": d.key.transactionHash.description, "log_index": "\(d.key.logIndex)",
+                "block": "\(d.block.number)", "from": d.from.checksummed,
+            ],
+            createdAt: now)
+        try await post(movement, in: tx)
+        return true
+    }
+
+    public func recordPending(_ pending: [PendingDeposit], head: BlockRef, chainID: Int) async throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        try await db.transaction { tx -> Void in
+            try await tx.query("DELETE FROM chain_pending WHERE chain_id = $1", [.int(Int64(chainID))])
+            for p in pending {
+                let d = p.deposit
+                try await tx.query(
+                    """
+                    INSERT INTO chain_pending (chain_id, tx_hash, log_index, block_number, block_hash, from_address, amount,
+                        confirmations, required, seen_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING
+                    """,
+                    [
+                        .int(Int64(chainID)), .text(d.key.transactionHash.description), .int(Int64(d.key.logIndex)),
+                        .int(Int64(d.block.number)), .text(d.block.hash.description), .text(d.from.lowercased), .int(d.amount.micro),
+                        .int(Int64(p.confirmations)), .int(Int64(p.required)), .int(now),
+                    ])
+            }
+        }
+    }
+
+    public func recordIncident(_ incident: ReorgIncident) async throws {
+        try await db.query(
+            """
+            INSERT INTO chain_incidents (id, chain_id, kind, block_number, expected_hash, found_hash, cursor_number, cursor_hash,
+                detail, detected_at)
+            VALUES ($1, $2, 'deep_reorg', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING
+            """,
+            [
+                .text("\(incident.chainID):\(incident.height):\(incident.found)"), .int(Int64(incident.chainID)),
+                .int(Int64(incident.height)), .text(incident.expected.description), .text(incident.found.description),
+                .int(Int64(incident.cursor.number)), .text(incident.cursor.hash.description), .text(incident.description),
+                .int(Int64(Date().timeIntervalSince1970)),
+            ])
+    }
+
+    public func openIncident(chainID: Int) async throws -> ReorgIncident? {
+        guard
+            let row = try await db.first(
+                "SELECT * FROM chain_incidents WHERE chain_id = $1 AND resolved_at IS NULL ORDER BY detected_at, id LIMIT 1",
+                [.int(Int64(chainID))])
+        else { return nil }
+        return ReorgIncident(
+            chainID: chainID, height: UInt64(try row.int("block_number")), expected: try Self.hash(row.string("expected_hash")),
+            found: try Self.hash(row.string("found_hash")),
+            cursor: try Self.blockRef(number: row.int("cursor_number"), hash: row.string("cursor_hash")))
+    }
+
+    static func hash(_ text: String) throws -> ChainHash {
+        guard let h = ChainHash(hex: text) else { throw StorageError.decoding(column: "hash") }
+        return h
+    }
+
+    static func blockRef(number: Int64, hash text: String) throws -> BlockRef {
+        BlockRef(number: UInt64(number), hash: try hash(text))
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import ChainWatcher
+import Ethereum
+import Foundation
+import Server
+import Storage
+
+struct ChainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chain", abstract: "The deposit watchers, as operators see them.",
+        subcommands: [ChainStatusCommand.self, ChainResumeCommand.self])
+}
+
+/// Per watched chain: head, cursor, lag, pending, last credit, endpoint health and any
+/// open incident; with a progress bar while a watcher is catching up.
+struct ChainStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show each watched chain's state.")
+
+    @Flag(help: "Refresh every two seconds until interrupted (shows backfill progress).") var watch = false
+
+    func run() async throws {
+        let env = try Environment.load()
+        guard !env.config.chains.isEmpty else {
+            print("no chain is watched (GP4U_CHAINS is empty): simulated mode")
+            return
+        }
+        try await withDatabase(env.config.database, logger: env.logger) { db in
+            try await Migrator(logger: env.logger).migrate(db)
+            let store = SQLStore(db: db)
+            let nodes = env.config.chains.map { chain in
+                (chain, EthereumRPC(pool: RPCEndpointPool(endpoints: chain.rpcEndpoints, transport: HTTPJSONRPCTransport(), logger: env.logger)))
+            }
+            var starts: [Int: UInt64] = [:]
+            repeat {
+                var lines: [String] = []
+                for (chain, rpc) in nodes {
+                    let summary = try await store.chainSummary(chainID: chain.chainID)
+                    let head = try? await rpc.blockNumber()
+                    let health = await rpc.pool.health()
+                    if let cursor = summary.cursor?.number, starts[chain.chainID] == nil { starts[chain.chainID] = chain.startBlock ?? cursor }
+                    lines += Self.render(chain, summary, head: head, health: health, start: starts[chain.chainID])
+                }
+                if watch { print("\u{1B}[2J\u{1B}[H", terminator: "") }
+                print(lines.joined(separator: "\n"))
+                if watch { try await Task.sleep(for: .seconds(2)) }
+            } while watch
+        }
+    }
+
+    static func render(_ chain: ChainConfiguration, _ s: ChainSummary, head: UInt64?, health: [RPCEndpointHealth], start: UInt64?) -> [String] {
+        let cursor = s.cursor?.number
+        let lag = head.flatMap { h in cursor.map { h > $0 ? h - $0 : 0 } }
+        let healthy = health.filter(\.healthy).count
+        var lines = [
+            "chain \(chain.chainID) (\(chain.name))",
+            "  head      \(head.map(String.init) ?? "unreachable")",
+            "  cursor    \(cursor.map(String.init) ?? "not started")\(lag.map { "  (lag \($0) blocks, \(chain.confirmations) confirmations required)" } ?? "")",
+            "  pending   \(s.pendingCount)   credited \(s.creditedCount)   suspense \(s.suspenseCount)",
+            "  last credit \(s.lastCreditAt.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval($0))) } ?? "never")",
+            "  endpoints \(healthy)/\(health.count) healthy: " + health.map { "\($0.endpoint) \($0.healthy ? "ok" : "down")" }.joined(separator: ", "),
+        ]
+        if let head, let cursor, let start, head + 1 >= UInt64(chain.confirmations) {
+            let target = head + 1 - UInt64(chain.confirmations)
+            if cursor < target {
+                let done = target > start ? Double(cursor.saturatingSubtract(start)) / Double(target - start) : 1
+                let filled = Int((done * 30).rounded(.down))
+                lines.append("  backfill  [" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
+                    + "] \(Int(done * 100))%  block \(cursor) of \(target)")
+            }
+        }
+        if let incident = s.openIncident {
+            lines.append("  INCIDENT  \(incident)")
+        }
+        return lines
+    }
+}
+
+/// Clears a chain's reorg incident after an operator has checked the affected
+/// deposits; the watcher re-anchors on the canonical chain and continues.
+struct ChainResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume", abstract: "Resume crediting on a chain halted by a deep reorg.")
+
+    @Argument(help: "The chain id.") var chain: Int
+    @OptionGroup var op: OperatorOptions
+
+    func run() async throws {
+        let env = try Environment.load()
+        let resolved = try await withDatabase(env.config.database, logger: env.logger) { db in
+            try await Migrator(logger: env.logger).migrate(db)
+            let store = SQLStore(db: db)
+            let operatorUser = try await op.resolve(store)
+            return try await store.resolveIncidents(chainID: chain, operator: operatorUser.id, at: Int64(Date().timeIntervalSince1970))
+        }
+        guard resolved > 0 else { throw fail("chain \(chain) has no open incident; nothing to resume") }
+        env.logger.notice("chain resumed by operator", metadata: ["chain.id": "\(chain)", "operator": "\(op.operatorEmail)"])
+        print("chain \(chain): \(resolved) incident(s) resolved; the watcher resumes on its next poll")
+    }
+}
+
+extension UInt64 {
+    fileprivate func saturatingSubtract(_ other: UInt64) -> UInt64 { self > other ? self - other : 0 }
+}
