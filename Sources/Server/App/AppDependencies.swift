@@ -23,6 +23,8 @@ public struct AppDependencies: Sendable {
     /// Watched chains (empty in simulated mode) and their watchers' latest status.
     public let chains: [ChainConfiguration]
     public let watchers: WatcherStatusBoard
+    /// Encoded offers for search pages (see ``OfferJSONCache``).
+    let offerJSON = OfferJSONCache()
 
     public init(
         store: SQLStore, accounts: AccountService, version: String, simulation: Bool = true, fee: PlatformFee = .default,

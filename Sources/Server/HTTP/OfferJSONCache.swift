@@ -1,0 +1,56 @@
+import Brokerage
+import Foundation
+import Synchronization
+
+/// Each offer's JSON, encoded once and reused until the offer changes.
+///
+/// Search is the hottest route and its answer is up to a page of offers; encoding them
+/// with `JSONEncoder` on every request cost more than the search itself. An entry is
+/// reused only while the cached offer equals the current one, so a sync that changes a
+/// price re-encodes just that offer. Bytes are identical to `Response.json(OfferView)`.
+final class OfferJSONCache: Sendable {
+    private struct Entry {
+        let offer: Offer
+        let json: [UInt8]
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+    /// Entries beyond this are dropped wholesale (offers that vanished from the market).
+    private let limit: Int
+
+    init(limit: Int = 250_000) { self.limit = limit }
+
+    /// A page body `{"items":[...],"next_cursor":"..."}` (key omitted when nil, as the
+    /// encoder of `Page` writes it).
+    func page(_ offers: [Offer], nextCursor: String?) throws -> [UInt8] {
+        var out: [UInt8] = Array(#"{"items":["#.utf8)
+        out.reserveCapacity(offers.count * 700 + 64)
+        for (i, offer) in offers.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += try json(for: offer)
+        }
+        out += Array("]".utf8)
+        if let nextCursor {
+            out += Array(#","next_cursor":"#.utf8) + (try Self.encoder.encode(nextCursor))
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    func json(for offer: Offer) throws -> [UInt8] {
+        if let hit = entries.withLock({ $0[offer.id] }), hit.offer == offer { return hit.json }
+        let json = Array(try Self.encoder.encode(OfferView(offer)))
+        entries.withLock { cache in
+            if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
+            cache[offer.id] = Entry(offer: offer, json: json)
+        }
+        return json
+    }
+
+    /// The same settings as `Response.json`.
+    static var encoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+}
