@@ -121,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "Server", "Storage", "Brokerage", "Signer",
+                "Server", "Storage", "Brokerage", "Signer", "ChainWatcher", "Ethereum",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

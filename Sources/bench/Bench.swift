@@ -12,6 +12,7 @@ struct Bench: AsyncParsableCommand {
             BenchCrypto.self,
             BenchDPP.self,
             BenchBookings.self,
+            BenchChain.self,
         ]
     )
 }

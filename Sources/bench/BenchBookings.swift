@@ -26,7 +26,7 @@ struct BenchBookings: AsyncParsableCommand {
         }
         let logger = { var l = Logger(label: "bench"); l.logLevel = .error; return l }()
         let name = "gp4u_bench_\(UInt32.random(in: 0...UInt32.max))"
-        try await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("CREATE DATABASE \(name)") }
+        _ = try await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("CREATE DATABASE \(name)") }
         var parts = URLComponents(string: admin)!
         parts.path = "/" + name
         let db = try PostgresDatabase(url: parts.string!, maxConnections: connections, logger: logger)

@@ -25,6 +25,8 @@ public struct AppDependencies: Sendable {
     public let watchers: WatcherStatusBoard
     /// Encoded offers for search pages (see ``OfferJSONCache``).
     let offerJSON = OfferJSONCache()
+    /// Encoded arbitrage answers for the current index (see ``MarketResponseCache``).
+    let marketResponses = MarketResponseCache()
 
     public init(
         store: SQLStore, accounts: AccountService, version: String, simulation: Bool = true, fee: PlatformFee = .default,

@@ -33,9 +33,15 @@ struct ArbitrageRoutes {
             var parameters = request.marketParameters
             if parameters["min_spread_pct"] == nil { parameters["min_spread_pct"] = "15" }
             let q = try ArbitrageQuery(parameters: parameters)
-            let found = deps.market.current.arbitrage.opportunities(
-                minSpreadPct: q.minSpreadPct, model: q.model, minReliability: q.minReliability, basis: q.basis)
-            return try .json(["items": found.map(OpportunityView.init)])
+            let index = deps.market.current
+            let key = "opportunities|\(q.minSpreadPct)|\(q.model?.id ?? "")|\(q.minReliability)|\(q.basis)"
+            let body = try deps.marketResponses.body(for: key, index: index) {
+                let found = index.arbitrage.opportunities(
+                    minSpreadPct: q.minSpreadPct, model: q.model, minReliability: q.minReliability, basis: q.basis)
+                return Array(try OfferJSONCache.encoder.encode(["items": found.map(OpportunityView.init)]))
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
 
         api.add(
