@@ -11,7 +11,9 @@ extension SQLStore: DepositDirectory {
         let pending = try await db.query(
             """
             SELECT p.* FROM chain_pending p JOIN wallet_links w ON w.address = p.from_address
-            WHERE w.user_id = $1 ORDER BY p.block_number DESC, p.log_index DESC LIMIT $2
+            WHERE w.user_id = $1 AND NOT EXISTS (
+                SELECT 1 FROM chain_deposits d WHERE d.chain_id = p.chain_id AND d.tx_hash = p.tx_hash AND d.log_index = p.log_index)
+            ORDER BY p.block_number DESC, p.log_index DESC LIMIT $2
             """,
             [.text(userID), .int(Int64(limit))]
         ).map { try Self.pendingRecord($0, userID: userID) }

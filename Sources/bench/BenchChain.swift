@@ -119,7 +119,6 @@ struct BenchChain: AsyncParsableCommand {
                 format: "  latency (block every %.1f s, poll %.1f s): %d credits, p50 %.2f s, p99 %.2f s, max %.2f s (goal <= poll + 1 s = %.1f s)",
                 blockTime, pollInterval, latencies.count, pct(0.5), pct(0.99), latencies.last!, pollInterval + 1))
         }
-        try? FileManager.default.removeItem(atPath: path)
     }
 
     static func freshDatabase(admin: String, logger: Logger) async throws -> String {
@@ -181,8 +180,13 @@ final class FakeNode: Sendable {
         return FakeNode(process: process, url: String(url))
     }
 
+    /// SIGKILL (it holds nothing worth a clean exit) and reap (Foundation's `waitUntilExit` spins a run loop that can hang
+    /// inside Swift concurrency on Linux).
     func stop() {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        var status: Int32 = 0
+        _ = waitpid(process.processIdentifier, &status, 0)
     }
 
     /// When each block up to `last` appeared (unix seconds).

@@ -39,7 +39,7 @@ public struct RPCChainReader: ChainReader {
     }
 
     static func observed(_ h: BlockHeader) -> ObservedHeader {
-        ObservedHeader(number: h.number, hash: ChainHash(h.hash), parentHash: ChainHash(h.parentHash))
+        ObservedHeader(number: h.number, hash: ChainHash(h.hash), parentHash: ChainHash(h.parentHash), logsBloom: h.logsBloom)
     }
 
     static func readError(_ error: RPCError) -> ChainReadError {

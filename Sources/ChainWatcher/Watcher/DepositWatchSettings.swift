@@ -37,6 +37,13 @@ public struct DepositWatchSettings: Sendable, Hashable {
         self.maxChunksPerPoll = max(1, maxChunksPerPoll)
     }
 
+    /// Whether a block with this logs bloom may hold a deposit: the USDC contract, the
+    /// Transfer topic and the deposit address as a topic are all possibly present.
+    public func bloomMayHoldDeposit(_ bloom: [UInt8]) -> Bool {
+        LogsBloom.mayContain(bloom, usdc.bytes) && LogsBloom.mayContain(bloom, ERC20.transferTopic)
+            && LogsBloom.mayContain(bloom, [UInt8](repeating: 0, count: 12) + depositAddress.bytes)
+    }
+
     /// Heights remembered for reorg checks: the confirmation depth plus the margin.
     public var reorgWindow: UInt64 { confirmations + reorgMargin }
 

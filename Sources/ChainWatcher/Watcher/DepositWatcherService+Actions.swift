@@ -124,6 +124,11 @@ extension DepositWatcherService {
         case .missingHeaders(let heights):
             metrics.inconsistentReads.increment()
             logger.warning("the node lacks headers (it is behind); retrying next poll", metadata: ["chain.blocks": "\(heights)"])
+        case .logsMissing(let height):
+            metrics.inconsistentReads.increment()
+            logger.warning(
+                "the block's bloom says it may hold a deposit but the node returned no logs for it (node behind); retrying next poll",
+                metadata: ["chain.block": "\(height)"])
         case .nodeBehind(let head, let needed):
             metrics.inconsistentReads.increment()
             logger.warning("the node's head is below the block the watcher needs (node behind); retrying next poll", metadata: ["chain.head": "\(head)", "chain.block": "\(needed)"])

@@ -111,6 +111,7 @@ extension DepositWatcherStateMachine {
     /// logs came from a node on another fork or behind, and must never be credited.
     mutating func verify(_ poll: Poll, _ scan: Scan, range: ClosedRange<UInt64>, deposits: [Deposit]) -> [Action] {
         if let height = poll.brokenParentLink { return abandon(.brokenParentLink(height: height)) }
+        if let height = missingLogs(poll, range: range, deposits: deposits) { return abandon(.logsMissing(height: height)) }
         for deposit in deposits {
             guard let canonical = poll.canonical[deposit.block.number] else {
                 return abandon(.missingHeaders([deposit.block.number]))
@@ -177,6 +178,24 @@ extension DepositWatcherStateMachine {
             ($0.deposit.block.number, $0.deposit.key.logIndex) < ($1.deposit.block.number, $1.deposit.key.logIndex)
         }
         return [.updatePending(ordered, head: poll.head.ref), .waitForNextPoll]
+    }
+
+    /// The first block in `range` whose header's bloom says it may hold a deposit while
+    /// the node returned none for it. A lagging node's gap closes as the head moves on;
+    /// a bloom false positive (a transfer *from* the deposit address sets the same bits)
+    /// never does, so a block is doubted only until the head has moved a reorg window
+    /// past the first doubt, then the empty answer is believed.
+    mutating func missingLogs(_ poll: Poll, range: ClosedRange<UInt64>, deposits: [Deposit]) -> UInt64? {
+        let withDeposits = Set(deposits.map(\.block.number))
+        for (height, header) in poll.canonical.sorted(by: { $0.key < $1.key }) where range.contains(height) && !withDeposits.contains(height) {
+            guard let bloom = header.logsBloom, settings.bloomMayHoldDeposit(bloom) else { continue }
+            let firstDoubt = bloomDoubts[height] ?? poll.head.number
+            if poll.head.number >= firstDoubt + settings.reorgWindow { continue }
+            bloomDoubts = bloomDoubts.filter { $0.key >= range.lowerBound }
+            bloomDoubts[height] = firstDoubt
+            return height
+        }
+        return nil
     }
 
     /// Keeps the canonical hashes of the last `reorgWindow` blocks below the head.

@@ -78,6 +78,8 @@ public struct DepositWatcherStateMachine: Sendable {
     /// Hashes of recent blocks, checked every poll.
     public internal(set) var remembered: [UInt64: ChainHash] = [:]
     var state: State
+    /// Blocks whose bloom contradicted an empty log answer, with the head at the first doubt.
+    var bloomDoubts: [UInt64: UInt64] = [:]
 
     /// Starts from the stored cursor (nil at first start) and the chain's open incident.
     public init(settings: DepositWatchSettings, cursor: BlockRef?, incident: ReorgIncident? = nil) {

@@ -8,8 +8,12 @@ public struct ObservedHeader: Sendable, Hashable {
     public let hash: ChainHash
     /// The hash of the block below, which must be the canonical one at `number - 1`.
     public let parentHash: ChainHash
+    /// The block's logs bloom, when the node sent one: it tells a block that may hold a
+    /// deposit from one that certainly does not.
+    public let logsBloom: [UInt8]?
 
-    public init(number: UInt64, hash: ChainHash, parentHash: ChainHash) {
+    public init(number: UInt64, hash: ChainHash, parentHash: ChainHash, logsBloom: [UInt8]? = nil) {
+        self.logsBloom = logsBloom
         self.number = number
         self.hash = hash
         self.parentHash = parentHash

@@ -12,6 +12,9 @@ public enum WatcherEvent: Sendable, Equatable {
     case missingHeaders([UInt64])
     /// The node's head is below the height the watcher needs (it is behind).
     case nodeBehind(head: UInt64, needed: UInt64)
+    /// A block's logs bloom says it may hold a deposit but the node returned no log for
+    /// it: a node behind a load balancer answering empty logs for blocks it lacks.
+    case logsMissing(height: UInt64)
     /// A log was refused.
     case discarded(DiscardedLog)
     /// An observation arrived that the current state did not ask for (a bug in the

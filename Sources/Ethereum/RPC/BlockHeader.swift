@@ -6,8 +6,11 @@ public struct BlockHeader: Sendable, Hashable {
     public let parentHash: Hash32
     /// Seconds since the Unix epoch.
     public let timestamp: UInt64
+    /// The 256-byte bloom over the block's logs, when the node sent one.
+    public let logsBloom: [UInt8]?
 
-    public init(number: UInt64, hash: Hash32, parentHash: Hash32, timestamp: UInt64) {
+    public init(number: UInt64, hash: Hash32, parentHash: Hash32, timestamp: UInt64, logsBloom: [UInt8]? = nil) {
+        self.logsBloom = logsBloom
         self.number = number
         self.hash = hash
         self.parentHash = parentHash

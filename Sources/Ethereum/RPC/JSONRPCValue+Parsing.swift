@@ -48,7 +48,12 @@ extension JSONRPCValue {
     func blockHeader() throws(RPCResultError) -> BlockHeader {
         BlockHeader(
             number: try member("number").quantity("block number"), hash: try member("hash").hash("block hash"),
-            parentHash: try member("parentHash").hash("parentHash"), timestamp: try member("timestamp").quantity("timestamp"))
+            parentHash: try member("parentHash").hash("parentHash"), timestamp: try member("timestamp").quantity("timestamp"),
+            logsBloom: try self["logsBloom"].map { (v) throws(RPCResultError) in
+                let bloom = try v.bytes("logsBloom")
+                guard bloom.count == 256 else { throw RPCResultError("logsBloom must be 256 bytes, got \(bloom.count)") }
+                return bloom
+            })
     }
 
     /// A log object; `removed` may be absent (some nodes omit it) but not malformed.

@@ -94,27 +94,47 @@ public actor RPCEndpointPool {
         }
     }
 
-    /// Sends calls as one JSON-RPC batch; per-call node errors that retrying cannot fix
-    /// come back in place, a retryable one retries the whole batch.
+    /// Sends calls as one JSON-RPC batch. Per-call node errors that retrying cannot fix
+    /// come back in place; calls that failed with a retryable error are sent again, alone
+    /// in a smaller batch, up to the pool's attempt limit (nodes and load balancers fail
+    /// single calls of a batch, and re-sending the whole batch would need every call to
+    /// succeed at once). A transport failure retries whatever is still outstanding.
     /// `decode` gets each call's index in `requests` with its result.
     public func batch<T: Sendable>(
         _ requests: [RPCRequest], decode: @Sendable (Int, JSONRPCValue) throws(RPCResultError) -> T
     ) async throws(RPCError) -> [Result<T, RPCError>] {
         guard !requests.isEmpty else { return [] }
-        return try await withRetries(requests[0].method) { (endpoint) async throws(RPCError) -> [Result<T, RPCError>] in
-            var results: [Result<T, RPCError>] = []
-            for (index, reply) in try await transport.send(batch: requests, to: endpoint).enumerated() {
-                switch reply {
-                case .success(let value):
-                    results.append(.success(try Self.decoded(value, { (v) throws(RPCResultError) in try decode(index, v) }, endpoint)))
-                case .failure(let object):
-                    let error = RPCError(node: object, endpoint: endpoint)
-                    if error.classification == .retryable { throw error }
-                    results.append(.failure(error))
-                }
+        var results = [Result<T, RPCError>?](repeating: nil, count: requests.count)
+        var outstanding = Array(requests.indices)
+        for round in 0..<configuration.maxAttempts {
+            if round > 0 {
+                do { try await clock.sleep(for: configuration.backoff(round: round, unit: jitter())) } catch { throw .cancelled }
             }
-            return results
+            let asked = outstanding
+            let replies = try await withRetries(requests[0].method) { (endpoint) async throws(RPCError) -> [(Int, Result<T, RPCError>)] in
+                var replies: [(Int, Result<T, RPCError>)] = []
+                for (position, reply) in try await transport.send(batch: asked.map { requests[$0] }, to: endpoint).enumerated() {
+                    let index = asked[position]
+                    switch reply {
+                    case .success(let value):
+                        replies.append((index, .success(try Self.decoded(value, { (v) throws(RPCResultError) in try decode(index, v) }, endpoint))))
+                    case .failure(let object):
+                        replies.append((index, .failure(RPCError(node: object, endpoint: endpoint))))
+                    }
+                }
+                return replies
+            }
+            outstanding = []
+            for (index, result) in replies {
+                results[index] = result
+                if case .failure(let error) = result, error.classification == .retryable { outstanding.append(index) }
+            }
+            if outstanding.isEmpty { break }
+            logger.warning(
+                "RPC batch had failed calls; sending them again",
+                metadata: ["rpc.method": "\(requests[0].method)", "rpc.failed": "\(outstanding.count)"])
         }
+        return results.map { $0 ?? .failure(.malformedResponse("no answer for a call of the batch", endpoint: "")) }
     }
 
     private static func decoded<T>(

@@ -26,6 +26,11 @@ public enum GP4UServer {
             var clientConfig = HTTPClient.Configuration()
             clientConfig.timeout.connect = .seconds(5)
             let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfig)
+            // Chain nodes: a dead endpoint must fail fast so the pool fails over at once.
+            var rpcConfig = HTTPClient.Configuration()
+            rpcConfig.timeout.connect = .seconds(1)
+            rpcConfig.connectionPool.retryConnectionEstablishment = false
+            let rpcClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: rpcConfig)
             do {
                 let feeds = MarketProviders.feeds(configuration: config.market, httpClient: httpClient, logger: logger)
                 let market = MarketIndexHolder()
@@ -44,7 +49,7 @@ public enum GP4UServer {
                     feeds: feeds, store: store, index: market, interval: config.market.syncInterval,
                     snapshotEnabled: config.market.snapshotEnabled, logger: logger)
                 let chainWatchers = config.chains.map { chain in
-                    ChainWatch(chain: chain, db: db, store: store, board: watchers, httpClient: httpClient, logger: logger).service
+                    ChainWatch(chain: chain, db: db, store: store, board: watchers, httpClient: rpcClient, logger: logger).service
                 }
                 let services = ServiceGroup(
                     configuration: .init(
@@ -63,9 +68,11 @@ public enum GP4UServer {
                 try await services.run()
             } catch {
                 try? await httpClient.shutdown()
+                try? await rpcClient.shutdown()
                 throw error
             }
             try await httpClient.shutdown()
+            try await rpcClient.shutdown()
         }
     }
 }
