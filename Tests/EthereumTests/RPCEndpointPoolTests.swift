@@ -125,15 +125,18 @@ struct RPCEndpointPoolTests {
         #expect(await fixture.hits("/b") == 0)
     }
 
-    @Test func aBatchWithARetryableItemIsRetriedWhole() async throws {
+    @Test func onlyTheFailedCallsOfABatchAreSentAgain() async throws {
         let one = RPCFixture.Item.result(RPCTest.block(1, hash: 1, parent: 0))
+        let two = RPCFixture.Item.result(RPCTest.block(2, hash: 2, parent: 1))
         let (fixture, _) = try await withPool(
-            a: [.answer([one, .error(-32000, "header not found")])], b: .answer([one, .result(RPCTest.block(2, hash: 2, parent: 1))])
+            a: [.answer([one, .error(-32000, "header not found")]), .answer([two])], b: .answer([one, two])
         ) { (pool: RPCEndpointPool, _: String, _: ManualRPCClock) async throws in
             let headers = try await EthereumRPC(pool: pool).blocks([1, 2])
             #expect(headers.map { $0?.number } == [1, 2])
         }
+        // The second request carries only block 2, to the same (healthy) endpoint.
         #expect(await fixture.received.map(\.batch) == [true, true])
+        #expect(await fixture.hits("/b") == 0)
     }
 
     @Test func noEndpointsIsAClearError() async {
