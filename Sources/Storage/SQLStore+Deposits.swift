@@ -17,9 +17,16 @@ extension SQLStore: DepositLedger {
             let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
             let stored = try await tx.first("SELECT block_number FROM chain_cursors WHERE chain_id = $1" + lock, [.int(Int64(chainID))])
             var credited: [Deposit] = []
+            // A chunk often holds many deposits from one sender: look each sender up once.
+            var owners: [Address: String?] = [:]
             for d in deposits {
                 guard d.key.chainID == chainID else { throw StorageError.other(detail: "deposit \(d.key) is not on chain \(chainID)") }
-                if try await Self.credit(d, now: now, in: tx) { credited.append(d) }
+                if owners[d.from] == nil {
+                    owners[d.from] = .some(
+                        try await tx.first("SELECT user_id FROM wallet_links WHERE address = $1", [.text(d.from.lowercased)])?
+                            .string("user_id"))
+                }
+                if try await Self.credit(d, owner: owners[d.from]!, now: now, in: tx) { credited.append(d) }
             }
             if let stored, try stored.int("block_number") > Int64(cursor.number) { return credited }
             try await tx.query(
@@ -33,11 +40,10 @@ extension SQLStore: DepositLedger {
         }
     }
 
-    /// Credits one deposit unless its key was credited before; true when it was new.
+    /// Credits one deposit to `owner` (nil: suspense) unless its key was credited before;
+    /// true when it was new.
     /// The row and its ledger movement are written together, so a crash leaves neither.
-    static func credit(_ d: Deposit, now: Int64, in tx: any SQLExecutor) async throws -> Bool {
-        let owner = try await tx.first("SELECT user_id FROM wallet_links WHERE address = $1", [.text(d.from.lowercased)])?
-            .string("user_id")
+    static func credit(_ d: Deposit, owner: String?, now: Int64, in tx: any SQLExecutor) async throws -> Bool {
         let ledgerID = "deposit:\(d.key)"
         let inserted = try await tx.query(
             """

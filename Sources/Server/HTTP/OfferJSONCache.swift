@@ -7,7 +7,7 @@ import Synchronization
 /// Search is the hottest route and its answer is up to a page of offers; encoding them
 /// with `JSONEncoder` on every request cost more than the search itself. An entry is
 /// reused only while the cached offer equals the current one, so a sync that changes a
-/// price re-encodes just that offer. Bytes are identical to `Response.json(OfferView)`.
+/// price re-encodes just that offer. Bytes are those of ``encodeJSON(_:)``.
 final class OfferJSONCache: Sendable {
     private struct Entry {
         let offer: Offer
@@ -31,7 +31,7 @@ final class OfferJSONCache: Sendable {
         }
         out += Array("]".utf8)
         if let nextCursor {
-            out += Array(#","next_cursor":"#.utf8) + (try Self.encoder.encode(nextCursor))
+            out += Array(#","next_cursor":"#.utf8) + (try encodeJSON(nextCursor))
         }
         out.append(UInt8(ascii: "}"))
         return out
@@ -39,18 +39,11 @@ final class OfferJSONCache: Sendable {
 
     func json(for offer: Offer) throws -> [UInt8] {
         if let hit = entries.withLock({ $0[offer.id] }), hit.offer == offer { return hit.json }
-        let json = Array(try Self.encoder.encode(OfferView(offer)))
+        let json = Array(try encodeJSON(OfferView(offer)))
         entries.withLock { cache in
             if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
             cache[offer.id] = Entry(offer: offer, json: json)
         }
         return json
-    }
-
-    /// The same settings as `Response.json`.
-    static var encoder: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
     }
 }

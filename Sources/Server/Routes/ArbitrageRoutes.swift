@@ -38,10 +38,9 @@ struct ArbitrageRoutes {
             let body = try deps.marketResponses.body(for: key, index: index) {
                 let found = index.arbitrage.opportunities(
                     minSpreadPct: q.minSpreadPct, model: q.model, minReliability: q.minReliability, basis: q.basis)
-                return Array(try OfferJSONCache.encoder.encode(["items": found.map(OpportunityView.init)]))
+                return Array(try encodeJSON(["items": found.map(OpportunityView.init)]))
             }
-            return Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            return .json(encoded: body)
         }
 
         api.add(

@@ -32,10 +32,7 @@ struct MarketRoutes {
         ) { request, _ in
             let query = try OfferQuery(parameters: request.marketParameters).validated()
             let page = deps.market.current.search(query)
-            let body = try deps.offerJSON.page(page.items, nextCursor: page.nextCursor)
-            return Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            return .json(encoded: try deps.offerJSON.page(page.items, nextCursor: page.nextCursor))
         }
 
         api.add(RouteSpec(.get, "/api/v1/gpus/models", "Canonical GPU models on the market, with offer counts and cheapest price", tag: "marketplace")) { _, _ in
