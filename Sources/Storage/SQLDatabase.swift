@@ -20,3 +20,19 @@ public protocol SQLDatabase: SQLExecutor {
     /// never keeps working after losing its lease. SQLite is single-process: `body` runs.
     func withLease<T: Sendable>(_ key: Int64, heartbeat: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T?
 }
+
+extension SQLDatabase {
+    /// `transaction`, run again (up to `attempts` times) when the database aborts it for a
+    /// deadlock or a lost race. PostgreSQL may abort one of two concurrent inserts that
+    /// collide on an exclusion constraint; run again, the loser sees the committed winner
+    /// and gets an ordinary constraint error. Only for bodies with no effect outside the
+    /// transaction.
+    public func transaction<T: Sendable>(
+        retryingConflicts attempts: Int, _ body: @Sendable (any SQLExecutor) async throws -> T
+    ) async throws -> T {
+        for _ in 1..<max(attempts, 1) {
+            do { return try await transaction(body) } catch StorageError.conflict {}
+        }
+        return try await transaction(body)
+    }
+}

@@ -9,39 +9,87 @@ extension SQLStore: LedgerStore {
 
     /// Posts inside a caller's database transaction, so a domain change (a booking, a
     /// credited deposit) and its money movement commit together or not at all.
+    ///
+    /// Three statements whatever the number of entries, because postings sit on hot paths
+    /// (bookings, crediting): one update applies every account's net change (and finds a
+    /// duplicate id without raising, so the caller's transaction stays usable), one insert
+    /// writes the entries, and the transaction row seals them. New accounts cost two more.
     public static func post(_ t: LedgerTransaction, in tx: any SQLExecutor) async throws {
-        if try await tx.first("SELECT id FROM ledger_transactions WHERE id = $1", [.text(t.id)]) != nil {
-            throw LedgerError.duplicate(id: t.id)
-        }
         // Net change per account, applied in key order so concurrent postings lock rows
         // in the same order (no deadlocks on PostgreSQL).
         var net: [LedgerAccount: Int64] = [:]
         for e in t.entries { net[e.account, default: 0] += e.amount.micro }
-        var before: [LedgerAccount: Int64] = [:]
-        for (account, change) in net.sorted(by: { $0.key.key < $1.key.key }) {
-            try await tx.query(
-                "INSERT INTO ledger_accounts (id, kind, owner, balance) VALUES ($1, $2, $3, 0) ON CONFLICT (id) DO NOTHING",
-                [.text(account.key), .text(account.kind.rawValue), .text(account.owner)])
-            do {
-                let row = try await tx.first(
-                    "UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2 RETURNING balance",
-                    [.int(change), .text(account.key)])
-                before[account] = try (row?.int("balance") ?? 0) - change
-            } catch let e as StorageError where e.isGuard("ledger_balance_non_negative") {
-                throw LedgerError.insufficientFunds(account: account.key)
+        let changes = net.sorted { $0.key.key < $1.key.key }
+        var updated: [SQLRow]
+        do {
+            updated = try await apply(changes, of: t.id, in: tx)
+            if updated.count < changes.count {
+                // A posted id, or accounts that do not exist yet (created at zero, then changed).
+                if try await tx.first("SELECT id FROM ledger_transactions WHERE id = $1", [.text(t.id)]) != nil {
+                    throw LedgerError.duplicate(id: t.id)
+                }
+                let found = Set(try updated.map { try $0.string("id") })
+                let missing = changes.filter { !found.contains($0.key.key) }
+                var binds: [SQLValue] = []
+                let rows = missing.map { account, _ in
+                    binds += [.text(account.key), .text(account.kind.rawValue), .text(account.owner)]
+                    return "($\(binds.count - 2), $\(binds.count - 1), $\(binds.count), 0)"
+                }
+                try await tx.query(
+                    "INSERT INTO ledger_accounts (id, kind, owner, balance) VALUES \(rows.joined(separator: ", ")) ON CONFLICT (id) DO NOTHING",
+                    binds)
+                updated += try await apply(missing, of: t.id, in: tx)
             }
+        } catch let e as StorageError where e.isGuard("ledger_balance_non_negative") {
+            // The CHECK names no row: report the first debited account that may not go
+            // negative (in practice the one payer of the posting).
+            let payer = changes.first { $0.value < 0 && $0.key.kind != .external }?.key
+            throw LedgerError.insufficientFunds(account: payer?.key ?? "unknown")
         }
+        guard updated.count == changes.count else { throw LedgerError.duplicate(id: t.id) }
+        var before: [LedgerAccount: Int64] = [:]
+        for row in updated {
+            let key = try row.string("id")
+            guard let account = LedgerAccount(key: key) else { throw StorageError.decoding(column: "id") }
+            before[account] = try row.int("balance") - net[account, default: 0]
+        }
+        var entryBinds: [SQLValue] = [.text(t.id), .int(t.createdAt)]
+        var entryRows: [String] = []
         for e in t.entries {
             let after = before[e.account, default: 0] + e.amount.micro
             before[e.account] = after
-            try await tx.query(
-                "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES ($1, $2, $3, $4, $5)",
-                [.text(t.id), .text(e.account.key), .int(e.amount.micro), .int(after), .int(t.createdAt)])
+            entryBinds += [.text(e.account.key), .int(e.amount.micro), .int(after)]
+            let n = entryBinds.count
+            entryRows.append("($1, $\(n - 2), $\(n - 1), $\(n), $2)")
         }
+        try await tx.query(
+            "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES \(entryRows.joined(separator: ", "))",
+            entryBinds)
         let refs = String(decoding: try JSONEncoder.sorted.encode(t.references), as: UTF8.self)
         try await tx.query(
             "INSERT INTO ledger_transactions (id, kind, refs, created_at) VALUES ($1, $2, $3, $4)",
             [.text(t.id), .text(t.kind.rawValue), .text(refs), .int(t.createdAt)])
+    }
+
+    /// Adds each change to its account unless `txID` is already posted, and returns the
+    /// accounts' new balances. On PostgreSQL the rows are locked in key order first, so
+    /// concurrent postings never deadlock; SQLite's single writer needs no such care.
+    private static func apply(_ changes: [(key: LedgerAccount, value: Int64)], of txID: String, in tx: any SQLExecutor) async throws -> [SQLRow] {
+        var binds: [SQLValue] = [.text(txID)]
+        var ids: [String] = [], cases: [String] = []
+        for (account, change) in changes {
+            binds += [.text(account.key), .int(change)]
+            ids.append("$\(binds.count - 1)")
+            cases.append("WHEN $\(binds.count - 1) THEN $\(binds.count)")
+        }
+        let lock = tx.dialect == .postgres ? " ORDER BY id FOR UPDATE" : ""
+        return try await tx.query(
+            """
+            UPDATE ledger_accounts SET balance = balance + CASE id \(cases.joined(separator: " ")) END
+            WHERE id IN (SELECT id FROM ledger_accounts WHERE id IN (\(ids.joined(separator: ", ")))\(lock))
+              AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE id = $1)
+            RETURNING id, balance
+            """, binds)
     }
 
     public func balance(of account: LedgerAccount) async throws -> USDC {

@@ -4,17 +4,27 @@ import Foundation
 
 extension SQLStore: ReservationStore {
     public func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws -> Reservation {
-        try await db.transaction { tx in
-            guard let row = try await tx.first("SELECT data FROM offers WHERE id = $1", [.text(gpuID)]) else {
-                throw ReservationError.gpuNotFound
-            }
-            let offer = try Self.offer(row)
-            guard offer.available else { throw ReservationError.gpuUnavailable }
-            try await Self.ensureFree(gpuID: gpuID, from: start, to: end, except: nil, in: tx)
-            let total = try ReservationPolicy.cost(start: start, end: end, pricePerHour: offer.pricePerHour)
+        try await db.transaction(retryingConflicts: 5) { tx in
+            // The few columns a booking needs, not the whole offer: this is the hot path.
+            // On PostgreSQL the offer row lock queues bookings of one GPU, so the
+            // exclusion constraint never sees two uncommitted overlapping inserts (which
+            // it can only settle by a deadlock abort); different GPUs do not wait. Then no
+            // overlap pre-check: the constraint (or SQLite's trigger, under its single
+            // writer) refuses a taken slot in the insert itself.
+            let lock = tx.dialect == .postgres ? " FOR NO KEY UPDATE OF o" : ""
+            guard let row = try await tx.first(
+                """
+                SELECT o.provider, o.available, o.price_per_hour, p.owner_id
+                FROM offers o LEFT JOIN provider_gpus p ON p.id = o.id WHERE o.id = $1\(lock)
+                """, [.text(gpuID)])
+            else { throw ReservationError.gpuNotFound }
+            guard try row.bool("available") else { throw ReservationError.gpuUnavailable }
+            let pricePerHour = USDC(micro: try row.int("price_per_hour"))
+            let payee = try Self.payee(provider: try row.string("provider"), owner: try row.optionalString("owner_id"))
+            let total = try ReservationPolicy.cost(start: start, end: end, pricePerHour: pricePerHour)
             let reservation = Reservation(
-                id: id, userID: userID, gpuID: gpuID, start: start, end: end, pricePerHour: offer.pricePerHour,
-                totalCost: total, status: .confirmed, payee: try await Self.payee(of: offer, in: tx), createdAt: now)
+                id: id, userID: userID, gpuID: gpuID, start: start, end: end, pricePerHour: pricePerHour,
+                totalCost: total, status: .confirmed, payee: payee, createdAt: now)
             do {
                 try await tx.query(
                     """
@@ -22,7 +32,7 @@ extension SQLStore: ReservationStore {
                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', 0, $8, $9, $9)
                     """,
                     [
-                        .text(id), .text(userID), .text(gpuID), .int(start), .int(end), .int(offer.pricePerHour.micro),
+                        .text(id), .text(userID), .text(gpuID), .int(start), .int(end), .int(pricePerHour.micro),
                         .int(total.micro), .text(reservation.payee.key), .int(now),
                     ])
             } catch let e as StorageError where e.isGuard("no_overlap") {
@@ -199,11 +209,15 @@ extension SQLStore: ReservationStore {
     /// Who earns from booking `offer`: a GP4U listing pays its owner's earnings account;
     /// marketplace offers earn for their upstream provider (settled off-platform).
     static func payee(of offer: Offer, in tx: any SQLExecutor) async throws -> LedgerAccount {
-        guard offer.provider == .gp4u else { return .earnings(user: "upstream:\(offer.provider.rawValue)") }
-        guard let row = try await tx.first("SELECT owner_id FROM provider_gpus WHERE id = $1", [.text(offer.id)]) else {
-            throw ReservationError.gpuNotFound
-        }
-        return .earnings(user: try row.string("owner_id"))
+        let owner = offer.provider == .gp4u
+            ? try await tx.first("SELECT owner_id FROM provider_gpus WHERE id = $1", [.text(offer.id)])?.string("owner_id") : nil
+        return try payee(provider: offer.provider.rawValue, owner: owner)
+    }
+
+    static func payee(provider: String, owner: String?) throws -> LedgerAccount {
+        guard provider == ProviderID.gp4u.rawValue else { return .earnings(user: "upstream:\(provider)") }
+        guard let owner else { throw ReservationError.gpuNotFound }
+        return .earnings(user: owner)
     }
 
     static func reservation(_ row: SQLRow) throws -> Reservation {
