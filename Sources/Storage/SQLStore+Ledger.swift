@@ -10,16 +10,16 @@ extension SQLStore: LedgerStore {
     /// Posts inside a caller's database transaction, so a domain change (a booking, a
     /// credited deposit) and its money movement commit together or not at all.
     ///
-    /// Three statements whatever the number of entries, because postings sit on hot paths
-    /// (bookings, crediting): one update applies every account's net change (and finds a
-    /// duplicate id without raising, so the caller's transaction stays usable), one insert
-    /// writes the entries, and the transaction row seals them. New accounts cost two more.
+    /// One function call on PostgreSQL (`ledger_post`, see `Schema.ledgerPost`) and three
+    /// statements on SQLite whatever the number of entries, because postings sit on hot
+    /// paths (bookings, crediting): an update applies every account's net change (and
+    /// finds a duplicate id without raising, so the caller's transaction stays usable), an
+    /// insert writes the entries, and the transaction row seals them. New accounts cost
+    /// two more statements on SQLite.
     public static func post(_ t: LedgerTransaction, in tx: any SQLExecutor) async throws {
-        // Net change per account, applied in key order so concurrent postings lock rows
-        // in the same order (no deadlocks on PostgreSQL).
-        var net: [LedgerAccount: Int64] = [:]
-        for e in t.entries { net[e.account, default: 0] += e.amount.micro }
-        let changes = net.sorted { $0.key.key < $1.key.key }
+        if tx.dialect == .postgres { return try await postByFunction(t, in: tx) }
+        let changes = netChanges(t)
+        let net = Dictionary(uniqueKeysWithValues: changes.map { ($0.key, $0.value) })
         var updated: [SQLRow]
         do {
             updated = try await apply(changes, of: t.id, in: tx)
@@ -41,10 +41,7 @@ extension SQLStore: LedgerStore {
                 updated += try await apply(missing, of: t.id, in: tx)
             }
         } catch let e as StorageError where e.isGuard("ledger_balance_non_negative") {
-            // The CHECK names no row: report the first debited account that may not go
-            // negative (in practice the one payer of the posting).
-            let payer = changes.first { $0.value < 0 && $0.key.kind != .external }?.key
-            throw LedgerError.insufficientFunds(account: payer?.key ?? "unknown")
+            throw insufficientFunds(changes)
         }
         guard updated.count == changes.count else { throw LedgerError.duplicate(id: t.id) }
         var before: [LedgerAccount: Int64] = [:]
@@ -65,15 +62,49 @@ extension SQLStore: LedgerStore {
         try await tx.query(
             "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES \(entryRows.joined(separator: ", "))",
             entryBinds)
-        let refs = String(decoding: try JSONEncoder.sorted.encode(t.references), as: UTF8.self)
         try await tx.query(
             "INSERT INTO ledger_transactions (id, kind, refs, created_at) VALUES ($1, $2, $3, $4)",
-            [.text(t.id), .text(t.kind.rawValue), .text(refs), .int(t.createdAt)])
+            [.text(t.id), .text(t.kind.rawValue), .text(try references(t)), .int(t.createdAt)])
+    }
+
+    private static func postByFunction(_ t: LedgerTransaction, in tx: any SQLExecutor) async throws {
+        struct Entry: Encodable { let account, kind, owner: String, amount: Int64, n: Int }
+        let entries = t.entries.enumerated().map {
+            Entry(account: $1.account.key, kind: $1.account.kind.rawValue, owner: $1.account.owner, amount: $1.amount.micro, n: $0)
+        }
+        let posted: Bool
+        do {
+            posted = try await tx.first(
+                "SELECT ledger_post($1, $2, $3, $4, CAST($5 AS JSONB)) AS posted",
+                [
+                    .text(t.id), .text(t.kind.rawValue), .text(try references(t)), .int(t.createdAt),
+                    .text(String(decoding: try JSONEncoder().encode(entries), as: UTF8.self)),
+                ])?.bool("posted") ?? false
+        } catch let e as StorageError where e.isGuard("ledger_balance_non_negative") {
+            throw insufficientFunds(netChanges(t))
+        }
+        guard posted else { throw LedgerError.duplicate(id: t.id) }
+    }
+
+    /// Net change per account, in key order.
+    private static func netChanges(_ t: LedgerTransaction) -> [(key: LedgerAccount, value: Int64)] {
+        var net: [LedgerAccount: Int64] = [:]
+        for e in t.entries { net[e.account, default: 0] += e.amount.micro }
+        return net.sorted { $0.key.key < $1.key.key }
+    }
+
+    /// The CHECK names no row: report the first debited account that may not go negative
+    /// (in practice the one payer of the posting).
+    private static func insufficientFunds(_ changes: [(key: LedgerAccount, value: Int64)]) -> LedgerError {
+        .insufficientFunds(account: changes.first { $0.value < 0 && $0.key.kind != .external }?.key.key ?? "unknown")
+    }
+
+    private static func references(_ t: LedgerTransaction) throws -> String {
+        String(decoding: try JSONEncoder.sorted.encode(t.references), as: UTF8.self)
     }
 
     /// Adds each change to its account unless `txID` is already posted, and returns the
-    /// accounts' new balances. On PostgreSQL the rows are locked in key order first, so
-    /// concurrent postings never deadlock; SQLite's single writer needs no such care.
+    /// accounts' new balances (SQLite, whose single writer needs no lock order).
     private static func apply(_ changes: [(key: LedgerAccount, value: Int64)], of txID: String, in tx: any SQLExecutor) async throws -> [SQLRow] {
         var binds: [SQLValue] = [.text(txID)]
         var ids: [String] = [], cases: [String] = []
@@ -82,12 +113,10 @@ extension SQLStore: LedgerStore {
             ids.append("$\(binds.count - 1)")
             cases.append("WHEN $\(binds.count - 1) THEN $\(binds.count)")
         }
-        let lock = tx.dialect == .postgres ? " ORDER BY id FOR UPDATE" : ""
         return try await tx.query(
             """
             UPDATE ledger_accounts SET balance = balance + CASE id \(cases.joined(separator: " ")) END
-            WHERE id IN (SELECT id FROM ledger_accounts WHERE id IN (\(ids.joined(separator: ", ")))\(lock))
-              AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE id = $1)
+            WHERE id IN (\(ids.joined(separator: ", "))) AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE id = $1)
             RETURNING id, balance
             """, binds)
     }

@@ -38,7 +38,7 @@ struct ClusterStoreTests {
             let moved = try await store.advanceLifecycle(now: Self.now + 5 * Self.hour, fee: .default, limit: 100)
             #expect(moved.started == 0 && moved.completed == 0)
             #expect(try await store.bookedGPUs(from: Self.now, to: Self.now + 2 * Self.hour) == ["vastai-1", Self.listingID])
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -58,7 +58,7 @@ struct ClusterStoreTests {
             for id in ["c1", "c2"] { #expect(try await store.cluster(id: id) == nil) }
             #expect(try await store.bookings(gpuID: "vastai-1", from: Self.now, to: Self.now + 10 * Self.hour).isEmpty)
             #expect(try await store.balance(of: .held(user: "u1")) == USDC(micro: 2_000_000), "only r1's hold")
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -83,7 +83,7 @@ struct ClusterStoreTests {
             #expect(won == 1)
             #expect(try await store.balance(of: .held(user: "u1")) == USDC(micro: 9_000_000))
             #expect(try await store.bookings(gpuID: "vastai-1", from: Self.now, to: Self.now + 10 * Self.hour).count == 1)
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -108,7 +108,7 @@ struct ClusterStoreTests {
                 try await store.finishCluster(id: "c1", outcome: .failed, now: Self.now + 4 * Self.hour, fee: .default)
             }
             await #expect(throws: ClusterError.notFound) { try await store.startCluster(id: "nope", now: Self.now) }
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -131,7 +131,7 @@ struct ClusterStoreTests {
             let early = try await store.finishCluster(id: "c2", outcome: .failed, now: Self.now + 30, fee: .default)
             #expect(early.refunded == USDC(micro: 8_000_000) && early.charged == .zero)
             #expect(try await store.balance(of: .available(user: "u1")) == USDC(micro: 16_000_000))
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -154,7 +154,7 @@ struct ClusterStoreTests {
             _ = try await store.advanceLifecycle(now: Self.now + Self.hour, fee: .default, limit: 10)
             #expect(try await store.balance(of: .earnings(user: "p1")) == USDC(micro: 5_400_000))
             #expect(try await store.earningsHistory(userID: "p1", limit: 10).map(\.amount) == [USDC(micro: 5_400_000)])
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -190,8 +190,4 @@ struct ClusterStoreTests {
         return plan
     }
 
-    static func assertLedgerSound(_ store: SQLStore) async throws {
-        #expect(try await store.entriesTotal() == .zero)
-        #expect(try await store.accountsOutOfBalance().isEmpty)
-    }
 }

@@ -37,10 +37,6 @@ struct DepositStoreTests {
         return store
     }
 
-    static func assertLedgerSound(_ store: SQLStore) async throws {
-        #expect(try await store.entriesTotal() == .zero)
-        #expect(try await store.accountsOutOfBalance().isEmpty)
-    }
 
     @Test("credits once with the cursor; a replay changes nothing; unlinked senders go to suspense", arguments: Backend.available)
     func creditOnce(backend: Backend) async throws {
@@ -62,7 +58,7 @@ struct DepositStoreTests {
             #expect(try await store.summary(userID: "u1").totalDeposited == USDC(micro: 1_750_000))
             let mine = try await store.deposits(userID: "u1", limit: 10)
             #expect(mine.count == 2 && mine.allSatisfy { $0.status == .credited })
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -79,7 +75,7 @@ struct DepositStoreTests {
             }
             #expect(credited == 20)
             #expect(try await store.balance(of: .available(user: "u1")) == USDC(micro: 20_000_000))
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -148,7 +144,7 @@ struct DepositStoreTests {
                 try await store.assignDeposit(missing, toUser: "u1", operator: "ops", at: 101)
             }
             #expect(try await store.suspenseDeposits(chainID: nil).isEmpty)
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 

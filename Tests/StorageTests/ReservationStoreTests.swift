@@ -20,7 +20,7 @@ struct ReservationStoreTests {
             #expect(r.totalCost == USDC(micro: 4 * 2_500_000))
             #expect(try await store.balance(of: .available(user: "u1")) == USDC(micro: 90_000_000))
             #expect(try await store.balance(of: .held(user: "u1")) == USDC(micro: 10_000_000))
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -65,7 +65,7 @@ struct ReservationStoreTests {
             }
             #expect(try await store.balance(of: .held(user: "u\(winner)")) == USDC(micro: 7_500_000))
             #expect(try await store.bookings(gpuID: "vastai-1", from: 0, to: .max).count == 1)
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -107,7 +107,7 @@ struct ReservationStoreTests {
             await #expect(throws: ReservationError.notAllowed("a cancelled reservation cannot be cancelled")) {
                 try await store.cancel(id: "r1", userID: "u1", now: Self.now, fee: Self.fee)
             }
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -128,7 +128,7 @@ struct ReservationStoreTests {
             let late = try await store.cancel(id: "r2", userID: "u1", now: start + 3 * Self.hour, fee: Self.fee)
             #expect(late.refunded == .zero)
             #expect(try await store.balance(of: .available(user: "u1")) == USDC(micro: 90_000_000))
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -152,7 +152,7 @@ struct ReservationStoreTests {
                 try await store.extend(id: "r1", userID: "u2", newEnd: start + 5 * Self.hour, now: Self.now, fee: Self.fee)
             }
             #expect(try await store.reservation(id: "r1")?.end == start + 4 * Self.hour)
-            try await Self.assertLedgerSound(store)
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
@@ -178,8 +178,4 @@ struct ReservationStoreTests {
         return store
     }
 
-    static func assertLedgerSound(_ store: SQLStore) async throws {
-        #expect(try await store.entriesTotal() == .zero)
-        #expect(try await store.accountsOutOfBalance().isEmpty)
-    }
 }

@@ -108,8 +108,27 @@ struct StoreConformanceTests {
             #expect(outcomes.filter { $0 }.count == 1)
             #expect(try await store.balance(of: .available(user: "u1")) == .zero)
             #expect(try await store.balance(of: .held(user: "u1")) == USDC(micro: 100_000_000))
-            #expect(try await store.entriesTotal() == .zero)
-            #expect(try await store.accountsOutOfBalance().isEmpty)
+            try await LedgerAssertions.assertSound(store)
+        }
+    }
+
+    @Test("each entry records its account's running balance, also when a posting names an account twice", arguments: Backend.available)
+    func runningBalances(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            let store = SQLStore(db: db)
+            try await store.post(try Fixtures.deposit(user: "u1", amount: "10"))
+            // available: 10 → 4 → 5; held: 0 → 6 → 5 (net: available −5, held +5).
+            try await store.post(
+                try LedgerTransaction(
+                    id: "split", kind: .reservationHold,
+                    entries: [
+                        .init(.available(user: "u1"), USDC(micro: -6_000_000)), .init(.held(user: "u1"), USDC(micro: 6_000_000)),
+                        .init(.held(user: "u1"), USDC(micro: -1_000_000)), .init(.available(user: "u1"), USDC(micro: 1_000_000)),
+                    ], createdAt: 2))
+            let after = try await db.query("SELECT balance_after FROM ledger_entries WHERE tx_id = 'split' ORDER BY id").map { try $0.int("balance_after") }
+            #expect(after == [4_000_000, 6_000_000, 5_000_000, 5_000_000])
+            #expect(try await store.balance(of: .held(user: "u1")) == USDC(micro: 5_000_000))
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
