@@ -67,19 +67,34 @@ extension SQLStore: LedgerStore {
             [.text(t.id), .text(t.kind.rawValue), .text(try references(t)), .int(t.createdAt)])
     }
 
-    private static func postByFunction(_ t: LedgerTransaction, in tx: any SQLExecutor) async throws {
+    /// Runs `sql` (one INSERT or UPDATE that writes a row) and then posts `t` in the
+    /// caller's transaction. On PostgreSQL both go as one statement: a round trip less on
+    /// hot paths such as booking, and the posting still only happens once the write has
+    /// succeeded.
+    public static func write(_ sql: String, _ binds: [SQLValue], thenPost t: LedgerTransaction, in tx: any SQLExecutor) async throws {
+        guard tx.dialect == .postgres else {
+            try await tx.query(sql, binds)
+            return try await post(t, in: tx)
+        }
+        try await postByFunction(t, after: (sql, binds), in: tx)
+    }
+
+    private static func postByFunction(_ t: LedgerTransaction, after write: (sql: String, binds: [SQLValue])? = nil, in tx: any SQLExecutor) async throws {
         struct Entry: Encodable { let account, kind, owner: String, amount: Int64, n: Int }
         let entries = t.entries.enumerated().map {
             Entry(account: $1.account.key, kind: $1.account.kind.rawValue, owner: $1.account.owner, amount: $1.amount.micro, n: $0)
         }
+        var binds = write?.binds ?? []
+        let n = binds.count
+        binds += [
+            .text(t.id), .text(t.kind.rawValue), .text(try references(t)), .int(t.createdAt),
+            .text(String(decoding: try JSONEncoder().encode(entries), as: UTF8.self)),
+        ]
+        let call = "ledger_post($\(n + 1), $\(n + 2), $\(n + 3), $\(n + 4), CAST($\(n + 5) AS JSONB)) AS posted"
         let posted: Bool
         do {
-            posted = try await tx.first(
-                "SELECT ledger_post($1, $2, $3, $4, CAST($5 AS JSONB)) AS posted",
-                [
-                    .text(t.id), .text(t.kind.rawValue), .text(try references(t)), .int(t.createdAt),
-                    .text(String(decoding: try JSONEncoder().encode(entries), as: UTF8.self)),
-                ])?.bool("posted") ?? false
+            let sql = write.map { "WITH w AS (\($0.sql) RETURNING 1) SELECT \(call) FROM w" } ?? "SELECT \(call)"
+            posted = try await tx.first(sql, binds)?.bool("posted") ?? false
         } catch let e as StorageError where e.isGuard("ledger_balance_non_negative") {
             throw insufficientFunds(netChanges(t))
         }

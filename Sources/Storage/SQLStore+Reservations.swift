@@ -25,25 +25,27 @@ extension SQLStore: ReservationStore {
             let reservation = Reservation(
                 id: id, userID: userID, gpuID: gpuID, start: start, end: end, pricePerHour: pricePerHour,
                 totalCost: total, status: .confirmed, payee: payee, createdAt: now)
+            let insert = """
+                INSERT INTO reservations (id, user_id, gpu_id, start_ts, end_ts, price_per_hour, total_cost, status, refunded, payee, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', 0, $8, $9, $9)
+                """
+            let binds: [SQLValue] = [
+                .text(id), .text(userID), .text(gpuID), .int(start), .int(end), .int(pricePerHour.micro),
+                .int(total.micro), .text(reservation.payee.key), .int(now),
+            ]
             do {
-                try await tx.query(
-                    """
-                    INSERT INTO reservations (id, user_id, gpu_id, start_ts, end_ts, price_per_hour, total_cost, status, refunded, payee, created_at, updated_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', 0, $8, $9, $9)
-                    """,
-                    [
-                        .text(id), .text(userID), .text(gpuID), .int(start), .int(end), .int(pricePerHour.micro),
-                        .int(total.micro), .text(reservation.payee.key), .int(now),
-                    ])
+                if total > .zero {
+                    try await Self.write(
+                        insert, binds,
+                        thenPost: try .transfer(
+                            id: "hold:\(id)", kind: .reservationHold, amount: total, from: .available(user: userID),
+                            to: .held(user: userID), references: ["reservation": id], createdAt: now),
+                        in: tx)
+                } else {
+                    try await tx.query(insert, binds)
+                }
             } catch let e as StorageError where e.isGuard("no_overlap") {
                 throw ReservationError.slotTaken
-            }
-            if total > .zero {
-                try await Self.post(
-                    try .transfer(
-                        id: "hold:\(id)", kind: .reservationHold, amount: total, from: .available(user: userID),
-                        to: .held(user: userID), references: ["reservation": id], createdAt: now),
-                    in: tx)
             }
             return reservation
         }
