@@ -5,7 +5,8 @@ extension Schema {
     /// per account applied in key order (concurrent postings lock rows in one order),
     /// accounts created at zero when new, entries with their running balances, then the
     /// sealing transaction row. It returns FALSE, raising nothing, when the id is already
-    /// posted, so the caller's transaction stays usable.
+    /// posted, so the caller's transaction stays usable. The seal trigger also asks its
+    /// two questions (at least two entries? summing to zero?) in one query now.
     static let ledgerPost = Migration(
         version: 7, name: "ledger_post function",
         sqlite: [],
@@ -41,6 +42,19 @@ extension Schema {
                 ORDER BY e.n;
                 INSERT INTO ledger_transactions (id, kind, refs, created_at) VALUES (p_id, p_kind, p_refs, p_created);
                 RETURN TRUE;
+            END $$
+            """,
+            """
+            CREATE OR REPLACE FUNCTION ledger_transactions_seal() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                n BIGINT;
+                total NUMERIC;
+            BEGIN
+                SELECT COUNT(*), COALESCE(SUM(amount), 0) INTO n, total FROM ledger_entries WHERE tx_id = NEW.id;
+                IF n < 2 OR total <> 0 THEN
+                    RAISE EXCEPTION 'ledger_unbalanced: entries do not sum to zero' USING ERRCODE = '23514';
+                END IF;
+                RETURN NEW;
             END $$
             """,
         ])
