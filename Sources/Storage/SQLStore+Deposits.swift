@@ -10,24 +10,37 @@ extension SQLStore: DepositLedger {
         return try Self.blockRef(number: row.int("block_number"), hash: row.string("block_hash"))
     }
 
+    /// One chunk in one database transaction and a fixed number of statements, however
+    /// many deposits it holds (a backfill brings about a thousand per chunk): the senders'
+    /// links, the deposit rows (a key already there is skipped), their ledger movements,
+    /// and the cursor.
     public func creditDeposits(_ deposits: [Deposit], advancingCursorTo cursor: BlockRef, chainID: Int) async throws -> [Deposit] {
+        if let stray = deposits.first(where: { $0.key.chainID != chainID }) {
+            throw StorageError.other(detail: "deposit \(stray.key) is not on chain \(chainID)")
+        }
         let now = Int64(Date().timeIntervalSince1970)
         return try await db.transaction { tx in
             // Serialises crediting per chain (a standby replica that wakes up late waits here).
             let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
             let stored = try await tx.first("SELECT block_number FROM chain_cursors WHERE chain_id = $1" + lock, [.int(Int64(chainID))])
-            var credited: [Deposit] = []
-            // A chunk often holds many deposits from one sender: look each sender up once.
-            var owners: [Address: String?] = [:]
-            for d in deposits {
-                guard d.key.chainID == chainID else { throw StorageError.other(detail: "deposit \(d.key) is not on chain \(chainID)") }
-                if owners[d.from] == nil {
-                    owners[d.from] = .some(
-                        try await tx.first("SELECT user_id FROM wallet_links WHERE address = $1", [.text(d.from.lowercased)])?
-                            .string("user_id"))
-                }
-                if try await Self.credit(d, owner: owners[d.from]!, now: now, in: tx) { credited.append(d) }
-            }
+            let owners = try await Self.linkedOwners(of: Set(deposits.map { $0.from.lowercased }), in: tx)
+            let inserted = try await Self.insertRows(
+                """
+                INSERT INTO chain_deposits (chain_id, tx_hash, log_index, block_number, block_hash, from_address, amount, status,
+                    user_id, ledger_tx_id, credited_at) VALUES
+                """,
+                deposits.map { d in
+                    let owner = owners[d.from.lowercased]
+                    return [
+                        .int(Int64(d.key.chainID)), .text(d.key.transactionHash.description), .int(Int64(d.key.logIndex)),
+                        .int(Int64(d.block.number)), .text(d.block.hash.description), .text(d.from.lowercased), .int(d.amount.micro),
+                        .text(owner == nil ? "suspense" : "credited"), owner.map { .text($0) } ?? .null, .text(Self.ledgerID(d.key)), .int(now),
+                    ]
+                },
+                "ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING RETURNING ledger_tx_id", in: tx)
+            let fresh = Set(try inserted.map { try $0.string("ledger_tx_id") })
+            let credited = deposits.filter { fresh.contains(Self.ledgerID($0.key)) }
+            try await Self.post(try credited.map { try Self.movement($0, owner: owners[$0.from.lowercased], now: now) }, in: tx)
             if let stored, try stored.int("block_number") > Int64(cursor.number) { return credited }
             try await tx.query(
                 """
@@ -40,34 +53,35 @@ extension SQLStore: DepositLedger {
         }
     }
 
-    /// Credits one deposit to `owner` (nil: suspense) unless its key was credited before;
-    /// true when it was new.
-    /// The row and its ledger movement are written together, so a crash leaves neither.
-    static func credit(_ d: Deposit, owner: String?, now: Int64, in tx: any SQLExecutor) async throws -> Bool {
-        let ledgerID = "deposit:\(d.key)"
-        let inserted = try await tx.query(
-            """
-            INSERT INTO chain_deposits (chain_id, tx_hash, log_index, block_number, block_hash, from_address, amount, status,
-                user_id, ledger_tx_id, credited_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-            ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING RETURNING tx_hash
-            """,
-            [
-                .int(Int64(d.key.chainID)), .text(d.key.transactionHash.description), .int(Int64(d.key.logIndex)),
-                .int(Int64(d.block.number)), .text(d.block.hash.description), .text(d.from.lowercased), .int(d.amount.micro),
-                .text(owner == nil ? "suspense" : "credited"), owner.map { .text($0) } ?? .null, .text(ledgerID), .int(now),
-            ])
-        guard !inserted.isEmpty else { return false }
-        let movement = try LedgerTransaction.transfer(
-            id: ledgerID, kind: .deposit, amount: d.amount, from: .hotWallet(chain: d.key.chainID),
+    /// The account each linked address belongs to (lower-case hex keys); unlinked ones
+    /// are absent.
+    static func linkedOwners(of addresses: Set<String>, in tx: any SQLExecutor) async throws -> [String: String] {
+        var owners: [String: String] = [:]
+        let all = Array(addresses)
+        for start in stride(from: 0, to: all.count, by: 500) {
+            let group = all[start..<min(all.count, start + 500)]
+            for row in try await tx.query(
+                "SELECT address, user_id FROM wallet_links WHERE address IN \(placeholders(group.count))", group.map { .text($0) })
+            {
+                owners[try row.string("address")] = try row.string("user_id")
+            }
+        }
+        return owners
+    }
+
+    static func ledgerID(_ key: DepositKey) -> String { "deposit:\(key)" }
+
+    /// The movement crediting `d` to `owner`'s account, or to the chain's suspense account
+    /// when its sender is not linked.
+    static func movement(_ d: Deposit, owner: String?, now: Int64) throws -> LedgerTransaction {
+        try .transfer(
+            id: ledgerID(d.key), kind: .deposit, amount: d.amount, from: .hotWallet(chain: d.key.chainID),
             to: owner.map { .available(user: $0) } ?? .suspense(chain: d.key.chainID),
             references: [
                 "chain_id": "\(d.key.chainID)", "tx_hash": d.key.transactionHash.description, "log_index": "\(d.key.logIndex)",
                 "block": "\(d.block.number)", "from": d.from.checksummed,
             ],
             createdAt: now)
-        try await post(movement, in: tx)
-        return true
     }
 
     public func recordPending(_ pending: [PendingDeposit], head: BlockRef, chainID: Int) async throws {

@@ -9,62 +9,59 @@ extension SQLStore: LedgerStore {
 
     /// Posts inside a caller's database transaction, so a domain change (a booking, a
     /// credited deposit) and its money movement commit together or not at all.
-    ///
-    /// One function call on PostgreSQL (`ledger_post`, see `Schema.ledgerPost`) and three
-    /// statements on SQLite whatever the number of entries, because postings sit on hot
-    /// paths (bookings, crediting): an update applies every account's net change (and
-    /// finds a duplicate id without raising, so the caller's transaction stays usable), an
-    /// insert writes the entries, and the transaction row seals them. New accounts cost
-    /// two more statements on SQLite.
     public static func post(_ t: LedgerTransaction, in tx: any SQLExecutor) async throws {
-        if tx.dialect == .postgres { return try await postByFunction(t, in: tx) }
-        let changes = netChanges(t)
-        let net = Dictionary(uniqueKeysWithValues: changes.map { ($0.key, $0.value) })
+        try await post([t], in: tx)
+    }
+
+    /// Posts several movements at once, all or none (`LedgerError.duplicate` if any id is
+    /// already posted). A fixed number of statements whatever their count, because
+    /// postings sit on hot paths (bookings, a backfill crediting a thousand deposits per
+    /// chunk): one call to `ledger_post` per movement in one statement on PostgreSQL (see
+    /// `Schema.ledgerPost`); on SQLite one update applies every account's net change (and
+    /// finds a duplicate id without raising, so the caller's transaction stays usable),
+    /// one insert writes the entries with their running balances, and the transaction
+    /// rows seal them. New accounts cost two more statements on SQLite.
+    public static func post(_ ts: [LedgerTransaction], in tx: any SQLExecutor) async throws {
+        guard !ts.isEmpty else { return }
+        if let repeated = Dictionary(grouping: ts, by: \.id).first(where: { $0.value.count > 1 }) {
+            throw LedgerError.duplicate(id: repeated.key)
+        }
+        if tx.dialect == .postgres { return try await postByFunction(ts, in: tx) }
+        let changes = netChanges(ts)
+        let ids = ts.map(\.id)
         var updated: [SQLRow]
         do {
-            updated = try await apply(changes, of: t.id, in: tx)
+            updated = try await apply(changes, unlessPosted: ids, in: tx)
             if updated.count < changes.count {
                 // A posted id, or accounts that do not exist yet (created at zero, then changed).
-                if try await tx.first("SELECT id FROM ledger_transactions WHERE id = $1", [.text(t.id)]) != nil {
-                    throw LedgerError.duplicate(id: t.id)
+                if let posted = try await tx.first("SELECT id FROM ledger_transactions WHERE id IN \(placeholders(ids.count))", ids.map { .text($0) }) {
+                    throw LedgerError.duplicate(id: try posted.string("id"))
                 }
                 let found = Set(try updated.map { try $0.string("id") })
                 let missing = changes.filter { !found.contains($0.key.key) }
-                var binds: [SQLValue] = []
-                let rows = missing.map { account, _ in
-                    binds += [.text(account.key), .text(account.kind.rawValue), .text(account.owner)]
-                    return "($\(binds.count - 2), $\(binds.count - 1), $\(binds.count), 0)"
-                }
-                try await tx.query(
-                    "INSERT INTO ledger_accounts (id, kind, owner, balance) VALUES \(rows.joined(separator: ", ")) ON CONFLICT (id) DO NOTHING",
-                    binds)
-                updated += try await apply(missing, of: t.id, in: tx)
+                try await insertRows(
+                    "INSERT INTO ledger_accounts (id, kind, owner, balance) VALUES", missing.map { [.text($0.key.key), .text($0.key.kind.rawValue), .text($0.key.owner), .int(0)] },
+                    "ON CONFLICT (id) DO NOTHING", in: tx)
+                updated += try await apply(missing, unlessPosted: ids, in: tx)
             }
         } catch let e as StorageError where e.isGuard("ledger_balance_non_negative") {
             throw insufficientFunds(changes)
         }
-        guard updated.count == changes.count else { throw LedgerError.duplicate(id: t.id) }
-        var before: [LedgerAccount: Int64] = [:]
-        for row in updated {
-            let key = try row.string("id")
-            guard let account = LedgerAccount(key: key) else { throw StorageError.decoding(column: "id") }
-            before[account] = try row.int("balance") - net[account, default: 0]
+        guard updated.count == changes.count else { throw LedgerError.duplicate(id: ids[0]) }
+        var balance: [String: Int64] = [:]
+        for row in updated { balance[try row.string("id")] = try row.int("balance") }
+        for (account, change) in changes { balance[account.key, default: 0] -= change }
+        var entries: [[SQLValue]] = []
+        for t in ts {
+            for e in t.entries {
+                balance[e.account.key, default: 0] += e.amount.micro
+                entries.append([.text(t.id), .text(e.account.key), .int(e.amount.micro), .int(balance[e.account.key]!), .int(t.createdAt)])
+            }
         }
-        var entryBinds: [SQLValue] = [.text(t.id), .int(t.createdAt)]
-        var entryRows: [String] = []
-        for e in t.entries {
-            let after = before[e.account, default: 0] + e.amount.micro
-            before[e.account] = after
-            entryBinds += [.text(e.account.key), .int(e.amount.micro), .int(after)]
-            let n = entryBinds.count
-            entryRows.append("($1, $\(n - 2), $\(n - 1), $\(n), $2)")
-        }
-        try await tx.query(
-            "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES \(entryRows.joined(separator: ", "))",
-            entryBinds)
-        try await tx.query(
-            "INSERT INTO ledger_transactions (id, kind, refs, created_at) VALUES ($1, $2, $3, $4)",
-            [.text(t.id), .text(t.kind.rawValue), .text(try references(t)), .int(t.createdAt)])
+        try await insertRows("INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES", entries, in: tx)
+        try await insertRows(
+            "INSERT INTO ledger_transactions (id, kind, refs, created_at) VALUES",
+            try ts.map { [.text($0.id), .text($0.kind.rawValue), .text(try references($0)), .int($0.createdAt)] }, in: tx)
     }
 
     /// Runs `sql` (one INSERT or UPDATE that writes a row) and then posts `t` in the
@@ -76,35 +73,69 @@ extension SQLStore: LedgerStore {
             try await tx.query(sql, binds)
             return try await post(t, in: tx)
         }
-        try await postByFunction(t, after: (sql, binds), in: tx)
+        try await postByFunction([t], after: (sql, binds), in: tx)
     }
 
-    private static func postByFunction(_ t: LedgerTransaction, after write: (sql: String, binds: [SQLValue])? = nil, in tx: any SQLExecutor) async throws {
+    /// Inserts `rows` (each the binds of one row) in statements of at most 500 rows, the
+    /// databases' bind limits in mind; returns what `suffix` (e.g. RETURNING) yields.
+    @discardableResult
+    static func insertRows(_ prefix: String, _ rows: [[SQLValue]], _ suffix: String = "", in tx: any SQLExecutor) async throws -> [SQLRow] {
+        var out: [SQLRow] = []
+        var start = 0
+        while start < rows.count {
+            let group = rows[start..<min(rows.count, start + 500)]
+            start += group.count
+            var binds: [SQLValue] = []
+            let values = group.map { row in
+                defer { binds += row }
+                return placeholders(row.count, from: binds.count + 1)
+            }
+            out += try await tx.query("\(prefix) \(values.joined(separator: ", ")) \(suffix)", binds)
+        }
+        return out
+    }
+
+    /// `($1, $2, ..., $count)`, numbered from `first`.
+    static func placeholders(_ count: Int, from first: Int = 1) -> String {
+        "(" + (first..<first + count).map { "$\($0)" }.joined(separator: ", ") + ")"
+    }
+
+    private static func postByFunction(_ ts: [LedgerTransaction], after write: (sql: String, binds: [SQLValue])? = nil, in tx: any SQLExecutor) async throws {
         struct Entry: Encodable { let account, kind, owner: String, amount: Int64, n: Int }
-        let entries = t.entries.enumerated().map {
-            Entry(account: $1.account.key, kind: $1.account.kind.rawValue, owner: $1.account.owner, amount: $1.amount.micro, n: $0)
+        struct Movement: Encodable { let id, kind, refs: String, created: Int64, entries: [Entry] }
+        let movements = try ts.map { t in
+            Movement(
+                id: t.id, kind: t.kind.rawValue, refs: try references(t), created: t.createdAt,
+                entries: t.entries.enumerated().map {
+                    Entry(account: $1.account.key, kind: $1.account.kind.rawValue, owner: $1.account.owner, amount: $1.amount.micro, n: $0)
+                })
         }
         var binds = write?.binds ?? []
-        let n = binds.count
-        binds += [
-            .text(t.id), .text(t.kind.rawValue), .text(try references(t)), .int(t.createdAt),
-            .text(String(decoding: try JSONEncoder().encode(entries), as: UTF8.self)),
-        ]
-        let call = "ledger_post($\(n + 1), $\(n + 2), $\(n + 3), $\(n + 4), CAST($\(n + 5) AS JSONB)) AS posted"
-        let posted: Bool
+        binds.append(.text(String(decoding: try JSONEncoder().encode(movements), as: UTF8.self)))
+        // The uncorrelated NOT EXISTS is checked once, before any movement is applied, so
+        // a batch naming a posted id applies none of its movements.
+        let movementsJSON = "jsonb_to_recordset(CAST($\(binds.count) AS JSONB))"
+        let posting = """
+            SELECT COUNT(*) FILTER (WHERE ledger_post(m.id, m.kind, m.refs, m.created, m.entries)) AS posted
+            FROM \(write == nil ? "" : "w, ")\(movementsJSON) AS m(id TEXT, kind TEXT, refs TEXT, created BIGINT, entries JSONB)
+            WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t JOIN \(movementsJSON) AS d(id TEXT) ON d.id = t.id)
+            """
+        let posted: Int64
         do {
-            let sql = write.map { "WITH w AS (\($0.sql) RETURNING 1) SELECT \(call) FROM w" } ?? "SELECT \(call)"
-            posted = try await tx.first(sql, binds)?.bool("posted") ?? false
+            let sql = write.map { "WITH w AS (\($0.sql) RETURNING 1) \(posting)" } ?? posting
+            posted = try await tx.first(sql, binds)?.int("posted") ?? 0
         } catch let e as StorageError where e.isGuard("ledger_balance_non_negative") {
-            throw insufficientFunds(netChanges(t))
+            throw insufficientFunds(netChanges(ts))
         }
-        guard posted else { throw LedgerError.duplicate(id: t.id) }
+        guard posted == ts.count else { throw LedgerError.duplicate(id: ts.count == 1 ? ts[0].id : "one of \(ts.count) movements") }
     }
 
-    /// Net change per account, in key order.
-    private static func netChanges(_ t: LedgerTransaction) -> [(key: LedgerAccount, value: Int64)] {
+    /// Net change per account over all `ts`, in key order.
+    private static func netChanges(_ ts: [LedgerTransaction]) -> [(key: LedgerAccount, value: Int64)] {
         var net: [LedgerAccount: Int64] = [:]
-        for e in t.entries { net[e.account, default: 0] += e.amount.micro }
+        for t in ts {
+            for e in t.entries { net[e.account, default: 0] += e.amount.micro }
+        }
         return net.sorted { $0.key.key < $1.key.key }
     }
 
@@ -118,10 +149,10 @@ extension SQLStore: LedgerStore {
         String(decoding: try JSONEncoder.sorted.encode(t.references), as: UTF8.self)
     }
 
-    /// Adds each change to its account unless `txID` is already posted, and returns the
-    /// accounts' new balances (SQLite, whose single writer needs no lock order).
-    private static func apply(_ changes: [(key: LedgerAccount, value: Int64)], of txID: String, in tx: any SQLExecutor) async throws -> [SQLRow] {
-        var binds: [SQLValue] = [.text(txID)]
+    /// Adds each change to its account unless one of `txIDs` is already posted, and
+    /// returns the accounts' new balances (SQLite, whose single writer needs no lock order).
+    private static func apply(_ changes: [(key: LedgerAccount, value: Int64)], unlessPosted txIDs: [String], in tx: any SQLExecutor) async throws -> [SQLRow] {
+        var binds: [SQLValue] = txIDs.map { .text($0) }
         var ids: [String] = [], cases: [String] = []
         for (account, change) in changes {
             binds += [.text(account.key), .int(change)]
@@ -131,7 +162,7 @@ extension SQLStore: LedgerStore {
         return try await tx.query(
             """
             UPDATE ledger_accounts SET balance = balance + CASE id \(cases.joined(separator: " ")) END
-            WHERE id IN (\(ids.joined(separator: ", "))) AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE id = $1)
+            WHERE id IN (\(ids.joined(separator: ", "))) AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE id IN \(placeholders(txIDs.count)))
             RETURNING id, balance
             """, binds)
     }

@@ -38,6 +38,28 @@ struct DepositStoreTests {
     }
 
 
+    @Test("a chunk of 1,200 deposits, some already credited, is credited in one go, each once", arguments: Backend.available)
+    func largeChunk(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            let store = try await Self.seeded(db)
+            // More rows than one statement takes (500), linked and unlinked senders mixed.
+            let all = (0..<1_200).map { (i: Int) -> Deposit in
+                let from = i % 4 == 0 ? Self.stranger : Self.linked
+                return Self.deposit(tx: UInt64(i / 3), log: UInt64(i % 3), block: UInt64(10 + i / 50), from: from, micro: Int64(1_000 + i))
+            }
+            let early = Array(all[100..<700].filter { $0.key.logIndex == 1 })
+            #expect(try await store.creditDeposits(early, advancingCursorTo: Self.cursor(20), chainID: Self.chain) == early)
+            let rest = try await store.creditDeposits(all, advancingCursorTo: Self.cursor(40), chainID: Self.chain)
+            #expect(rest == all.filter { d in !early.contains { $0.key == d.key } })
+            let toSuspense = all.filter { $0.from == Self.stranger }.map(\.amount.micro).reduce(0, +)
+            let total = all.map(\.amount.micro).reduce(0, +)
+            #expect(try await store.balance(of: .available(user: "u1")) == USDC(micro: total - toSuspense))
+            #expect(try await store.balance(of: .suspense(chain: Self.chain)) == USDC(micro: toSuspense))
+            #expect(try await db.first("SELECT COUNT(*) AS n FROM ledger_transactions")?.int("n") == 1_200)
+            try await LedgerAssertions.assertSound(store)
+        }
+    }
+
     @Test("credits once with the cursor; a replay changes nothing; unlinked senders go to suspense", arguments: Backend.available)
     func creditOnce(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in

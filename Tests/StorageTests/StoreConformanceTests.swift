@@ -132,6 +132,28 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("a batch of movements posts all or none", arguments: Backend.available)
+    func batchPosting(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { (db: any SQLDatabase) async throws in
+            let store = SQLStore(db: db)
+            let first = try Fixtures.deposit(user: "u1", amount: "1")
+            try await store.post(first)
+            let fresh = try (0..<3).map { _ in try Fixtures.deposit(user: "u2", amount: "2") }
+            // One already posted: nothing of the batch lands, and the transaction stays usable.
+            try await db.transaction { tx in
+                await #expect(throws: LedgerError.self) { try await SQLStore.post(fresh + [first], in: tx) }
+            }
+            #expect(try await store.balance(of: .available(user: "u2")) == .zero)
+            await #expect(throws: LedgerError.self) {
+                try await db.transaction { tx in try await SQLStore.post([fresh[0], fresh[0]], in: tx) }
+            }
+            try await db.transaction { tx in try await SQLStore.post(fresh, in: tx) }
+            #expect(try await store.balance(of: .available(user: "u2")) == USDC(micro: 6_000_000))
+            #expect(try await store.balance(of: .simulator) == USDC(micro: -7_000_000))
+            try await LedgerAssertions.assertSound(store)
+        }
+    }
+
     @Test("posting the same ledger transaction twice is refused", arguments: Backend.available)
     func duplicatePosting(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in
