@@ -92,14 +92,13 @@ public final class SQLiteDatabase: SQLDatabase {
     /// `$1` → `?1`: SQLite treats `$1` as a *named* parameter numbered by first
     /// appearance, which would silently swap binds when `$2` appears before `$1`.
     static func rewritePlaceholders(_ sql: String) -> String {
-        var out = ""
-        out.reserveCapacity(sql.utf8.count)
+        // Bytes, not Characters: batched statements run to tens of kilobytes.
         var inString = false
-        for ch in sql {
-            if ch == "'" { inString.toggle() }
-            out.append(ch == "$" && !inString ? "?" : ch)
+        let bytes = sql.utf8.map { b -> UInt8 in
+            if b == UInt8(ascii: "'") { inString.toggle() }
+            return b == UInt8(ascii: "$") && !inString ? UInt8(ascii: "?") : b
         }
-        return out
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func data(_ v: SQLValue) -> SQLiteData {

@@ -119,9 +119,9 @@ public struct HTTPJSONRPCTransport: JSONRPCTransport {
 
     static func decode(_ body: ByteBuffer, endpoint: RPCEndpoint) throws(RPCError) -> JSONRPCValue {
         do {
-            return try JSONDecoder().decode(JSONRPCValue.self, from: Data(body.readableBytesView))
+            return try JSONRPCValue(parsing: body.readableBytesView)
         } catch {
-            throw .malformedResponse("body is not JSON", endpoint: endpoint.redacted)
+            throw .malformedResponse("body is not JSON (\(error))", endpoint: endpoint.redacted)
         }
     }
 
