@@ -102,32 +102,25 @@ extension SQLStore: LedgerStore {
 
     private static func postByFunction(_ ts: [LedgerTransaction], after write: (sql: String, binds: [SQLValue])? = nil, in tx: any SQLExecutor) async throws {
         struct Entry: Encodable { let account, kind, owner: String, amount: Int64, n: Int }
-        struct Movement: Encodable { let id, kind, refs: String, created: Int64, entries: [Entry] }
-        let movements = try ts.map { t in
+        struct Movement: Encodable { let id, kind, refs: String, created: Int64, n: Int, entries: [Entry] }
+        let movements = try ts.enumerated().map { n, t in
             Movement(
-                id: t.id, kind: t.kind.rawValue, refs: try references(t), created: t.createdAt,
+                id: t.id, kind: t.kind.rawValue, refs: try references(t), created: t.createdAt, n: n,
                 entries: t.entries.enumerated().map {
                     Entry(account: $1.account.key, kind: $1.account.kind.rawValue, owner: $1.account.owner, amount: $1.amount.micro, n: $0)
                 })
         }
         var binds = write?.binds ?? []
         binds.append(.text(String(decoding: try JSONEncoder().encode(movements), as: UTF8.self)))
-        // The uncorrelated NOT EXISTS is checked once, before any movement is applied, so
-        // a batch naming a posted id applies none of its movements.
-        let movementsJSON = "jsonb_to_recordset(CAST($\(binds.count) AS JSONB))"
-        let posting = """
-            SELECT COUNT(*) FILTER (WHERE ledger_post(m.id, m.kind, m.refs, m.created, m.entries)) AS posted
-            FROM \(write == nil ? "" : "w, ")\(movementsJSON) AS m(id TEXT, kind TEXT, refs TEXT, created BIGINT, entries JSONB)
-            WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t JOIN \(movementsJSON) AS d(id TEXT) ON d.id = t.id)
-            """
-        let posted: Int64
+        let call = "SELECT ledger_post(CAST($\(binds.count) AS JSONB)) AS posted"
+        let posted: Bool
         do {
-            let sql = write.map { "WITH w AS (\($0.sql) RETURNING 1) \(posting)" } ?? posting
-            posted = try await tx.first(sql, binds)?.int("posted") ?? 0
+            let sql = write.map { "WITH w AS (\($0.sql) RETURNING 1) \(call) FROM w" } ?? call
+            posted = try await tx.first(sql, binds)?.bool("posted") ?? false
         } catch let e as StorageError where e.isGuard("ledger_balance_non_negative") {
             throw insufficientFunds(netChanges(ts))
         }
-        guard posted == ts.count else { throw LedgerError.duplicate(id: ts.count == 1 ? ts[0].id : "one of \(ts.count) movements") }
+        guard posted else { throw LedgerError.duplicate(id: ts.count == 1 ? ts[0].id : "one of \(ts.count) movements") }
     }
 
     /// Net change per account over all `ts`, in key order.
