@@ -61,7 +61,7 @@ extension SQLStore: LedgerStore {
         try await insertRows("INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES", entries, in: tx)
         try await insertRows(
             "INSERT INTO ledger_transactions (id, kind, refs, created_at) VALUES",
-            try ts.map { [.text($0.id), .text($0.kind.rawValue), .text(try references($0)), .int($0.createdAt)] }, in: tx)
+            ts.map { [.text($0.id), .text($0.kind.rawValue), .text(references($0)), .int($0.createdAt)] }, in: tx)
     }
 
     /// Runs `sql` (one INSERT or UPDATE that writes a row) and then posts `t` in the
@@ -101,17 +101,21 @@ extension SQLStore: LedgerStore {
     }
 
     private static func postByFunction(_ ts: [LedgerTransaction], after write: (sql: String, binds: [SQLValue])? = nil, in tx: any SQLExecutor) async throws {
-        struct Entry: Encodable { let account, kind, owner: String, amount: Int64, n: Int }
-        struct Movement: Encodable { let id, kind, refs: String, created: Int64, n: Int, entries: [Entry] }
-        let movements = try ts.enumerated().map { n, t in
-            Movement(
-                id: t.id, kind: t.kind.rawValue, refs: try references(t), created: t.createdAt, n: n,
-                entries: t.entries.enumerated().map {
-                    Entry(account: $1.account.key, kind: $1.account.kind.rawValue, owner: $1.account.owner, amount: $1.amount.micro, n: $0)
-                })
-        }
+        // Amounts travel as strings (exact whatever their size) and are read as BIGINT.
+        let movements = JSONRPCValue.array(ts.enumerated().map { n, t in
+            .object([
+                "id": .string(t.id), "kind": .string(t.kind.rawValue), "refs": .string(references(t)),
+                "created": .string(String(t.createdAt)), "n": .number(Double(n)),
+                "entries": .array(t.entries.enumerated().map { i, e in
+                    .object([
+                        "account": .string(e.account.key), "kind": .string(e.account.kind.rawValue), "owner": .string(e.account.owner),
+                        "amount": .string(String(e.amount.micro)), "n": .number(Double(i)),
+                    ])
+                }),
+            ])
+        })
         var binds = write?.binds ?? []
-        binds.append(.text(String(decoding: try JSONEncoder().encode(movements), as: UTF8.self)))
+        binds.append(.text(movements.jsonText))
         let call = "SELECT ledger_post(CAST($\(binds.count) AS JSONB)) AS posted"
         let posted: Bool
         do {
@@ -138,8 +142,8 @@ extension SQLStore: LedgerStore {
         .insufficientFunds(account: changes.first { $0.value < 0 && $0.key.kind != .external }?.key.key ?? "unknown")
     }
 
-    private static func references(_ t: LedgerTransaction) throws -> String {
-        String(decoding: try JSONEncoder.sorted.encode(t.references), as: UTF8.self)
+    private static func references(_ t: LedgerTransaction) -> String {
+        JSONRPCValue.object(t.references.mapValues { .string($0) }).jsonText
     }
 
     /// Adds each change to its account unless one of `txIDs` is already posted, and

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// The transport's own JSON reader must read exactly what `JSONDecoder` reads and refuse
-/// what RFC 8259 refuses.
+/// what RFC 8259 refuses; its writer must write what both read back unchanged.
 @Suite("JSON-RPC value reader")
 struct JSONRPCValueDecodingTests {
     static func viaFoundation(_ text: String) throws -> JSONRPCValue {
@@ -41,7 +41,7 @@ struct JSONRPCValueDecodingTests {
         #expect(throws: JSONRPCValue.ParseError.self) { try JSONRPCValue(parsing: [0x22, 0x5C, 0x6E, 0xFF, 0x22]) }
     }
 
-    @Test("random values survive JSONEncoder then this reader, equal to JSONDecoder's reading")
+    @Test("random values survive JSONEncoder then this reader, and this writer then either reader")
     func randomRoundTrips() throws {
         var rng = SeededGenerator(seed: 2026)
         func random(_ depth: Int) -> JSONRPCValue {
@@ -68,6 +68,9 @@ struct JSONRPCValueDecodingTests {
             let read = try JSONRPCValue(parsing: Array(text.utf8))
             #expect(read == value, "\(text)")
             #expect(read == (try Self.viaFoundation(text)))
+            // And the transport's own writer, read back by both readers.
+            #expect(try JSONRPCValue(parsing: Array(value.jsonText.utf8)) == value, "\(value.jsonText)")
+            #expect(try Self.viaFoundation(value.jsonText) == value)
         }
     }
 }

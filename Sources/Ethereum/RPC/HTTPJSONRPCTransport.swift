@@ -78,11 +78,7 @@ public struct HTTPJSONRPCTransport: JSONRPCTransport {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "gp4u-chain/1.0")
-        do {
-            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(payload)))
-        } catch {
-            throw .malformedResponse("request could not be encoded", endpoint: endpoint.redacted)
-        }
+        request.body = .bytes(ByteBuffer(string: payload.jsonText))
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {
