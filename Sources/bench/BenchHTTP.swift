@@ -1,10 +1,8 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Brokerage
 import Foundation
 import Hummingbird
 import Logging
-import NIOCore
 import Server
 import Storage
 
@@ -19,20 +17,12 @@ struct BenchHTTP: AsyncParsableCommand {
     @Option(help: "Concurrent connections for login (bcrypt-bound).") var loginConnections = 8
 
     func run() async throws {
-        try await BenchServer.with { client, port, _ in
+        try await BenchServer.with { port, _ in
             print("GP4U HTTP benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores, client and server in one process)")
-            let health = try await Load.run(client: client, connections: connections, seconds: seconds) {
-                var r = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
-                r.method = .GET
-                return r
-            }
+            let health = try await RawHTTPLoad.run(port: port, connections: connections, seconds: seconds) { _ in .init(uri: "/health") }
             health.print(name: "GET /health", connections: connections)
-            let login = try await Load.run(client: client, connections: loginConnections, seconds: seconds) {
-                var r = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/auth/login")
-                r.method = .POST
-                r.headers.add(name: "Content-Type", value: "application/json")
-                r.body = .bytes(ByteBuffer(string: #"{"email":"bench@example.com","password":"correct horse battery"}"#))
-                return r
+            let login = try await RawHTTPLoad.run(port: port, connections: loginConnections, seconds: seconds) { _ in
+                .init(method: .POST, uri: "/api/v1/auth/login", body: #"{"email":"bench@example.com","password":"correct horse battery"}"#)
             }
             login.print(name: "POST /api/v1/auth/login (bcrypt 12)", connections: loginConnections)
             print(String(format: "peak RSS: %.1f MB", Double(PeakRSS.kilobytes()) / 1024))
@@ -40,12 +30,12 @@ struct BenchHTTP: AsyncParsableCommand {
     }
 }
 
-/// The real app on a temporary SQLite database and a random port, with one HTTP client,
-/// shared by the HTTP benchmarks (`bench http`, `bench market`).
+/// The real app on a temporary SQLite database and a random port, shared by the HTTP
+/// benchmarks (`bench http`, `bench market`).
 enum BenchServer {
     static func with(
         market: MarketIndexHolder = MarketIndexHolder(),
-        _ body: @escaping @Sendable (HTTPClient, Int, AppDependencies) async throws -> Void
+        _ body: @escaping @Sendable (Int, AppDependencies) async throws -> Void
     ) async throws {
         let logger = {
             var l = Logger(label: "bench")
@@ -67,57 +57,10 @@ enum BenchServer {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await app.runService() }
                 try await Task.sleep(for: .milliseconds(300))
-                let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(30))))
-                defer { _ = client.shutdown() }
-                try await body(client, port, deps)
+                try await body(port, deps)
                 group.cancelAll()
             }
         }
-    }
-}
-
-/// A closed-loop load generator: each connection sends its next request when the last
-/// one answers, for a fixed time.
-enum Load {
-    struct Result {
-        var latencies: [Double]
-        var errors: Int
-        var elapsed: Double
-
-        func print(name: String, connections: Int) {
-            let sorted = latencies.sorted()
-            func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
-            Swift.print(String(
-                format: "%@: %d conns, %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors",
-                name, connections, Double(sorted.count) / elapsed, pct(0.5), pct(0.99), errors))
-        }
-    }
-
-    static func run(
-        client: HTTPClient, connections: Int, seconds: Double, request: @escaping @Sendable () -> HTTPClientRequest
-    ) async throws -> Result {
-        let start = ContinuousClock.now
-        let deadline = start + .milliseconds(Int(seconds * 1000))
-        let parts = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
-            for _ in 0..<connections {
-                group.addTask {
-                    var lat: [Double] = []
-                    var errors = 0
-                    while ContinuousClock.now < deadline {
-                        let t0 = ContinuousClock.now
-                        do {
-                            let response = try await client.execute(request(), timeout: .seconds(30))
-                            _ = try await response.body.collect(upTo: 1 << 20)
-                            if response.status.code >= 400 { errors += 1 } else { lat.append((ContinuousClock.now - t0).seconds) }
-                        } catch { errors += 1 }
-                    }
-                    return (lat, errors)
-                }
-            }
-            return try await group.reduce(into: [([Double], Int)]()) { $0.append($1) }
-        }
-        return Result(
-            latencies: parts.flatMap(\.0), errors: parts.map(\.1).reduce(0, +), elapsed: (ContinuousClock.now - start).seconds)
     }
 }
 

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Brokerage
-import AsyncHTTPClient
 import Ethereum
 import Foundation
-import Synchronization
 
 /// `bench market`: in-process search latency, arbitrage computation time and peak memory
 /// over synthetic markets (``MarketSnapshot/synthetic(count:seed:at:)``).
@@ -26,6 +24,9 @@ struct BenchMarket: AsyncParsableCommand {
 
     @Option(help: "Concurrent connections for the over-HTTP part.")
     var connections = 64
+
+    @Option(help: "Requests/s of the open-loop search run (latency at a fixed load; 0 skips it).")
+    var rate = 4_300.0
 
     func validate() throws {
         guard !parsedSizes.isEmpty, parsedSizes.allSatisfy({ $0 > 0 && $0 <= 5_000_000 }) else {
@@ -66,31 +67,27 @@ struct BenchMarket: AsyncParsableCommand {
     }
 
     /// The real app with `httpOffers` synthetic offers in its index, searched and asked for
-    /// arbitrage by `connections` closed-loop clients (the load generator runs in the same
-    /// process, so the figures are a floor for a separate client).
+    /// arbitrage by `connections` clients: closed loop for the most it serves, then search
+    /// in open loop at `rate` for the latency at that load. The load generator runs in the
+    /// same process, on the same two cores, so the figures are a floor for a separate one.
     func overHTTP() async throws {
         let market = MarketIndexHolder(MarketIndex(offers: MarketSnapshot.synthetic(count: httpOffers, seed: 42), builtAt: Date()))
         let queries = ["model=rtx-4090&sort=price", "max_price=2&sort=g_score", "min_reliability=0.95&sort=price_per_perf", "sort=reliability&limit=100"]
-        let seconds = httpSeconds, connections = connections
-        try await BenchServer.with(market: market) { client, port, _ in
+        let (seconds, connections, rate) = (httpSeconds, connections, rate)
+        try await BenchServer.with(market: market) { port, _ in
             print("over HTTP (\(httpOffers) offers, \(ProcessInfo.processInfo.activeProcessorCount) cores, client and server in one process):")
-            let counter = Counter()
-            let search = try await Load.run(client: client, connections: connections, seconds: seconds) {
-                HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/gpus/search?\(queries[counter.next() % queries.count])")
+            let search: @Sendable (Int) -> RawHTTPLoad.Request = { .init(uri: "/api/v1/gpus/search?\(queries[$0 % queries.count])") }
+            try await RawHTTPLoad.run(port: port, connections: connections, seconds: seconds, request: search)
+                .print(name: "  GET /api/v1/gpus/search", connections: connections)
+            if rate > 0 {
+                try await RawHTTPLoad.run(port: port, connections: connections, seconds: seconds, rate: rate, request: search)
+                    .print(name: "  GET /api/v1/gpus/search", connections: connections, rate: rate)
             }
-            search.print(name: "  GET /api/v1/gpus/search", connections: connections)
-            let arbitrage = try await Load.run(client: client, connections: connections, seconds: seconds) {
-                HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/arbitrage/opportunities?min_spread_pct=15")
-            }
-            arbitrage.print(name: "  GET /api/v1/arbitrage/opportunities", connections: connections)
+            try await RawHTTPLoad.run(port: port, connections: connections, seconds: seconds) { _ in
+                .init(uri: "/api/v1/arbitrage/opportunities?min_spread_pct=15")
+            }.print(name: "  GET /api/v1/arbitrage/opportunities", connections: connections)
             print(String(format: "  peak RSS (VmHWM, whole run): %.1f MB", Double(PeakRSS.kilobytes()) / 1024))
         }
-    }
-
-    /// Rotates the query mix across connections.
-    final class Counter: Sendable {
-        private let value = Mutex(0)
-        func next() -> Int { value.withLock { $0 += 1; return $0 } }
     }
 
     /// A realistic mix: model filters, price caps, reliability floors, every sort, some paging.
