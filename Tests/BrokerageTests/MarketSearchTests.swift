@@ -1,4 +1,4 @@
-import Brokerage
+@testable import Brokerage
 import Ethereum
 import Foundation
 import Testing
@@ -57,6 +57,17 @@ struct MarketSearchTests {
             cursor = page.nextCursor
         } while cursor != nil
         #expect(seen == ids(OfferQuery()))
+    }
+
+    @Test func cursorIsUnpaddedBase64URLAndReadsBack() throws {
+        // Ids covering every padding length, and bytes that base64 writes as + and /.
+        for id in ["vastai-1", "vastai-12", "vastai-123", "gp4u-\u{FB}\u{FF}?>", "x"] {
+            let cursor = OfferCursor(sort: .price, key: -42, id: id)
+            let foundation = Data("c1|price|-42|\(id)".utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(cursor.encoded == foundation)
+            #expect(OfferCursor(encoded: cursor.encoded) == cursor)
+        }
     }
 
     @Test func cursorSurvivesARebuild() throws {

@@ -24,8 +24,22 @@ struct OfferCursor: Sendable, Hashable {
         self.init(sort: sort, key: key, id: String(parts[3]))
     }
 
+    /// Unpadded base64url, written directly: every search page carries a cursor, and
+    /// three Foundation string replacements cost more than the page's search.
     var encoded: String {
-        Data("c1|\(sort.rawValue)|\(key)|\(id)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        let bytes = Array("c1|\(sort.rawValue)|\(key)|\(id)".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var i = 0
+        while i < bytes.count {
+            let n = min(3, bytes.count - i)
+            var chunk = UInt32(bytes[i]) << 16
+            if n > 1 { chunk |= UInt32(bytes[i + 1]) << 8 }
+            if n > 2 { chunk |= UInt32(bytes[i + 2]) }
+            for j in 0...n { out.append(alphabet[Int(chunk >> (18 - 6 * UInt32(j)) & 63)]) }
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -31,7 +31,9 @@ final class OfferJSONCache: Sendable {
         }
         out += Array("]".utf8)
         if let nextCursor {
-            out += Array(#","next_cursor":"#.utf8) + (try encodeJSON(nextCursor))
+            // Cursors are base64url: nothing in them needs escaping, so no encoder is run.
+            precondition(nextCursor.utf8.allSatisfy { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 >= 0x20 })
+            out += Array(#","next_cursor":""#.utf8) + Array(nextCursor.utf8) + [UInt8(ascii: "\"")]
         }
         out.append(UInt8(ascii: "}"))
         return out
