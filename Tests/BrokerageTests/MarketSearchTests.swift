@@ -59,6 +59,15 @@ struct MarketSearchTests {
         #expect(seen == ids(OfferQuery()))
     }
 
+    @Test func parametersAreTrimmedOfSpacesAndTabs() throws {
+        let q = try OfferQuery(parameters: ["model": " \trtx-4090 ", "provider": " vastai , ionet\t", "min_vram": "  ", "sort": "price "])
+        #expect(q.model == GPUModel.lookup("RTX 4090"))
+        #expect(q.providers == [.vastai, .ionet])
+        #expect(q.minVRAM == OfferQuery().minVRAM)
+        #expect(q.sort == .price)
+        #expect(try ArbitrageQuery(parameters: ["min_spread_pct": " 20 "]).minSpreadPct == 20)
+    }
+
     @Test func cursorIsUnpaddedBase64URLAndReadsBack() throws {
         // Ids covering every padding length, and bytes that base64 writes as + and /.
         for id in ["vastai-1", "vastai-12", "vastai-123", "gp4u-\u{FB}\u{FF}?>", "x"] {

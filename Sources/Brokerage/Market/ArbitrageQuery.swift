@@ -17,7 +17,7 @@ public struct ArbitrageQuery: Sendable, Hashable {
     public init(parameters: [String: String]) throws(MarketValidationError) {
         var errors: [String: String] = [:]
         func value(_ name: String) -> String? {
-            guard let v = parameters[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            guard let v = parameters[name]?.trimmedSpaces, !v.isEmpty else { return nil }
             return v
         }
         if let text = value("min_spread_pct") {

@@ -51,7 +51,7 @@ public struct OfferQuery: Sendable, Hashable {
     public init(parameters: [String: String]) throws(MarketValidationError) {
         var errors: [String: String] = [:]
         func value(_ name: String) -> String? {
-            guard let v = parameters[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            guard let v = parameters[name]?.trimmedSpaces, !v.isEmpty else { return nil }
             return v
         }
         self.init()
@@ -71,7 +71,7 @@ public struct OfferQuery: Sendable, Hashable {
             }
         }
         if let text = value("provider") {
-            for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
+            for name in text.split(separator: ",").map({ $0.trimmedSpaces.lowercased() }) where !name.isEmpty {
                 if let p = ProviderID(rawValue: name) { providers.insert(p) } else {
                     errors["provider"] = "unknown provider \"\(name.prefix(32))\"; use one of \(ProviderID.allCases.map(\.rawValue).joined(separator: ", "))"
                 }

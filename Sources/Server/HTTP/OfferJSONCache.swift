@@ -25,10 +25,16 @@ final class OfferJSONCache: Sendable {
     func page(_ offers: [Offer], nextCursor: String?) throws -> [UInt8] {
         var out: [UInt8] = Array(#"{"items":["#.utf8)
         out.reserveCapacity(offers.count * 700 + 64)
-        for (i, offer) in offers.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out += try json(for: offer)
+        // One lock for the page, bytes appended in place; only misses are encoded.
+        let misses = entries.withLock { cache in
+            var misses: [(at: Int, offer: Offer)] = []
+            for (i, offer) in offers.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if let hit = cache[offer.id], hit.offer == offer { out += hit.json } else { misses.append((out.count, offer)) }
+            }
+            return misses
         }
+        for miss in misses.reversed() { out.insert(contentsOf: try json(for: miss.offer), at: miss.at) }
         out += Array("]".utf8)
         if let nextCursor {
             // Cursors are base64url: nothing in them needs escaping, so no encoder is run.
