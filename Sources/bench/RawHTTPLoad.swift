@@ -39,65 +39,121 @@ enum RawHTTPLoad {
     static func run(
         port: Int, connections: Int, seconds: Double, rate: Double? = nil, request: @escaping @Sendable (Int) -> Request
     ) async throws -> Result {
-        let start = ContinuousClock.now
-        let deadline = start + .milliseconds(Int(seconds * 1000))
-        let interval = rate.map { Duration.nanoseconds(Int64(Double(connections) / $0 * 1e9)) }
-        let parts = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
-            for c in 0..<connections {
-                group.addTask {
-                    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                        .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                        .connect(host: "127.0.0.1", port: port) { channel in
-                            channel.eventLoop.makeCompletedFuture {
-                                try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                                return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
-                            }
-                        }
-                    return try await channel.executeThenClose { inbound, outbound in
-                        var responses = inbound.makeAsyncIterator()
-                        var latencies: [Double] = []
-                        var errors = 0
-                        // Open loop: connections start staggered across one interval.
-                        var scheduled = start + (interval.map { $0 * Double(c) / Double(connections) } ?? .zero)
-                        var n = c
-                        while true {
-                            let sent: ContinuousClock.Instant
-                            if let interval {
-                                guard scheduled < deadline else { break }
-                                if scheduled > .now { try await Task.sleep(until: scheduled, clock: .continuous) }
-                                sent = scheduled
-                                scheduled += interval
-                            } else {
-                                sent = .now
-                                guard sent < deadline else { break }
-                            }
-                            let r = request(n)
-                            n += connections
-                            var head = HTTPRequestHead(version: .http1_1, method: r.method, uri: r.uri)
-                            head.headers.add(name: "Host", value: "127.0.0.1:\(port)")
-                            if let body = r.body {
-                                head.headers.add(name: "Content-Type", value: "application/json")
-                                head.headers.add(name: "Content-Length", value: "\(body.utf8.count)")
-                                try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(ByteBuffer(string: body))), .end(nil)])
-                            } else {
-                                try await outbound.write(contentsOf: [.head(head), .end(nil)])
-                            }
-                            var ok = false
-                            reading: while let part = try await responses.next() {
-                                switch part {
-                                case .head(let h): ok = h.status.code < 400
-                                case .body: continue
-                                case .end: break reading
-                                }
-                            }
-                            if ok { latencies.append((ContinuousClock.now - sent).seconds) } else { errors += 1 }
-                        }
-                        return (latencies, errors)
+        // Connections get half a second to open before the clock starts (set-up is not a
+        // request's latency), then run on their event loops alone: no task wake-ups in
+        // the cooperative pool, which the server under test needs.
+        let start = NIODeadline.now() + .milliseconds(500)
+        let end = start + .nanoseconds(Int64(seconds * 1e9))
+        let interval = rate.map { TimeAmount.nanoseconds(Int64(Double(connections) / $0 * 1e9)) }
+        var results: [EventLoopFuture<([Double], Int)>] = []
+        for c in 0..<connections {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        let first = start + (interval.map { .nanoseconds($0.nanoseconds * Int64(c) / Int64(connections)) } ?? .zero)
+                        try channel.pipeline.syncOperations.addHandler(
+                            LoadHandler(port: port, first: first, end: end, interval: interval, index: c, step: connections, request: request))
                     }
                 }
-            }
-            return try await group.reduce(into: [([Double], Int)]()) { $0.append($1) }
+                .connect(host: "127.0.0.1", port: port).get()
+            results.append(try await channel.pipeline.handler(type: LoadHandler.self).map { $0.done.futureResult }.get())
         }
-        return Result(latencies: parts.flatMap(\.0), errors: parts.map(\.1).reduce(0, +), elapsed: (ContinuousClock.now - start).seconds)
+        var latencies: [Double] = [], errors = 0
+        for r in results {
+            let (l, e) = try await r.get()
+            latencies += l
+            errors += e
+        }
+        let elapsed = Double((NIODeadline.now() - start).nanoseconds) / 1e9
+        return Result(latencies: latencies, errors: errors, elapsed: elapsed)
+    }
+
+    /// One connection's client, entirely on its event loop. Closed loop: the next request
+    /// goes when the answer comes. Open loop: sends are scheduled every `interval`; one
+    /// that falls due while a request is in flight waits its turn and its latency still
+    /// counts from its scheduled time.
+    private final class LoadHandler: ChannelInboundHandler {
+        typealias InboundIn = HTTPClientResponsePart
+        typealias OutboundOut = HTTPClientRequestPart
+
+        let port: Int, first: NIODeadline, end: NIODeadline, interval: TimeAmount?, step: Int
+        let request: @Sendable (Int) -> Request
+        var n: Int
+        var due: [NIODeadline] = []
+        var inFlight: NIODeadline?
+        var ok = false
+        var latencies: [Double] = []
+        var errors = 0
+        var done: EventLoopPromise<([Double], Int)>!
+        var context: ChannelHandlerContext?
+
+        init(port: Int, first: NIODeadline, end: NIODeadline, interval: TimeAmount?, index: Int, step: Int, request: @escaping @Sendable (Int) -> Request) {
+            (self.port, self.first, self.end, self.interval, self.n, self.step, self.request) = (port, first, end, interval, index, step, request)
+        }
+
+        func handlerAdded(context: ChannelHandlerContext) {
+            self.context = context
+            done = context.eventLoop.makePromise()
+            context.eventLoop.scheduleTask(deadline: first) { self.fire(at: self.first) }
+        }
+
+        /// A send falls due at `at` (its scheduled time); open loop schedules the next one.
+        func fire(at: NIODeadline) {
+            if let interval, at + interval < end {
+                context?.eventLoop.scheduleTask(deadline: at + interval) { self.fire(at: at + interval) }
+            }
+            if inFlight == nil { send(scheduled: at) } else { due.append(at) }
+        }
+
+        func send(scheduled: NIODeadline) {
+            guard let context else { return }
+            inFlight = scheduled
+            let r = request(n)
+            n += step
+            var head = HTTPRequestHead(version: .http1_1, method: r.method, uri: r.uri)
+            head.headers.add(name: "Host", value: "127.0.0.1:\(port)")
+            if let body = r.body {
+                head.headers.add(name: "Content-Type", value: "application/json")
+                head.headers.add(name: "Content-Length", value: "\(body.utf8.count)")
+                context.write(wrapOutboundOut(.head(head)), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+            } else {
+                context.write(wrapOutboundOut(.head(head)), promise: nil)
+            }
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head): ok = head.status.code < 400
+            case .body: break
+            case .end:
+                guard let sent = inFlight else { return }
+                inFlight = nil
+                let now = NIODeadline.now()
+                if ok { latencies.append(Double((now - sent).nanoseconds) / 1e9) } else { errors += 1 }
+                if interval == nil {
+                    if now < end { send(scheduled: now) } else { finish() }
+                } else if !due.isEmpty {
+                    send(scheduled: due.removeFirst())
+                } else if now + (interval ?? .zero) >= end {
+                    finish()
+                }
+            }
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            errors += 1
+            finish()
+        }
+
+        func finish() {
+            guard let context else { return }
+            self.context = nil
+            done.succeed((latencies, errors))
+            context.close(promise: nil)
+        }
     }
 }
