@@ -2,6 +2,7 @@ import Brokerage
 import Ethereum
 import Foundation
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 
@@ -128,6 +129,42 @@ struct StoreConformanceTests {
             let after = try await db.query("SELECT balance_after FROM ledger_entries WHERE tx_id = 'split' ORDER BY id").map { try $0.int("balance_after") }
             #expect(after == [4_000_000, 6_000_000, 5_000_000, 5_000_000])
             #expect(try await store.balance(of: .held(user: "u1")) == USDC(micro: 5_000_000))
+            try await LedgerAssertions.assertSound(store)
+        }
+    }
+
+    @Test("a transaction lost to a conflict is run again, up to the attempts given, and its first try left nothing", arguments: Backend.available)
+    func retriesConflicts(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { (db: any SQLDatabase) async throws in
+            let store = SQLStore(db: db)
+            let attempts = Mutex(0)
+            let answer = try await db.transaction(retryingConflicts: 3) { tx in
+                let n = attempts.withLock { $0 += 1; return $0 }
+                try await SQLStore.post(try .transfer(
+                    id: "try-\(n)", kind: .simulatedDeposit, amount: USDC(micro: 1_000_000), from: .simulator,
+                    to: .available(user: "u1"), createdAt: 1), in: tx)
+                if n < 3 { throw StorageError.conflict(detail: "deadlock detected") }
+                return n
+            }
+            #expect(answer == 3)
+            #expect(try await store.balance(of: .available(user: "u1")) == USDC(micro: 1_000_000))
+            attempts.withLock { $0 = 0 }
+            await #expect(throws: StorageError.self) {
+                try await db.transaction(retryingConflicts: 2) { _ -> Void in
+                    attempts.withLock { $0 += 1 }
+                    throw StorageError.conflict(detail: "deadlock detected")
+                }
+            }
+            #expect(attempts.withLock { $0 } == 2)
+            // Other errors are not retried.
+            attempts.withLock { $0 = 0 }
+            await #expect(throws: Boom.self) {
+                try await db.transaction(retryingConflicts: 5) { _ -> Void in
+                    attempts.withLock { $0 += 1 }
+                    throw Boom()
+                }
+            }
+            #expect(attempts.withLock { $0 } == 1)
             try await LedgerAssertions.assertSound(store)
         }
     }
