@@ -11,17 +11,11 @@ extension JSONRPCValue {
 
     /// Parses exactly one JSON value (surrounding whitespace allowed), or throws.
     public init(parsing bytes: some Collection<UInt8>) throws(ParseError) {
-        let parsed: Result<JSONRPCValue, ParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
+        func read(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONRPCValue, ParseError> {
             var reader = JSONReader(bytes: buffer)
             return Result { () throws(ParseError) in try reader.document() }
         }
-        switch parsed ?? Array(bytes).withUnsafeBufferPointer({ buffer in
-            var reader = JSONReader(bytes: buffer)
-            return Result { () throws(ParseError) in try reader.document() }
-        }) {
-        case .success(let value): self = value
-        case .failure(let error): throw error
-        }
+        self = try (bytes.withContiguousStorageIfAvailable(read) ?? Array(bytes).withUnsafeBufferPointer(read)).get()
     }
 }
 
@@ -81,11 +75,8 @@ private struct JSONReader {
         try nest()
         defer { depth -= 1 }
         var members: [String: JSONRPCValue] = [:]
-        if at < bytes.count, bytes[at] == UInt8(ascii: "}") {
-            at += 1
-            return .object(members)
-        }
-        while true {
+        if closes(UInt8(ascii: "}")) { return .object(members) }
+        repeat {
             skipSpace()
             guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
             let key = try string()
@@ -93,32 +84,38 @@ private struct JSONReader {
             guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             at += 1
             members[key] = try value()
-            skipSpace()
-            guard at < bytes.count else { throw fail("unexpected end of input") }
-            if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-            guard bytes[at] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-            at += 1
-            return .object(members)
-        }
+        } while try another(closing: UInt8(ascii: "}"))
+        return .object(members)
     }
 
     mutating func array() throws(JSONRPCValue.ParseError) -> JSONRPCValue {
         try nest()
         defer { depth -= 1 }
         var elements: [JSONRPCValue] = []
-        if at < bytes.count, bytes[at] == UInt8(ascii: "]") {
-            at += 1
-            return .array(elements)
-        }
-        while true {
+        if closes(UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
             elements.append(try value())
-            skipSpace()
-            guard at < bytes.count else { throw fail("unexpected end of input") }
-            if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-            guard bytes[at] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
+        } while try another(closing: UInt8(ascii: "]"))
+        return .array(elements)
+    }
+
+    /// Consumes `close` if it comes next (an empty object or array).
+    mutating func closes(_ close: UInt8) -> Bool {
+        guard at < bytes.count, bytes[at] == close else { return false }
+        at += 1
+        return true
+    }
+
+    /// After a member or element: true past a comma (another follows), false past `close`.
+    mutating func another(closing close: UInt8) throws(JSONRPCValue.ParseError) -> Bool {
+        skipSpace()
+        guard at < bytes.count else { throw fail("unexpected end of input") }
+        if bytes[at] == UInt8(ascii: ",") {
             at += 1
-            return .array(elements)
+            return true
         }
+        guard closes(close) else { throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'") }
+        return false
     }
 
     /// A string token; the fast path copies runs without escapes straight from the bytes.

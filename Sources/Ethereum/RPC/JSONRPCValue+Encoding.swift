@@ -24,8 +24,8 @@ extension JSONRPCValue {
         case .number(let n):
             if !n.isFinite {
                 out += Array("null".utf8)
-            } else if n.rounded() == n, abs(n) < 9e15 {
-                out += Array(String(Int64(n)).utf8)
+            } else if let whole = Self.integral(n) {
+                out += Array(String(whole).utf8)
             } else {
                 out += Array("\(n)".utf8)
             }
@@ -47,6 +47,11 @@ extension JSONRPCValue {
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// `n` as a whole number when it is one JSON readers take exactly (below 2^53).
+    static func integral(_ n: Double) -> Int64? {
+        n.rounded() == n && abs(n) < 9e15 ? Int64(n) : nil
     }
 
     static func writeString(_ text: String, to out: inout [UInt8]) {

@@ -92,7 +92,7 @@ extension JSONRPCValue: Codable {
             try scalar.encode(text)
         case .number(let n):
             var scalar = encoder.singleValueContainer()
-            if n.rounded() == n, abs(n) < 9e15 { try scalar.encode(Int64(n)) } else { try scalar.encode(n) }
+            if let whole = Self.integral(n) { try scalar.encode(whole) } else { try scalar.encode(n) }
         }
     }
 }
