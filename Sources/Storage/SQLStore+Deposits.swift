@@ -57,9 +57,7 @@ extension SQLStore: DepositLedger {
     /// are absent.
     static func linkedOwners(of addresses: Set<String>, in tx: any SQLExecutor) async throws -> [String: String] {
         var owners: [String: String] = [:]
-        let all = Array(addresses)
-        for start in stride(from: 0, to: all.count, by: 500) {
-            let group = all[start..<min(all.count, start + 500)]
+        for group in statementGroups(Array(addresses)) {
             for row in try await tx.query(
                 "SELECT address, user_id FROM wallet_links WHERE address IN \(placeholders(group.count))", group.map { .text($0) })
             {

@@ -76,30 +76,6 @@ extension SQLStore: LedgerStore {
         try await postByFunction([t], after: (sql, binds), in: tx)
     }
 
-    /// Inserts `rows` (each the binds of one row) in statements of at most 500 rows, the
-    /// databases' bind limits in mind; returns what `suffix` (e.g. RETURNING) yields.
-    @discardableResult
-    static func insertRows(_ prefix: String, _ rows: [[SQLValue]], _ suffix: String = "", in tx: any SQLExecutor) async throws -> [SQLRow] {
-        var out: [SQLRow] = []
-        var start = 0
-        while start < rows.count {
-            let group = rows[start..<min(rows.count, start + 500)]
-            start += group.count
-            var binds: [SQLValue] = []
-            let values = group.map { row in
-                defer { binds += row }
-                return placeholders(row.count, from: binds.count + 1)
-            }
-            out += try await tx.query("\(prefix) \(values.joined(separator: ", ")) \(suffix)", binds)
-        }
-        return out
-    }
-
-    /// `($1, $2, ..., $count)`, numbered from `first`.
-    static func placeholders(_ count: Int, from first: Int = 1) -> String {
-        "(" + (first..<first + count).map { "$\($0)" }.joined(separator: ", ") + ")"
-    }
-
     private static func postByFunction(_ ts: [LedgerTransaction], after write: (sql: String, binds: [SQLValue])? = nil, in tx: any SQLExecutor) async throws {
         // Amounts travel as strings (exact whatever their size) and are read as BIGINT.
         let movements = JSONRPCValue.array(ts.enumerated().map { n, t in

@@ -33,12 +33,11 @@ extension SQLStore: WalletStore {
     /// Entries of `accounts`, newest first.
     private func entries(of accounts: [LedgerAccount], kind: LedgerTransaction.Kind?, after: Int64?, limit: Int) async throws -> [WalletEntry] {
         let n = accounts.count
-        let placeholders = (1...n).map { "$\($0)" }.joined(separator: ", ")
         return try await db.query(
             """
             SELECT e.id, e.tx_id, e.account_id, e.amount, e.balance_after, e.created_at, t.kind, t.refs
             FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.tx_id
-            WHERE e.account_id IN (\(placeholders)) AND ($\(n + 1) = '' OR t.kind = $\(n + 1)) AND e.id < $\(n + 2)
+            WHERE e.account_id IN \(Self.placeholders(n)) AND ($\(n + 1) = '' OR t.kind = $\(n + 1)) AND e.id < $\(n + 2)
             ORDER BY e.id DESC LIMIT $\(n + 3)
             """, accounts.map { SQLValue.text($0.key) } + [.text(kind?.rawValue ?? ""), .int(after ?? Int64.max), .int(Int64(limit))]
         ).map { row in
