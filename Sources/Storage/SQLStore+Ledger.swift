@@ -26,7 +26,10 @@ extension SQLStore: LedgerStore {
         if let repeated = Dictionary(grouping: ts, by: \.id).first(where: { $0.value.count > 1 }) {
             throw LedgerError.duplicate(id: repeated.key)
         }
-        if tx.dialect == .postgres { return try await postByFunction(ts, in: tx) }
+        if tx.dialect == .postgres {
+            try await postByFunction(ts, in: tx)
+            return
+        }
         let changes = netChanges(ts)
         let ids = ts.map(\.id)
         var updated: [SQLRow]
@@ -64,19 +67,25 @@ extension SQLStore: LedgerStore {
             ts.map { [.text($0.id), .text($0.kind.rawValue), .text(references($0)), .int($0.createdAt)] }, in: tx)
     }
 
-    /// Runs `sql` (one INSERT or UPDATE that writes a row) and then posts `t` in the
-    /// caller's transaction. On PostgreSQL both go as one statement: a round trip less on
-    /// hot paths such as booking, and the posting still only happens once the write has
-    /// succeeded.
-    public static func write(_ sql: String, _ binds: [SQLValue], thenPost t: LedgerTransaction, in tx: any SQLExecutor) async throws {
+    /// Runs `sql` (one INSERT or UPDATE) and then posts `t`; returns false, posting
+    /// nothing, when `sql` wrote no row, so a conditional write (`INSERT ... SELECT ...
+    /// WHERE`) can report that its condition no longer held. On PostgreSQL both go as one
+    /// statement: a round trip less on hot paths such as booking, atomic even outside a
+    /// transaction, and the posting only happens once the write has succeeded. On SQLite
+    /// they are two statements and need the caller's transaction.
+    @discardableResult
+    public static func write(_ sql: String, _ binds: [SQLValue], thenPost t: LedgerTransaction, in tx: any SQLExecutor) async throws -> Bool {
         guard tx.dialect == .postgres else {
-            try await tx.query(sql, binds)
-            return try await post(t, in: tx)
+            guard try await !tx.query(sql + " RETURNING 1", binds).isEmpty else { return false }
+            try await post(t, in: tx)
+            return true
         }
-        try await postByFunction([t], after: (sql, binds), in: tx)
+        return try await postByFunction([t], after: (sql, binds), in: tx)
     }
 
-    private static func postByFunction(_ ts: [LedgerTransaction], after write: (sql: String, binds: [SQLValue])? = nil, in tx: any SQLExecutor) async throws {
+    /// False only when `write` is given and wrote no row.
+    @discardableResult
+    private static func postByFunction(_ ts: [LedgerTransaction], after write: (sql: String, binds: [SQLValue])? = nil, in tx: any SQLExecutor) async throws -> Bool {
         // Amounts travel as strings (exact whatever their size) and are read as BIGINT.
         let movements = JSONRPCValue.array(ts.enumerated().map { n, t in
             .object([
@@ -93,14 +102,15 @@ extension SQLStore: LedgerStore {
         var binds = write?.binds ?? []
         binds.append(.text(movements.jsonText))
         let call = "SELECT ledger_post(CAST($\(binds.count) AS JSONB)) AS posted"
-        let posted: Bool
+        let row: SQLRow?
         do {
-            let sql = write.map { "WITH w AS (\($0.sql) RETURNING 1) \(call) FROM w" } ?? call
-            posted = try await tx.first(sql, binds)?.bool("posted") ?? false
+            row = try await tx.first(write.map { "WITH w AS (\($0.sql) RETURNING 1) \(call) FROM w" } ?? call, binds)
         } catch let e as StorageError where e.isGuard("ledger_balance_non_negative") {
             throw insufficientFunds(netChanges(ts))
         }
-        guard posted else { throw LedgerError.duplicate(id: ts.count == 1 ? ts[0].id : "one of \(ts.count) movements") }
+        guard let row else { return false }
+        guard try row.bool("posted") else { throw LedgerError.duplicate(id: ts.count == 1 ? ts[0].id : "one of \(ts.count) movements") }
+        return true
     }
 
     /// Net change per account over all `ts`, in key order.

@@ -3,51 +3,90 @@ import Ethereum
 import Foundation
 
 extension SQLStore: ReservationStore {
+    /// Optimistic, because this is the hot path: read the offer's terms, then one
+    /// conditional write that books only if the offer is still available at the price read.
+    /// On PostgreSQL that write is a single auto-committed statement (insert and hold; no
+    /// `BEGIN`/`COMMIT` round trips) which takes the offer row's lock first, so bookings of
+    /// one GPU queue there and the exclusion constraint never sees two uncommitted
+    /// overlapping inserts (which it can only settle by a deadlock abort), while different
+    /// GPUs do not wait. The constraint (or SQLite's trigger, under its single writer)
+    /// refuses a taken slot in the insert itself. A write that finds the terms changed, or
+    /// loses a deadlock to a cluster, starts over.
+    /// Optimistic, because this is the hot path: read the offer's terms, then one
+    /// conditional write that books only if the offer still has them. On PostgreSQL that
+    /// write is a single auto-committed statement (insert and hold; no `BEGIN`/`COMMIT`
+    /// round trips) which takes the offer row's lock first, so bookings of one GPU queue
+    /// there and the exclusion constraint never sees two uncommitted overlapping inserts
+    /// (which it can only settle by a deadlock abort), while different GPUs do not wait.
+    /// The constraint (or SQLite's trigger, under its single writer) refuses a taken slot
+    /// in the insert itself. A write that finds the terms changed, or loses a deadlock to
+    /// a cluster, starts over.
     public func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws -> Reservation {
-        try await db.transaction(retryingConflicts: 5) { tx in
-            // The few columns a booking needs, not the whole offer: this is the hot path.
-            // On PostgreSQL the offer row lock queues bookings of one GPU, so the
-            // exclusion constraint never sees two uncommitted overlapping inserts (which
-            // it can only settle by a deadlock abort); different GPUs do not wait. Then no
-            // overlap pre-check: the constraint (or SQLite's trigger, under its single
-            // writer) refuses a taken slot in the insert itself.
-            let lock = tx.dialect == .postgres ? " FOR NO KEY UPDATE OF o" : ""
-            guard let row = try await tx.first(
-                """
-                SELECT o.provider, o.available, o.price_per_hour, p.owner_id
-                FROM offers o LEFT JOIN provider_gpus p ON p.id = o.id WHERE o.id = $1\(lock)
-                """, [.text(gpuID)])
-            else { throw ReservationError.gpuNotFound }
-            guard try row.bool("available") else { throw ReservationError.gpuUnavailable }
-            let pricePerHour = USDC(micro: try row.int("price_per_hour"))
-            let payee = try Self.payee(provider: try row.string("provider"), owner: try row.optionalString("owner_id"))
-            let total = try ReservationPolicy.cost(start: start, end: end, pricePerHour: pricePerHour)
-            let reservation = Reservation(
-                id: id, userID: userID, gpuID: gpuID, start: start, end: end, pricePerHour: pricePerHour,
-                totalCost: total, status: .confirmed, payee: payee, createdAt: now)
-            let insert = """
-                INSERT INTO reservations (id, user_id, gpu_id, start_ts, end_ts, price_per_hour, total_cost, status, refunded, payee, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', 0, $8, $9, $9)
-                """
-            let binds: [SQLValue] = [
-                .text(id), .text(userID), .text(gpuID), .int(start), .int(end), .int(pricePerHour.micro),
-                .int(total.micro), .text(reservation.payee.key), .int(now),
-            ]
+        let attempt = { @Sendable in
+            try await self.book(id: id, userID: userID, gpuID: gpuID, start: start, end: end, now: now, terms: try await self.bookingTerms(gpuID: gpuID))
+        }
+        for _ in 1..<Self.bookingAttempts {
             do {
-                if total > .zero {
-                    try await Self.write(
-                        insert, binds,
-                        thenPost: try .transfer(
-                            id: "hold:\(id)", kind: .reservationHold, amount: total, from: .available(user: userID),
-                            to: .held(user: userID), references: ["reservation": id], createdAt: now),
-                        in: tx)
-                } else {
-                    try await tx.query(insert, binds)
-                }
-            } catch let e as StorageError where e.isGuard("no_overlap") {
-                throw ReservationError.slotTaken
-            }
-            return reservation
+                if let reservation = try await attempt() { return reservation }
+            } catch StorageError.conflict {}
+        }
+        guard let reservation = try await attempt() else {
+            throw StorageError.conflict(detail: "the offer \(gpuID) kept changing while booking; retry")
+        }
+        return reservation
+    }
+
+    static let bookingAttempts = 5
+
+    /// What a booking's price and payee follow from.
+    struct BookingTerms: Sendable {
+        var provider: String
+        var pricePerHour: USDC
+        var owner: String?
+    }
+
+    func bookingTerms(gpuID: String) async throws -> BookingTerms {
+        guard let row = try await db.first(
+            """
+            SELECT o.provider, o.available, o.price_per_hour, p.owner_id
+            FROM offers o LEFT JOIN provider_gpus p ON p.id = o.id WHERE o.id = $1
+            """, [.text(gpuID)])
+        else { throw ReservationError.gpuNotFound }
+        guard try row.bool("available") else { throw ReservationError.gpuUnavailable }
+        return BookingTerms(
+            provider: try row.string("provider"), pricePerHour: USDC(micro: try row.int("price_per_hour")), owner: try row.optionalString("owner_id"))
+    }
+
+    /// Books on `terms`, or returns nil (writing nothing) when the offer no longer has
+    /// them: unavailable, repriced, or gone. A listing's owner never changes, so the
+    /// provider and the price pin the payee and the total.
+    func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64, terms: BookingTerms) async throws -> Reservation? {
+        let total = try ReservationPolicy.cost(start: start, end: end, pricePerHour: terms.pricePerHour)
+        let reservation = Reservation(
+            id: id, userID: userID, gpuID: gpuID, start: start, end: end, pricePerHour: terms.pricePerHour, totalCost: total,
+            status: .confirmed, payee: try Self.payee(provider: terms.provider, owner: terms.owner), createdAt: now)
+        let insert = """
+            INSERT INTO reservations (id, user_id, gpu_id, start_ts, end_ts, price_per_hour, total_cost, status, refunded, payee, created_at, updated_at)
+            SELECT $1, $2, $3, $4, $5, $6, $7, 'confirmed', 0, $8, $9, $9 FROM offers
+            WHERE id = $3 AND available AND price_per_hour = $6 AND provider = $10\(db.dialect == .postgres ? " FOR NO KEY UPDATE" : "")
+            """
+        let binds: [SQLValue] = [
+            .text(id), .text(userID), .text(gpuID), .int(start), .int(end), .int(terms.pricePerHour.micro),
+            .int(total.micro), .text(reservation.payee.key), .int(now), .text(terms.provider),
+        ]
+        let hold = total > .zero
+            ? try LedgerTransaction.transfer(
+                id: "hold:\(id)", kind: .reservationHold, amount: total, from: .available(user: userID),
+                to: .held(user: userID), references: ["reservation": id], createdAt: now)
+            : nil
+        let write: @Sendable (any SQLExecutor) async throws -> Bool = { tx in
+            if let hold { return try await Self.write(insert, binds, thenPost: hold, in: tx) }
+            return try await !tx.query(insert + " RETURNING 1", binds).isEmpty
+        }
+        do {
+            return try await (db.dialect == .postgres ? write(db) : db.transaction(write)) ? reservation : nil
+        } catch let e as StorageError where e.isGuard("no_overlap") {
+            throw ReservationError.slotTaken
         }
     }
 

@@ -29,9 +29,14 @@ public final class SQLiteDatabase: SQLDatabase {
             throw StorageError.unavailable(detail: "cannot open SQLite database at \(path): \(error)")
         }
         let db = SQLiteDatabase(connection: connection, displayName: "sqlite:\(path)")
+        // Statement journals in memory, a 64 MiB page cache and a 64 MiB WAL between
+        // checkpoints: a chain backfill writes to several random-key indexes, and with the
+        // defaults (2 MiB cache, checkpoint every 4 MiB) it spilled and re-wrote the same
+        // pages over and over (the backfill took 45 s; with these, 29 s).
         for pragma in [
             "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 10000",
-            "PRAGMA foreign_keys = ON",
+            "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536",
+            "PRAGMA wal_autocheckpoint = 16384",
         ] {
             _ = try await db.raw(pragma, [])
         }

@@ -6,9 +6,10 @@ import Logging
 import Storage
 
 /// `bench bookings`: booking throughput on PostgreSQL with many concurrent clients,
-/// through the real store (one database transaction per booking: overlap check, insert
-/// under the exclusion constraint, ledger hold). Afterwards it counts overlapping live
-/// bookings straight from the table (must be 0) and checks the ledger still balances.
+/// through the real store (per booking: the offer's terms, then the insert under the
+/// exclusion constraint and the ledger hold in one statement), on a ledger that already
+/// holds 100,000 other users' deposits. Afterwards it counts overlapping live bookings
+/// straight from the table (must be 0) and checks the ledger still balances.
 struct BenchBookings: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bookings", abstract: "Reservations: bookings/s on PostgreSQL with concurrent clients, 0 overlaps.")
@@ -19,6 +20,8 @@ struct BenchBookings: AsyncParsableCommand {
     @Option(help: "Seconds to run.") var seconds = 10.0
     @Option(help: "GPU offers to book on (fewer means more conflicts).") var gpus = 2000
     @Option(help: "Database connections in the pool (on 2 cores, few connections beat many).") var connections = 8
+    @Option(help: "Other users with one deposit each already in the ledger: a booking's cost must not grow with them.")
+    var idleAccounts = 100_000
 
     func run() async throws {
         guard let admin = databaseURL ?? ProcessInfo.processInfo.environment["GP4U_TEST_DATABASE_URL"] else {
@@ -52,7 +55,17 @@ struct BenchBookings: AsyncParsableCommand {
                     try .transfer(id: "fund-\(c)", kind: .simulatedDeposit, amount: try USDC(units: 1_000_000), from: .simulator,
                                   to: .available(user: "c\(c)"), createdAt: now))
             }
-            print("GP4U booking benchmark: PostgreSQL, \(clients) concurrent clients, \(gpus) GPUs, \(Int(seconds)) s")
+            // Other users and their history, so plans and indexes are those of a ledger in use.
+            for batch in stride(from: 0, to: idleAccounts, by: 1000) {
+                let deposits = try (batch..<min(batch + 1000, idleAccounts)).map {
+                    try LedgerTransaction.transfer(
+                        id: "idle-\($0)", kind: .simulatedDeposit, amount: USDC(micro: 1_000_000), from: .simulator,
+                        to: .available(user: "idle-\($0)"), createdAt: now)
+                }
+                try await db.transaction { try await SQLStore.post(deposits, in: $0) }
+            }
+            try await db.query("ANALYZE")
+            print("GP4U booking benchmark: PostgreSQL, \(clients) concurrent clients, \(gpus) GPUs, \(idleAccounts) other users, \(Int(seconds)) s")
             let start = ContinuousClock.now
             let deadline = start + .milliseconds(Int(seconds * 1000))
             let results = try await withThrowingTaskGroup(of: (ok: Int, taken: Int, latencies: [Double]).self) { clientsGroup in

@@ -1,7 +1,7 @@
 import Brokerage
 import Ethereum
 import Foundation
-import Storage
+@testable import Storage
 import Testing
 import TestSupport
 
@@ -33,6 +33,39 @@ struct ReservationStoreTests {
             }
             #expect(try await store.reservation(id: "r1") == nil)
             #expect(try await store.balance(of: .available(user: "u1")) == USDC(micro: 5_000_000))
+        }
+    }
+
+    @Test("a booking on terms the offer no longer has writes nothing; a fresh booking gets the new price", arguments: Backend.available)
+    func staleTerms(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            let store = try await Self.seeded(db, users: ["u1": "100"])
+            let terms = try await store.bookingTerms(gpuID: "vastai-1")
+            #expect(terms.pricePerHour == USDC(micro: 2_500_000))
+            let start = Self.now + 48 * Self.hour
+            func book(_ id: String, on terms: SQLStore.BookingTerms) async throws -> Reservation? {
+                try await store.book(id: id, userID: "u1", gpuID: "vastai-1", start: start, end: start + 2 * Self.hour, now: Self.now, terms: terms)
+            }
+            var repriced = terms
+            repriced.pricePerHour = USDC(micro: 1)
+            var otherProvider = terms
+            otherProvider.provider = "akash"
+            for stale in [repriced, otherProvider] {
+                #expect(try await book("r-stale", on: stale) == nil)
+            }
+            try await db.query("UPDATE offers SET available = $1 WHERE id = 'vastai-1'", [.bool(false)])
+            #expect(try await book("r-stale", on: terms) == nil)
+            #expect(try await store.reservation(id: "r-stale") == nil)
+            #expect(try await store.balance(of: .held(user: "u1")) == .zero)
+            await #expect(throws: ReservationError.gpuUnavailable) {
+                try await store.book(id: "r-off", userID: "u1", gpuID: "vastai-1", start: start, end: start + Self.hour, now: Self.now)
+            }
+
+            try await db.query("UPDATE offers SET available = $1, price_per_hour = 3000000 WHERE id = 'vastai-1'", [.bool(true)])
+            let r = try await store.book(id: "r1", userID: "u1", gpuID: "vastai-1", start: start, end: start + 2 * Self.hour, now: Self.now)
+            #expect(r.totalCost == USDC(micro: 6_000_000))
+            #expect(try await store.balance(of: .held(user: "u1")) == USDC(micro: 6_000_000))
+            try await LedgerAssertions.assertSound(store)
         }
     }
 
