@@ -83,7 +83,10 @@ struct ErrorContractTests {
     func requestID() async throws {
         try await TestApp.with(.sqlite) { client, _ in
             let r = try await client.send(.get, "/health")
-            #expect(r.headers[HTTPField.Name("X-Request-Id")!]?.isEmpty == false)
+            let id = try #require(r.headers[HTTPField.Name("X-Request-Id")!])
+            #expect(!id.isEmpty && id != "unknown")
+            let next = try await client.send(.get, "/health")
+            #expect(next.headers[HTTPField.Name("X-Request-Id")!] != id)
             let mine = try await client.send(.get, "/health", headers: [HTTPField.Name("X-Request-Id")!: "abc-123"])
             #expect(mine.headers[HTTPField.Name("X-Request-Id")!] == "abc-123")
         }

@@ -14,7 +14,9 @@ public struct AppRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.requestID = UUID().uuidString.lowercased()
+        // Hummingbird's own id (a random prefix and a counter, already in the logger's
+        // metadata as `hb.request.id`): a UUID here cost a read of /dev/urandom per request.
+        self.requestID = source.logger[metadataKey: "hb.request.id"]?.description ?? "unknown"
         self.clientIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 

@@ -1,5 +1,6 @@
 import Brokerage
 import Foundation
+import NIOCore
 import Synchronization
 
 /// Each offer's JSON, encoded once and reused until the offer changes.
@@ -21,27 +22,42 @@ final class OfferJSONCache: Sendable {
     init(limit: Int = 250_000) { self.limit = limit }
 
     /// A page body `{"items":[...],"next_cursor":"..."}` (key omitted when nil, as the
-    /// encoder of `Page` writes it).
-    func page(_ offers: [Offer], nextCursor: String?) throws -> [UInt8] {
-        var out: [UInt8] = Array(#"{"items":["#.utf8)
+    /// encoder of `Page` writes it), built in the buffer the response sends.
+    func page(_ offers: [Offer], nextCursor: String?) throws -> ByteBuffer {
+        var out = ByteBuffer()
         out.reserveCapacity(offers.count * 700 + 64)
-        // One lock for the page, bytes appended in place; only misses are encoded.
+        out.writeString(#"{"items":["#)
+        // One lock for the page, bytes appended in place; misses are encoded after it and
+        // put in at their places.
         let misses = entries.withLock { cache in
             var misses: [(at: Int, offer: Offer)] = []
             for (i, offer) in offers.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if let hit = cache[offer.id], hit.offer == offer { out += hit.json } else { misses.append((out.count, offer)) }
+                if i > 0 { out.writeInteger(UInt8(ascii: ",")) }
+                if let hit = cache[offer.id], hit.offer == offer { out.writeBytes(hit.json) } else { misses.append((out.writerIndex, offer)) }
             }
             return misses
         }
-        for miss in misses.reversed() { out.insert(contentsOf: try json(for: miss.offer), at: miss.at) }
-        out += Array("]".utf8)
+        if !misses.isEmpty {
+            var filled = ByteBuffer()
+            filled.reserveCapacity(out.readableBytes + misses.count * 700)
+            var from = 0
+            for miss in misses {
+                filled.writeBytes(out.readableBytesView[from..<miss.at])
+                filled.writeBytes(try json(for: miss.offer))
+                from = miss.at
+            }
+            filled.writeBytes(out.readableBytesView[from...])
+            out = filled
+        }
+        out.writeString("]")
         if let nextCursor {
             // Cursors are base64url: nothing in them needs escaping, so no encoder is run.
             precondition(nextCursor.utf8.allSatisfy { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 >= 0x20 })
-            out += Array(#","next_cursor":""#.utf8) + Array(nextCursor.utf8) + [UInt8(ascii: "\"")]
+            out.writeString(#","next_cursor":""#)
+            out.writeString(nextCursor)
+            out.writeString("\"")
         }
-        out.append(UInt8(ascii: "}"))
+        out.writeString("}")
         return out
     }
 

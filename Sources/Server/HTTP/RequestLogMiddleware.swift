@@ -5,7 +5,9 @@ import Metrics
 
 /// Logs each request once with its id, method, path, status and duration. Headers are
 /// not logged at all, so the Authorization header can never leak; the id is echoed in
-/// `X-Request-Id` for support.
+/// `X-Request-Id` for support. Hot path: setting logger metadata re-renders all of it,
+/// so the logger only gets `request.id` when the client sent its own id (otherwise
+/// `hb.request.id` is the id), and the per-status counters are made once.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -15,8 +17,8 @@ struct RequestLogMiddleware: RouterMiddleware {
             given.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" })
         {
             context.requestID = given
+            context.logger[metadataKey: "request.id"] = "\(given)"
         }
-        context.logger[metadataKey: "request.id"] = "\(context.requestID)"
         let start = ContinuousClock.now
         let status: HTTPResponse.Status
         var response: Response
@@ -36,9 +38,14 @@ struct RequestLogMiddleware: RouterMiddleware {
                 "http.method": "\(request.method.rawValue)", "http.path": "\(request.uri.path)",
                 "http.status": "\(status.code)", "http.duration_ms": "\(Int(ms))",
             ])
-        Counter(label: "gp4u_http_requests_total", dimensions: [("status", "\(status.code / 100)xx")]).increment()
+        Self.requests[min(max(status.code / 100, 1), 5) - 1].increment()
         return response
     }
+
+    private static let requests: [Counter] = {
+        _ = MetricsExporter.shared  // the registry first, so these are not no-op counters
+        return (1...5).map { Counter(label: "gp4u_http_requests_total", dimensions: [("status", "\($0)xx")]) }
+    }()
 }
 
 extension HTTPField.Name {
