@@ -3,43 +3,36 @@ import Ethereum
 import Foundation
 
 extension SQLStore: ReservationStore {
-    /// Optimistic, because this is the hot path: read the offer's terms, then one
-    /// conditional write that books only if the offer is still available at the price read.
-    /// On PostgreSQL that write is a single auto-committed statement (insert and hold; no
-    /// `BEGIN`/`COMMIT` round trips) which takes the offer row's lock first, so bookings of
-    /// one GPU queue there and the exclusion constraint never sees two uncommitted
-    /// overlapping inserts (which it can only settle by a deadlock abort), while different
-    /// GPUs do not wait. The constraint (or SQLite's trigger, under its single writer)
-    /// refuses a taken slot in the insert itself. A write that finds the terms changed, or
-    /// loses a deadlock to a cluster, starts over.
-    /// Optimistic, because this is the hot path: read the offer's terms, then one
-    /// conditional write that books only if the offer still has them. On PostgreSQL that
-    /// write is a single auto-committed statement (insert and hold; no `BEGIN`/`COMMIT`
-    /// round trips) which takes the offer row's lock first, so bookings of one GPU queue
-    /// there and the exclusion constraint never sees two uncommitted overlapping inserts
-    /// (which it can only settle by a deadlock abort), while different GPUs do not wait.
-    /// The constraint (or SQLite's trigger, under its single writer) refuses a taken slot
-    /// in the insert itself. A write that finds the terms changed, or loses a deadlock to
-    /// a cluster, starts over.
+    /// Optimistic, because this is the hot path: the offer's terms (price, provider; from
+    /// the last booking of this GPU, else read), then one conditional write that books
+    /// only if the offer still has them. On PostgreSQL that write is a single
+    /// auto-committed statement (insert and hold; no `BEGIN`/`COMMIT` round trips) which
+    /// takes the offer row's lock first, so bookings of one GPU queue there and the
+    /// exclusion constraint never sees two uncommitted overlapping inserts (which it can
+    /// only settle by a deadlock abort), while different GPUs do not wait. The constraint
+    /// (or SQLite's trigger, under its single writer) refuses a taken slot in the insert
+    /// itself. A write that finds the terms changed reads them afresh and starts over, as
+    /// does one that loses a deadlock to a cluster.
     public func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws -> Reservation {
-        let attempt = { @Sendable in
-            try await self.book(id: id, userID: userID, gpuID: gpuID, start: start, end: end, now: now, terms: try await self.bookingTerms(gpuID: gpuID))
-        }
-        for _ in 1..<Self.bookingAttempts {
+        var known = bookingTermsCache[gpuID]
+        for attempt in 1...Self.bookingAttempts {
             do {
-                if let reservation = try await attempt() { return reservation }
-            } catch StorageError.conflict {}
+                let terms: BookingTerms
+                if let known { terms = known } else { terms = try await bookingTerms(gpuID: gpuID) }
+                if let reservation = try await book(id: id, userID: userID, gpuID: gpuID, start: start, end: end, now: now, terms: terms) {
+                    bookingTermsCache[gpuID] = terms
+                    return reservation
+                }
+                known = nil
+            } catch StorageError.conflict where attempt < Self.bookingAttempts {}
         }
-        guard let reservation = try await attempt() else {
-            throw StorageError.conflict(detail: "the offer \(gpuID) kept changing while booking; retry")
-        }
-        return reservation
+        throw StorageError.conflict(detail: "the offer \(gpuID) kept changing while booking; retry")
     }
 
     static let bookingAttempts = 5
 
     /// What a booking's price and payee follow from.
-    struct BookingTerms: Sendable {
+    struct BookingTerms: Sendable, Equatable {
         var provider: String
         var pricePerHour: USDC
         var owner: String?

@@ -6,6 +6,9 @@ import Foundation
 /// the conformance suite proves it on both.
 public struct SQLStore: Sendable {
     public let db: any SQLDatabase
+    /// Terms of offers booked lately: a hint that spares a booking its read (the write
+    /// checks them against the offer row).
+    let bookingTermsCache = BookingTermsCache()
 
     public init(db: any SQLDatabase) { self.db = db }
 

@@ -65,6 +65,15 @@ struct ReservationStoreTests {
             let r = try await store.book(id: "r1", userID: "u1", gpuID: "vastai-1", start: start, end: start + 2 * Self.hour, now: Self.now)
             #expect(r.totalCost == USDC(micro: 6_000_000))
             #expect(try await store.balance(of: .held(user: "u1")) == USDC(micro: 6_000_000))
+            // The terms remembered from r1 are stale after a repricing: the next booking reads them again.
+            try await db.query("UPDATE offers SET price_per_hour = 3500000 WHERE id = 'vastai-1'")
+            let r2 = try await store.book(id: "r2", userID: "u1", gpuID: "vastai-1", start: start + 2 * Self.hour, end: start + 3 * Self.hour, now: Self.now)
+            #expect(r2.pricePerHour == USDC(micro: 3_500_000))
+            #expect(try await store.balance(of: .held(user: "u1")) == USDC(micro: 9_500_000))
+            try await db.query("UPDATE offers SET available = $1 WHERE id = 'vastai-1'", [.bool(false)])
+            await #expect(throws: ReservationError.gpuUnavailable) {
+                try await store.book(id: "r3", userID: "u1", gpuID: "vastai-1", start: start + 5 * Self.hour, end: start + 6 * Self.hour, now: Self.now)
+            }
             try await LedgerAssertions.assertSound(store)
         }
     }
