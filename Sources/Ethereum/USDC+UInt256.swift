@@ -11,7 +11,9 @@ extension USDC {
     /// Converts an on-chain `uint256` amount (base units) to an exact ledger amount;
     /// throws `.overflow` when it exceeds what the ledger can hold, rather than wrapping.
     public init(baseUnits: BigUInt) throws(USDCError) {
-        guard baseUnits <= BigUInt(Int64.max) else { throw .overflow }
+        guard baseUnits <= Self.largestBaseUnits else { throw .overflow }
         self.init(micro: Int64(baseUnits))
     }
+
+    private static let largestBaseUnits = BigUInt(Int64.max)
 }

@@ -23,25 +23,27 @@ extension SQLStore: DepositLedger {
             // Serialises crediting per chain (a standby replica that wakes up late waits here).
             let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
             let stored = try await tx.first("SELECT block_number FROM chain_cursors WHERE chain_id = $1" + lock, [.int(Int64(chainID))])
-            let owners = try await Self.linkedOwners(of: Set(deposits.map { $0.from.lowercased }), in: tx)
+            // Each deposit's ledger id and sender in hex, made once: a backfill credits 100,000.
+            let rows = deposits.map { (deposit: $0, id: Self.ledgerID($0.key), from: $0.from.lowercased) }
+            let owners = try await Self.linkedOwners(of: Set(rows.map(\.from)), in: tx)
             let inserted = try await Self.insertRows(
                 """
                 INSERT INTO chain_deposits (chain_id, tx_hash, log_index, block_number, block_hash, from_address, amount, status,
                     user_id, ledger_tx_id, credited_at) VALUES
                 """,
-                deposits.map { d in
-                    let owner = owners[d.from.lowercased]
+                rows.map { r in
+                    let (d, owner) = (r.deposit, owners[r.from])
                     return [
                         .int(Int64(d.key.chainID)), .text(d.key.transactionHash.description), .int(Int64(d.key.logIndex)),
-                        .int(Int64(d.block.number)), .text(d.block.hash.description), .text(d.from.lowercased), .int(d.amount.micro),
-                        .text(owner == nil ? "suspense" : "credited"), owner.map { .text($0) } ?? .null, .text(Self.ledgerID(d.key)), .int(now),
+                        .int(Int64(d.block.number)), .text(d.block.hash.description), .text(r.from), .int(d.amount.micro),
+                        .text(owner == nil ? "suspense" : "credited"), owner.map { .text($0) } ?? .null, .text(r.id), .int(now),
                     ]
                 },
                 "ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING RETURNING ledger_tx_id", in: tx)
             let fresh = Set(try inserted.map { try $0.string("ledger_tx_id") })
-            let credited = deposits.filter { fresh.contains(Self.ledgerID($0.key)) }
-            try await Self.post(try credited.map { try Self.movement($0, owner: owners[$0.from.lowercased], now: now) }, in: tx)
-            if let stored, try stored.int("block_number") > Int64(cursor.number) { return credited }
+            let credited = rows.filter { fresh.contains($0.id) }
+            try await Self.post(try credited.map { try Self.movement($0.deposit, id: $0.id, owner: owners[$0.from], now: now) }, in: tx)
+            if let stored, try stored.int("block_number") > Int64(cursor.number) { return credited.map(\.deposit) }
             try await tx.query(
                 """
                 INSERT INTO chain_cursors (chain_id, block_number, block_hash, updated_at) VALUES ($1, $2, $3, $4)
@@ -49,7 +51,7 @@ extension SQLStore: DepositLedger {
                     updated_at = excluded.updated_at
                 """,
                 [.int(Int64(chainID)), .int(Int64(cursor.number)), .text(cursor.hash.description), .int(now)])
-            return credited
+            return credited.map(\.deposit)
         }
     }
 
@@ -71,9 +73,9 @@ extension SQLStore: DepositLedger {
 
     /// The movement crediting `d` to `owner`'s account, or to the chain's suspense account
     /// when its sender is not linked.
-    static func movement(_ d: Deposit, owner: String?, now: Int64) throws -> LedgerTransaction {
+    static func movement(_ d: Deposit, id: String, owner: String?, now: Int64) throws -> LedgerTransaction {
         try .transfer(
-            id: ledgerID(d.key), kind: .deposit, amount: d.amount, from: .hotWallet(chain: d.key.chainID),
+            id: id, kind: .deposit, amount: d.amount, from: .hotWallet(chain: d.key.chainID),
             to: owner.map { .available(user: $0) } ?? .suspense(chain: d.key.chainID),
             references: [
                 "chain_id": "\(d.key.chainID)", "tx_hash": d.key.transactionHash.description, "log_index": "\(d.key.logIndex)",

@@ -87,6 +87,23 @@ struct ERC20Tests {
         #expect(log.value == (try BigUInt(decimal: v.value)))
     }
 
+    @Test("a Transfer amount is read as the whole 256-bit big-endian word", arguments: ERC20Tests.file.transferLogs.prefix(1))
+    func amountWords(_ v: ERC20File.Log) throws {
+        let topics = v.topics.map { [UInt8](hex: $0) }
+        var x: UInt64 = 7  // a fixed LCG stream: the same words every run
+        var words: [[UInt8]] = [[UInt8](repeating: 0, count: 32), [UInt8](repeating: 0xff, count: 32)]
+        for i in 0..<32 { words.append((0..<32).map { $0 == i ? 1 : 0 }) }
+        for _ in 0..<200 {
+            words.append((0..<32).map { _ in
+                x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: x >> 56)
+            })
+        }
+        for data in words {
+            #expect(try TransferLog(topics: topics, data: data).value == BigUInt(bigEndian: data))
+        }
+    }
+
     @Test("malformed Transfer logs are refused", arguments: ERC20Tests.file.transferLogs.prefix(1))
     func badLogs(_ v: ERC20File.Log) {
         let topics = v.topics.map { [UInt8](hex: $0) }
