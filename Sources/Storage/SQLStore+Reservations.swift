@@ -133,7 +133,8 @@ extension SQLStore: ReservationStore {
     }
 
     public func extend(id: String, userID: String, newEnd: Int64, now: Int64, fee: PlatformFee) async throws -> Reservation {
-        try await db.transaction { tx in
+        // Run again if it loses a deadlock at the exclusion constraint, as a booking does.
+        try await db.transaction(retryingConflicts: 5) { tx in
             var r = try await Self.lockedReservation(id: id, userID: userID, in: tx)
             guard r.status == .confirmed || r.status == .active else {
                 throw ReservationError.notAllowed("a \(r.status.rawValue) reservation cannot be extended")
