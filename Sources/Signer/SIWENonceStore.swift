@@ -4,6 +4,7 @@
 /// RETURNING` in SQL, or an actor), so that one nonce signs in at most once even when
 /// two requests race.
 public protocol SIWENonceStore: Sendable {
-    /// Returns true, and marks the nonce used, only if it was issued and not yet used.
-    func consume(nonce: String) async -> Bool
+    /// Returns true, and marks the nonce used, only if it was issued and not yet used;
+    /// throws when it cannot tell (its database is down), which is not the signer's fault.
+    func consume(nonce: String) async throws -> Bool
 }

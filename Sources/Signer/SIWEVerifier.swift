@@ -43,7 +43,9 @@ public struct SIWEVerifier: Sendable {
         let signer: Address
         do { signer = try PersonalSign.recover(Array(message.utf8), signature: signature) } catch { throw .signature(error) }
         guard signer == m.address else { throw .addressMismatch }
-        guard await nonces.consume(nonce: m.nonce) else { throw .unknownOrUsedNonce }
+        let consumed: Bool
+        do { consumed = try await nonces.consume(nonce: m.nonce) } catch { throw .nonceStoreUnavailable("\(error)") }
+        guard consumed else { throw .unknownOrUsedNonce }
         return m
     }
 }
@@ -63,6 +65,8 @@ public enum SIWEError: Error, Sendable, Equatable, CustomStringConvertible {
     case signature(SignatureError)
     case addressMismatch
     case unknownOrUsedNonce
+    /// The nonce could not be checked (the store failed); the message may be fine.
+    case nonceStoreUnavailable(String)
 
     public var description: String {
         switch self {
@@ -79,6 +83,7 @@ public enum SIWEError: Error, Sendable, Equatable, CustomStringConvertible {
         case .signature(let e): "sign-in signature is invalid: \(e)"
         case .addressMismatch: "sign-in signature was not made by the address in the message"
         case .unknownOrUsedNonce: "sign-in nonce was not issued by us or was already used; request a new one"
+        case .nonceStoreUnavailable(let why): "sign-in nonce could not be checked (\(why)); try again shortly"
         }
     }
 }

@@ -11,6 +11,12 @@ actor TestNonces: SIWENonceStore {
     func consume(nonce: String) -> Bool { issued.remove(nonce) != nil }
 }
 
+/// A nonce store whose database is down.
+struct FailingNonces: SIWENonceStore {
+    struct Down: Error {}
+    func consume(nonce: String) async throws -> Bool { throw Down() }
+}
+
 @Suite("Sign-In with Ethereum (EIP-4361)")
 struct SIWETests {
     static let examples = (try! Vectors.load("personal_sign.json", as: PersonalSignFile.self)).vectors
@@ -58,6 +64,21 @@ struct SIWETests {
         let m = try await verify(text, nonces: nonces)
         #expect(m.address == Self.key.address && m.port == 8443)
         await #expect(throws: SIWEError.unknownOrUsedNonce) { try await verify(text, nonces: nonces) }
+    }
+
+    @Test("a nonce store that fails is reported as such, not as a used nonce")
+    func nonceStoreDown() async throws {
+        let text = Self.message()
+        let sig = try PersonalSign.sign(Array(text.utf8), with: Self.key)
+        do {
+            _ = try await Self.verifier().verify(message: text, signature: sig, nonces: FailingNonces())
+            Issue.record("verified without checking the nonce")
+        } catch {
+            guard case .nonceStoreUnavailable = error else {
+                Issue.record("got \(error)")
+                return
+            }
+        }
     }
 
     @Test("v as 0/1 is accepted")

@@ -40,8 +40,8 @@ struct SIWERoutes {
         let store: SQLStore
         let userID: String
         let now: Int64
-        func consume(nonce: String) async -> Bool {
-            (try? await store.consumeSIWENonce(nonce, userID: userID, now: now)) ?? false
+        func consume(nonce: String) async throws -> Bool {
+            try await store.consumeSIWENonce(nonce, userID: userID, now: now)
         }
     }
 
@@ -102,6 +102,9 @@ extension SIWEError {
     var apiError: APIError {
         let code: String
         switch self {
+        case .nonceStoreUnavailable:
+            // Not the message's fault: the same request may succeed in a moment.
+            return APIError(.serviceUnavailable, code: "database_unavailable", message: description, headers: [.retryAfter: "1"])
         case .malformed, .invalidAddress, .unsupportedVersion: code = "siwe_malformed"
         case .wrongScheme, .wrongDomain, .wrongURI: code = "siwe_wrong_site"
         case .unsupportedChain: code = "siwe_unsupported_chain"
