@@ -4,6 +4,7 @@ import Synchronization
 /// and the server's routes or CLI (which read). Reads never wait for a poll.
 public final class WatcherStatusBoard: Sendable {
     private let statuses = Mutex<[Int: WatcherStatus]>([:])
+    private let refusals = Mutex<[Int: String]>([:])
 
     public init() {}
 
@@ -15,6 +16,16 @@ public final class WatcherStatusBoard: Sendable {
     /// The status of one chain, nil if no watcher runs for it.
     public func status(chainID: Int) -> WatcherStatus? {
         statuses.withLock { $0[chainID] }
+    }
+
+    /// Records why a chain is not watched at all (its node serves another network), or
+    /// clears it with nil, so readiness can say so instead of "standby".
+    public func setRefusal(_ reason: String?, chainID: Int) {
+        refusals.withLock { $0[chainID] = reason }
+    }
+
+    public func refusal(chainID: Int) -> String? {
+        refusals.withLock { $0[chainID] }
     }
 
     /// All chains, by chain id.

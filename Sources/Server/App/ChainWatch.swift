@@ -30,7 +30,7 @@ struct ChainWatch {
         return LeasedService(
             name: "chain:\(chain.chainID)", key: Self.leaseKey(chainID: chain.chainID), db: db, retry: chain.pollInterval,
             work: {
-                try await Self.checkChainID(rpc, expected: chain.chainID, logger: logger)
+                try await Self.checkChainID(rpc, expected: chain.chainID, board: board, logger: logger)
                 let watcher = DepositWatcherService(
                     settings: settings, reader: RPCChainReader(rpc: rpc), ledger: store, pollInterval: chain.pollInterval,
                     board: board, logger: logger)
@@ -40,14 +40,18 @@ struct ChainWatch {
     }
 
     /// A node on another chain would credit the wrong money: refuse to watch it, and keep
-    /// saying so, until the operator fixes `GP4U_CHAIN_<ID>_RPC_URLS`.
-    static func checkChainID(_ rpc: EthereumRPC, expected: Int, logger: Logger) async throws {
+    /// saying so (in the log and in `/ready`) until the operator fixes
+    /// `GP4U_CHAIN_<ID>_RPC_URLS`.
+    static func checkChainID(_ rpc: EthereumRPC, expected: Int, board: WatcherStatusBoard, logger: Logger) async throws {
         let actual = try await rpc.chainId()
         guard actual == UInt64(expected) else {
             logger.error(
                 "the RPC node serves another chain; not watching",
                 metadata: ["chain.expected": "\(expected)", "chain.actual": "\(actual)"])
-            throw ChainConfigError("GP4U_CHAIN_\(expected)_RPC_URLS", "the node reports chain id \(actual)")
+            let error = ChainConfigError("GP4U_CHAIN_\(expected)_RPC_URLS", "the node reports chain id \(actual)")
+            board.setRefusal("\(error)", chainID: expected)
+            throw error
         }
+        board.setRefusal(nil, chainID: expected)
     }
 }

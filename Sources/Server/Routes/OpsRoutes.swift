@@ -14,11 +14,13 @@ struct OpsRoutes {
 
     struct ChainView: Encodable {
         let chain_id: Int
-        /// watching, standby (another replica holds the lease), or halted (incident open).
+        /// watching, standby (another replica holds the lease), halted (incident open), or
+        /// misconfigured (its node serves another chain; see `problem`).
         let state: String
         let head: UInt64?
         let cursor: UInt64?
         let incident: String?
+        let problem: String?
     }
 
     struct ReadyView: Encodable {
@@ -33,8 +35,8 @@ struct OpsRoutes {
         }
         api.add(
             RouteSpec(
-                .get, "/ready", "Readiness: the database answers; chains whose crediting an incident stopped are listed", tag: "operations",
-                responses: [200: "Ready (status degraded when a chain is halted)", 503: "Not ready"])
+                .get, "/ready", "Readiness: the database answers; chains halted by an incident or pointed at the wrong network are listed", tag: "operations",
+                responses: [200: "Ready (status degraded when a chain is halted or misconfigured)", 503: "Not ready"])
         ) { _, context in
             var chainViews: [ChainView] = []
             do {
@@ -42,17 +44,19 @@ struct OpsRoutes {
                 for chain in chains {
                     let incident = try await store.openIncident(chainID: chain.chainID)
                     let live = watchers.status(chainID: chain.chainID)
+                    let refusal = watchers.refusal(chainID: chain.chainID)
+                    let state = incident != nil ? "halted" : refusal != nil ? "misconfigured" : live == nil ? "standby" : "watching"
                     chainViews.append(
                         ChainView(
-                            chain_id: chain.chainID, state: incident != nil ? "halted" : live == nil ? "standby" : "watching",
-                            head: live?.head?.number, cursor: live?.cursor?.number, incident: incident?.description))
+                            chain_id: chain.chainID, state: state, head: live?.head?.number, cursor: live?.cursor?.number,
+                            incident: incident?.description, problem: refusal))
                 }
             } catch {
                 context.logger.warning("readiness check failed", metadata: ["error": "\(error)"])
                 return try .json(ReadyView(status: "not_ready", database: "unavailable", chains: []), status: .serviceUnavailable)
             }
-            let halted = chainViews.contains { $0.state == "halted" }
-            return try .json(ReadyView(status: halted ? "degraded" : "ready", database: "ok", chains: chainViews))
+            let degraded = chainViews.contains { $0.state == "halted" || $0.state == "misconfigured" }
+            return try .json(ReadyView(status: degraded ? "degraded" : "ready", database: "ok", chains: chainViews))
         }
         api.add(RouteSpec(.get, "/metrics", "Prometheus metrics", tag: "operations")) { _, _ in
             .text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")

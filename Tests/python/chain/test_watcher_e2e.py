@@ -395,6 +395,26 @@ def test_deep_reorg_halts_until_resume(dev, world):
     assert srv.balance_micro(alice)["available"] == 16 * MICRO
 
 
+def test_node_on_another_chain_is_refused(dev, tmp_path):
+    """A node that reports another chain id is never watched: /ready says misconfigured
+    (and degraded) with the reason, and nothing is credited from it."""
+    with DevChain(chain_id=31337) as other:
+        db = Database("sqlite", str(tmp_path / "wrong"))
+        chain = {"rpc_urls": [other.url], "usdc": dev.usdc, "deposit": fresh_address(),
+                 "confirmations": N, "poll_interval": POLL, "start_block": 0}
+        srv = Gp4u(GP4U_BIN, db, chain, name="wrongchain")
+        try:
+            srv.start()
+            state = srv.wait_chain(lambda c: c.get("state") == "misconfigured", 20, "chain refused as misconfigured")
+            assert "31337" in (state.get("problem") or ""), state
+            assert state.get("head") is None and state.get("cursor") is None, state
+            assert srv.ready()["status"] == "degraded"
+            assert int(db.scalar("SELECT COUNT(*) FROM chain_deposits")) == 0
+        finally:
+            srv.stop()
+            db.drop()
+
+
 # ---------------------------------------------------------------------------
 # 5. 30% faults of every kind on two endpoints, one of which dies
 # ---------------------------------------------------------------------------
