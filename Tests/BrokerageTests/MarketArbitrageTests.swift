@@ -1,4 +1,4 @@
-import Brokerage
+@testable import Brokerage
 import Ethereum
 import Foundation
 import Testing
@@ -18,6 +18,21 @@ struct MarketArbitrageTests {
         offers.append(F.offer(.akash, "a1", price: "0.30", reliability: 0.95, kind: .estimate))
         return offers
     }()
+
+    @Test("offers are ordered by key, ties by position, on the packed and the general path")
+    func ascendingPositions() {
+        var x: UInt64 = 11
+        func next() -> UInt64 {
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return x >> 33
+        }
+        let small = (0..<5_000).map { _ in Int64(next() % 300) }  // many ties
+        let large = small.enumerated().map { $0.offset == 7 ? Int64(1) << 50 : $0.element }  // too large to pack
+        for keys in [small, large, []] {
+            let expected = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map { Int32($0) }
+            #expect(ArbitrageBook.ascendingPositions(keys) == expected)
+        }
+    }
 
     @Test func outlierIsNeverTheReference() throws {
         let book = ArbitrageBook(offers: Self.market)

@@ -48,12 +48,23 @@ public struct ArbitrageBook: Sendable {
     /// Sorts the offers itself; ``MarketIndex`` uses the variant that reuses its orders.
     public init(offers: [Offer], estimateExclusions: Set<ProviderID> = defaultEstimateExclusions) {
         var orders: [ArbitrageBasis: [Int32]] = [:]
-        for basis in ArbitrageBasis.allCases {
-            var pairs = offers.indices.map { (key: basis.key(offers[$0]), index: Int32($0)) }
-            pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
-            orders[basis] = pairs.map(\.index)
-        }
+        for basis in ArbitrageBasis.allCases { orders[basis] = Self.ascendingPositions(offers.map(basis.key)) }
         self.init(offers: offers, orders: orders, estimateExclusions: estimateExclusions)
+    }
+
+    /// Positions ascending by key (ties by position). Keys and positions that fit are
+    /// packed into one integer and sorted as plain integers, several times faster than
+    /// sorting pairs with a comparison closure; others take the general path.
+    static func ascendingPositions(_ keys: [Int64]) -> [Int32] {
+        let positionBits = 21
+        if keys.count <= 1 << positionBits, keys.allSatisfy({ $0 >= 0 && $0 < 1 << (63 - positionBits) }) {
+            var packed = keys.indices.map { keys[$0] << positionBits | Int64($0) }
+            packed.sort()
+            return packed.map { Int32($0 & (1 << positionBits - 1)) }
+        }
+        var pairs = keys.indices.map { (key: keys[$0], index: Int32($0)) }
+        pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+        return pairs.map(\.index)
     }
 
     /// `orders[basis]` lists every offer position ascending by that basis' key.
@@ -71,31 +82,34 @@ public struct ArbitrageBook: Sendable {
         var models: [GPUModel] = []
         var slotOfUncatalogued: [GPUModel: Int32] = [:]
         var slotOfOrdinal = [Int32](repeating: -1, count: GPUModel.catalog.count)
-        for i in 0..<n {
-            let offer = offers[i]
-            eligible[i] = offer.available && offer.pricePerGPUHour > .zero
-                && !(offer.priceKind == .estimate && estimateExclusions.contains(offer.provider))
-            guard eligible[i] else { continue }
-            let model = offer.model
-            var s: Int32
-            if model.ordinal >= 0 && model.ordinal < slotOfOrdinal.count {
-                s = slotOfOrdinal[model.ordinal]
-                if s < 0 {
+        // Fields are read in place: copying each `Offer` out (retaining its strings) cost
+        // more than the rest of this pass.
+        offers.withUnsafeBufferPointer { offers in
+            for i in 0..<n {
+                eligible[i] = offers[i].available && offers[i].pricePerGPUHour > .zero
+                    && !(offers[i].priceKind == .estimate && estimateExclusions.contains(offers[i].provider))
+                guard eligible[i] else { continue }
+                let model = offers[i].model
+                var s: Int32
+                if model.ordinal >= 0 && model.ordinal < slotOfOrdinal.count {
+                    s = slotOfOrdinal[model.ordinal]
+                    if s < 0 {
+                        s = Int32(models.count)
+                        slotOfOrdinal[model.ordinal] = s
+                        models.append(model)
+                    }
+                } else if let known = slotOfUncatalogued[model] {
+                    s = known
+                } else {
                     s = Int32(models.count)
-                    slotOfOrdinal[model.ordinal] = s
+                    slotOfUncatalogued[model] = s
                     models.append(model)
                 }
-            } else if let known = slotOfUncatalogued[model] {
-                s = known
-            } else {
-                s = Int32(models.count)
-                slotOfUncatalogued[model] = s
-                models.append(model)
+                slot[i] = s
+                providers[i] = offers[i].provider
+                priceKeys[i] = offers[i].pricePerGPUHour.micro
+                perfKeys[i] = offers[i].pricePerPerf.micro
             }
-            slot[i] = s
-            providers[i] = offer.provider
-            priceKeys[i] = offer.pricePerGPUHour.micro
-            perfKeys[i] = offer.pricePerPerf.micro
         }
         keys[.perGPUHour] = priceKeys
         keys[.perPerformance] = perfKeys
@@ -134,7 +148,7 @@ public struct ArbitrageBook: Sendable {
     }
 
     private static func sides(of bucket: Bucket) -> [ProviderSide] {
-        let present = Set(bucket.providers).sorted()
+        let present = distinct(bucket.providers)
         let modelMedian = RobustStatistics.median(sorted: bucket.keys) ?? 0
         return present.map { provider in
             let own = bucket.filtered { $0 == provider }
@@ -155,14 +169,22 @@ public struct ArbitrageBook: Sendable {
             }
             var nearest = min(max(lowerBound(others.keys, median), lo), hi - 1)
             if nearest > lo, abs(others.keys[nearest - 1] - median) <= abs(others.keys[nearest] - median) { nearest -= 1 }
-            var referenceProviders = Set<ProviderID>()
-            for i in lo..<hi {
-                referenceProviders.insert(others.providers[i])
-                if referenceProviders.count == present.count - 1 { break }
-            }
-            let reference = Reference(price: median, offer: others.positions[nearest], sampleSize: hi - lo, providers: referenceProviders.sorted())
+            let reference = Reference(
+                price: median, offer: others.positions[nearest], sampleSize: hi - lo,
+                providers: distinct(others.providers[lo..<hi], atMost: present.count - 1))
             return ProviderSide(provider: provider, candidates: candidates, reference: reference)
         }
+    }
+
+    /// The providers named in `providers`, sorted; stops once `atMost` are found. A scan of
+    /// a few candidates, because hashing a provider hashes its name.
+    private static func distinct(_ providers: some Sequence<ProviderID>, atMost limit: Int = .max) -> [ProviderID] {
+        var found: [ProviderID] = []
+        for p in providers where !found.contains(p) {
+            found.append(p)
+            if found.count == limit { break }
+        }
+        return found.sorted()
     }
 
     /// First index whose key is >= `value`.

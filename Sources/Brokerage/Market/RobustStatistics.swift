@@ -26,8 +26,11 @@ public enum RobustStatistics {
         let base = values.startIndex
         let m: Int64 = n % 2 == 1 ? values[base + n / 2] : (values[base + n / 2 - 1] + values[base + n / 2]) / 2
         // Left run: m - values[i] for i descending from the split; right run: values[j] - m ascending.
-        var split = 0
-        while split < n && values[base + split] < m { split += 1 }
+        var split = 0, upper = n  // first index whose value is >= m
+        while split < upper {
+            let mid = (split + upper) / 2
+            if values[base + mid] < m { split = mid + 1 } else { upper = mid }
+        }
         var left = split - 1, right = split
         var taken = 0
         var previous: Int64 = 0, current: Int64 = 0
