@@ -111,6 +111,6 @@ struct BenchBookings: AsyncParsableCommand {
             print("ledger: entries sum to \(try await store.entriesTotal()), accounts out of balance: \(try await store.accountsOutOfBalance().count)")
             print(String(format: "peak RSS: %.1f MB", Double(PeakRSS.kilobytes()) / 1024))
         }
-        try? await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        _ = try? await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
     }
 }

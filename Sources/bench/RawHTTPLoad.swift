@@ -96,13 +96,13 @@ enum RawHTTPLoad {
         func handlerAdded(context: ChannelHandlerContext) {
             self.context = context
             done = context.eventLoop.makePromise()
-            context.eventLoop.scheduleTask(deadline: first) { self.fire(at: self.first) }
+            context.eventLoop.assumeIsolated().scheduleTask(deadline: first) { self.fire(at: self.first) }
         }
 
         /// A send falls due at `at` (its scheduled time); open loop schedules the next one.
         func fire(at: NIODeadline) {
             if let interval, at + interval < end {
-                context?.eventLoop.scheduleTask(deadline: at + interval) { self.fire(at: at + interval) }
+                context?.eventLoop.assumeIsolated().scheduleTask(deadline: at + interval) { self.fire(at: at + interval) }
             }
             if inFlight == nil { send(scheduled: at) } else { due.append(at) }
         }

@@ -177,7 +177,7 @@ struct StoreConformanceTests {
             try await store.post(first)
             let fresh = try (0..<3).map { _ in try Fixtures.deposit(user: "u2", amount: "2") }
             // One already posted: nothing of the batch lands, and the transaction stays usable.
-            try await db.transaction { tx in
+            _ = try await db.transaction { tx in
                 await #expect(throws: LedgerError.self) { try await SQLStore.post(fresh + [first], in: tx) }
             }
             #expect(try await store.balance(of: .available(user: "u2")) == .zero)

@@ -39,7 +39,7 @@ public enum TestDatabase {
         case .postgres:
             let admin = ProcessInfo.processInfo.environment["GP4U_TEST_DATABASE_URL"]!
             let name = "gp4u_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-            try await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("CREATE DATABASE \(name)") }
+            _ = try await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("CREATE DATABASE \(name)") }
             let result: Result<T, any Error>
             do {
                 result = .success(
@@ -50,7 +50,7 @@ public enum TestDatabase {
             } catch {
                 result = .failure(error)
             }
-            try? await withDatabase(.postgres(url: admin), logger: logger) {
+            _ = try? await withDatabase(.postgres(url: admin), logger: logger) {
                 try await $0.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
             }
             return try result.get()

@@ -21,7 +21,7 @@ struct LeasedService: Service {
         var standingBy = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let held = try await db.withLease(key, heartbeat: retry) {
+                let held: Void? = try await db.withLease(key, heartbeat: retry) {
                     logger.info("lease taken; running", metadata: ["lease": "\(name)"])
                     try await work()
                 }

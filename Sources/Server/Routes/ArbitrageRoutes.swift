@@ -34,7 +34,7 @@ struct ArbitrageRoutes {
             if parameters["min_spread_pct"] == nil { parameters["min_spread_pct"] = "15" }
             let q = try ArbitrageQuery(parameters: parameters)
             let index = deps.market.current
-            let key = "opportunities|\(q.minSpreadPct)|\(q.model?.id ?? "")|\(q.minReliability)|\(q.basis)"
+            let key = "opportunities|\(q.minSpreadPct)|\(q.model?.id ?? "")|\(q.minReliability.map { "\($0)" } ?? "")|\(q.basis)"
             let body = try deps.marketResponses.body(for: key, index: index) {
                 let found = index.arbitrage.opportunities(
                     minSpreadPct: q.minSpreadPct, model: q.model, minReliability: q.minReliability, basis: q.basis)
