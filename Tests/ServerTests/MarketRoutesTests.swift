@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Providers
-import Server
+@testable import Server
 import Storage
 import Testing
 import TestSupport
@@ -47,6 +47,18 @@ struct MarketRoutesTests {
     }
 
     static func items(_ r: TestResponse) throws -> [[String: Any]] { try r.json()["items"] as? [[String: Any]] ?? [] }
+
+    @Test("a search page mixes cached and newly encoded offers into the encoder's exact bytes")
+    func offerJSONPage() throws {
+        let offers = Array(MarketSnapshot.synthetic(count: 6, seed: 1).prefix(6))
+        let cache = OfferJSONCache()
+        for i in [1, 4] { _ = try cache.json(for: offers[i]) }  // hits between misses
+        for cursor in [nil, "abc_-9"] as [String?] {
+            let page = try cache.page(offers, nextCursor: cursor)
+            let expected = try encodeJSON(Page(items: offers.map { OfferView($0) }, next_cursor: cursor))
+            #expect(Array(page.readableBytesView) == Array(expected))
+        }
+    }
 
     @Test("search: snapshot offers with filters, sorts and cursor pages", arguments: Backend.available)
     func search(backend: Backend) async throws {
