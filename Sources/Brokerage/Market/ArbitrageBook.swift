@@ -159,15 +159,15 @@ public struct ArbitrageBook: Sendable {
             let others = bucket.filtered { $0 != provider }
             var lo = 0, hi = others.keys.count
             if let band = RobustStatistics.inlierBand(sorted: others.keys) {
-                lo = lowerBound(others.keys, band.lowerBound)
-                hi = upperBound(others.keys, band.upperBound)
+                lo = RobustStatistics.lowerBound(others.keys, band.lowerBound)
+                hi = RobustStatistics.upperBound(others.keys, band.upperBound)
             } else if others.keys.count < 3 {
-                hi = upperBound(others.keys, modelMedian * 3)
+                hi = RobustStatistics.upperBound(others.keys, modelMedian * 3)
             }
             guard lo < hi, let median = RobustStatistics.median(sorted: others.keys[lo..<hi]) else {
                 return ProviderSide(provider: provider, candidates: candidates, reference: nil)
             }
-            var nearest = min(max(lowerBound(others.keys, median), lo), hi - 1)
+            var nearest = min(max(RobustStatistics.lowerBound(others.keys, median), lo), hi - 1)
             if nearest > lo, abs(others.keys[nearest - 1] - median) <= abs(others.keys[nearest] - median) { nearest -= 1 }
             let reference = Reference(
                 price: median, offer: others.positions[nearest], sampleSize: hi - lo,
@@ -185,26 +185,6 @@ public struct ArbitrageBook: Sendable {
             if found.count == limit { break }
         }
         return found.sorted()
-    }
-
-    /// First index whose key is >= `value`.
-    private static func lowerBound(_ keys: [Int64], _ value: Int64) -> Int {
-        var lo = 0, hi = keys.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if keys[mid] < value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
-
-    /// First index whose key is > `value`.
-    private static func upperBound(_ keys: [Int64], _ value: Int64) -> Int {
-        var lo = 0, hi = keys.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if keys[mid] <= value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
     }
 
     /// The best opportunity per model (largest spread), largest first.

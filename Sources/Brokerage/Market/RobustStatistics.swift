@@ -26,11 +26,7 @@ public enum RobustStatistics {
         let base = values.startIndex
         let m: Int64 = n % 2 == 1 ? values[base + n / 2] : (values[base + n / 2 - 1] + values[base + n / 2]) / 2
         // Left run: m - values[i] for i descending from the split; right run: values[j] - m ascending.
-        var split = 0, upper = n  // first index whose value is >= m
-        while split < upper {
-            let mid = (split + upper) / 2
-            if values[base + mid] < m { split = mid + 1 } else { upper = mid }
-        }
+        let split = lowerBound(values, m) - base
         var left = split - 1, right = split
         var taken = 0
         var previous: Int64 = 0, current: Int64 = 0
@@ -58,5 +54,26 @@ public enum RobustStatistics {
     public static func withoutOutliers(sorted values: [Int64], k: Double = 3) -> [Int64] {
         guard let band = inlierBand(sorted: values, k: k) else { return values }
         return values.filter { band.contains($0) }
+    }
+
+    /// First index of sorted `values` whose value is >= `value`.
+    static func lowerBound<C: RandomAccessCollection>(_ values: C, _ value: Int64) -> Int where C.Element == Int64, C.Index == Int {
+        partition(values) { $0 < value }
+    }
+
+    /// First index of sorted `values` whose value is > `value`.
+    static func upperBound<C: RandomAccessCollection>(_ values: C, _ value: Int64) -> Int where C.Element == Int64, C.Index == Int {
+        partition(values) { $0 <= value }
+    }
+
+    /// First index where `before` stops holding (it holds for a prefix of `values`).
+    private static func partition<C: RandomAccessCollection>(_ values: C, _ before: (Int64) -> Bool) -> Int
+    where C.Element == Int64, C.Index == Int {
+        var lo = values.startIndex, hi = values.endIndex
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if before(values[mid]) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }
