@@ -76,7 +76,7 @@ extension SQLStore: LedgerStore {
     @discardableResult
     public static func write(_ sql: String, _ binds: [SQLValue], thenPost t: LedgerTransaction, in tx: any SQLExecutor) async throws -> Bool {
         guard tx.dialect == .postgres else {
-            guard try await !tx.query(sql + " RETURNING 1", binds).isEmpty else { return false }
+            guard try await wroteRow(sql, binds, in: tx) else { return false }
             try await post(t, in: tx)
             return true
         }

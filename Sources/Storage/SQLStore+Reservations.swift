@@ -74,7 +74,7 @@ extension SQLStore: ReservationStore {
             : nil
         let write: @Sendable (any SQLExecutor) async throws -> Bool = { tx in
             if let hold { return try await Self.write(insert, binds, thenPost: hold, in: tx) }
-            return try await !tx.query(insert + " RETURNING 1", binds).isEmpty
+            return try await Self.wroteRow(insert, binds, in: tx)
         }
         do {
             return try await (db.dialect == .postgres ? write(db) : db.transaction(write)) ? reservation : nil

@@ -22,6 +22,12 @@ extension SQLStore {
         return out
     }
 
+    /// Runs one INSERT or UPDATE and says whether it wrote a row (a conditional write
+    /// whose condition failed writes none).
+    static func wroteRow(_ sql: String, _ binds: [SQLValue], in tx: any SQLExecutor) async throws -> Bool {
+        try await !tx.query(sql + " RETURNING 1", binds).isEmpty
+    }
+
     /// `($1, $2, ..., $count)`, numbered from `first`.
     static func placeholders(_ count: Int, from first: Int = 1) -> String {
         "(" + (first..<first + count).map { "$\($0)" }.joined(separator: ", ") + ")"
