@@ -24,7 +24,7 @@ extension SQLStore: DepositLedger {
             let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
             let stored = try await tx.first("SELECT block_number FROM chain_cursors WHERE chain_id = $1" + lock, [.int(Int64(chainID))])
             // Each deposit's ledger id and sender in hex, made once: a backfill credits 100,000.
-            let rows = deposits.map { (deposit: $0, id: Self.ledgerID($0.key), from: $0.from.lowercased) }
+            let rows = deposits.map { (deposit: $0, id: Self.ledgerID($0), from: $0.from.lowercased) }
             let owners = try await Self.linkedOwners(of: Set(rows.map(\.from)), in: tx)
             let inserted = try await Self.insertRows(
                 """
@@ -69,7 +69,15 @@ extension SQLStore: DepositLedger {
         return owners
     }
 
-    static func ledgerID(_ key: DepositKey) -> String { "deposit:\(key)" }
+    /// `deposit:<chain>:<block, 12 digits>:<tx hash>:<log index>`. The block comes first
+    /// so that a backfill's ids ascend: the ids key two B-tree indexes, and random keys
+    /// (a hash first) made every chunk rewrite pages all over them, which cost the
+    /// SQLite backfill about 15% of its CPU.
+    static func ledgerID(_ d: Deposit) -> String {
+        let block = String(d.block.number)
+        return "deposit:\(d.key.chainID):" + String(repeating: "0", count: max(0, 12 - block.count)) + block
+            + ":\(d.key.transactionHash):\(d.key.logIndex)"
+    }
 
     /// The movement crediting `d` to `owner`'s account, or to the chain's suspense account
     /// when its sender is not linked.

@@ -12,12 +12,18 @@ extension SQLStore {
     static func insertRows(_ prefix: String, _ rows: [[SQLValue]], _ suffix: String = "", in tx: any SQLExecutor) async throws -> [SQLRow] {
         var out: [SQLRow] = []
         for group in statementGroups(rows) {
+            // One string grown in place: a backfill chunk's statements hold thousands of binds.
             var binds: [SQLValue] = []
-            let values = group.map { row in
-                defer { binds += row }
-                return placeholders(row.count, from: binds.count + 1)
+            binds.reserveCapacity(group.count * (group.first?.count ?? 0))
+            var sql = prefix
+            sql.reserveCapacity(prefix.utf8.count + suffix.utf8.count + 8 * binds.capacity + 8)
+            for row in group {
+                sql += binds.isEmpty ? " " : ", "
+                appendPlaceholders(row.count, from: binds.count + 1, to: &sql)
+                binds += row
             }
-            out += try await tx.query("\(prefix) \(values.joined(separator: ", ")) \(suffix)", binds)
+            sql += " " + suffix
+            out += try await tx.query(sql, binds)
         }
         return out
     }
@@ -30,6 +36,18 @@ extension SQLStore {
 
     /// `($1, $2, ..., $count)`, numbered from `first`.
     static func placeholders(_ count: Int, from first: Int = 1) -> String {
-        "(" + (first..<first + count).map { "$\($0)" }.joined(separator: ", ") + ")"
+        var sql = ""
+        appendPlaceholders(count, from: first, to: &sql)
+        return sql
+    }
+
+    static func appendPlaceholders(_ count: Int, from first: Int, to sql: inout String) {
+        sql += "("
+        for n in first..<first + count {
+            if n > first { sql += ", " }
+            sql += "$"
+            sql += String(n)
+        }
+        sql += ")"
     }
 }

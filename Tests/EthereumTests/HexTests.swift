@@ -14,6 +14,16 @@ struct HexTests {
         #expect(try Hex.decode("0x") == [])
     }
 
+    @Test("contiguous and other inputs encode and decode alike")
+    func storageKinds() throws {
+        let bytes = (0...255).map(UInt8.init)
+        let text = Hex.encode(bytes)
+        #expect(Hex.encode(bytes.lazy.map { $0 }) == text)
+        #expect(Hex.encode(bytes[1...], prefix: false) == String(text.dropFirst(4)))
+        #expect(try Hex.decode(text) == bytes)
+        #expect(try Hex.decode(text.dropFirst(2), prefix: .forbidden) == bytes)
+    }
+
     @Test("malformed hex is refused with a typed error", arguments: [
         ("0x123", HexError.oddLength(3)),
         ("0xzz", HexError.invalidCharacter(offset: 2)),

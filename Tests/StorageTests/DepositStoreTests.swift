@@ -45,7 +45,7 @@ struct DepositStoreTests {
             // More rows than one statement takes (500), linked and unlinked senders mixed.
             let all = (0..<1_200).map { (i: Int) -> Deposit in
                 let from = i % 4 == 0 ? Self.stranger : Self.linked
-                return Self.deposit(tx: UInt64(i / 3), log: UInt64(i % 3), block: UInt64(10 + i / 50), from: from, micro: Int64(1_000 + i))
+                return Self.deposit(tx: UInt64((1_199 - i) / 3), log: UInt64(i % 3), block: UInt64(5 + i / 50), from: from, micro: Int64(1_000 + i))
             }
             let early = Array(all[100..<700].filter { $0.key.logIndex == 1 })
             #expect(try await store.creditDeposits(early, advancingCursorTo: Self.cursor(20), chainID: Self.chain) == early)
@@ -56,6 +56,10 @@ struct DepositStoreTests {
             #expect(try await store.balance(of: .available(user: "u1")) == USDC(micro: total - toSuspense))
             #expect(try await store.balance(of: .suspense(chain: Self.chain)) == USDC(micro: toSuspense))
             #expect(try await db.first("SELECT COUNT(*) AS n FROM ledger_transactions")?.int("n") == 1_200)
+            // Ledger ids sort in block order (blocks 5 to 28 here), so a backfill appends to their indexes.
+            let byID = try await db.query("SELECT ledger_tx_id, block_number FROM chain_deposits", [])
+                .map { (id: try $0.string("ledger_tx_id"), block: try $0.int("block_number")) }.sorted { $0.id < $1.id }
+            #expect(zip(byID, byID.dropFirst()).allSatisfy { $0.block <= $1.block })
             try await LedgerAssertions.assertSound(store)
         }
     }
