@@ -20,7 +20,7 @@ struct Environment {
         }
         // One Environment per process: LoggingSystem may be bootstrapped only once.
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label))
             handler.logLevel = config.logLevel
             return handler
         }

@@ -5,9 +5,9 @@ import Metrics
 
 /// Logs each request once with its id, method, path, status and duration. Headers are
 /// not logged at all, so the Authorization header can never leak; the id is echoed in
-/// `X-Request-Id` for support. Hot path: setting logger metadata re-renders all of it,
-/// so the logger only gets `request.id` when the client sent its own id (otherwise
-/// `hb.request.id` is the id), and the per-status counters are made once.
+/// `X-Request-Id` for support. The logger only gets `request.id` when the client sent its
+/// own id (otherwise Hummingbird's `hb.request.id` is the id), and the per-status
+/// counters are made once: this runs on every request.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
