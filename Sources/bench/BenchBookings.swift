@@ -28,11 +28,11 @@ struct BenchBookings: AsyncParsableCommand {
             throw ValidationError("set --database-url or GP4U_TEST_DATABASE_URL (for example: export GP4U_TEST_DATABASE_URL=$(scripts/start-postgres))")
         }
         let logger = { var l = Logger(label: "bench"); l.logLevel = .error; return l }()
-        let name = "gp4u_bench_\(UInt32.random(in: 0...UInt32.max))"
-        _ = try await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("CREATE DATABASE \(name)") }
-        var parts = URLComponents(string: admin)!
-        parts.path = "/" + name
-        let db = try PostgresDatabase(url: parts.string!, maxConnections: connections, logger: logger)
+        try await Scratch.postgres(admin: admin, logger: logger) { try await run(url: $0, logger: logger) }
+    }
+
+    func run(url: String, logger: Logger) async throws {
+        let db = try PostgresDatabase(url: url, maxConnections: connections, logger: logger)
         let (clients, seconds, gpus) = (self.clients, self.seconds, self.gpus)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await db.run() }
@@ -111,6 +111,5 @@ struct BenchBookings: AsyncParsableCommand {
             print("ledger: entries sum to \(try await store.entriesTotal()), accounts out of balance: \(try await store.accountsOutOfBalance().count)")
             print(String(format: "peak RSS: %.1f MB", Double(PeakRSS.kilobytes()) / 1024))
         }
-        _ = try? await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
     }
 }

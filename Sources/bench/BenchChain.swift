@@ -35,14 +35,14 @@ struct BenchChain: AsyncParsableCommand {
         print("GP4U chain benchmark: \(blocks) blocks, \(logs) deposits, \(confirmations) confirmations")
         let node = try FakeNode.start(python: python, script: script, arguments: ["--blocks", "\(blocks)", "--logs", "\(logs)"])
         defer { node.stop() }
-        var backends: [(String, DatabaseConfiguration)] = [("SQLite", .sqlite(path: NSTemporaryDirectory() + "gp4u-bench-\(UUID().uuidString).sqlite"))]
-        if let pg { backends.append(("PostgreSQL", .postgres(url: try await Self.freshDatabase(admin: pg, logger: logger)))) }
-        for (name, config) in backends {
+        func backfill(_ name: String, _ config: DatabaseConfiguration) async throws {
             try await withDatabase(config, logger: logger) { db in
                 try await Migrator(logger: logger).migrate(db)
-                try await backfill(name: name, store: SQLStore(db: db), url: node.url, logger: logger)
+                try await self.backfill(name: name, store: SQLStore(db: db), url: node.url, logger: logger)
             }
         }
+        try await Scratch.directory { try await backfill("SQLite", .sqlite(path: $0 + "/chain.sqlite")) }
+        if let pg { try await Scratch.postgres(admin: pg, logger: logger) { try await backfill("PostgreSQL", .postgres(url: $0)) } }
         node.stop()
         try await latency(logger: logger)
     }
@@ -100,8 +100,7 @@ struct BenchChain: AsyncParsableCommand {
             python: python, script: script,
             arguments: ["--blocks", "\(total)", "--logs", "\(total)", "--head-start", "\(headStart)", "--block-time", "\(blockTime)"])
         defer { node.stop() }
-        let path = NSTemporaryDirectory() + "gp4u-bench-\(UUID().uuidString).sqlite"
-        try await withDatabase(.sqlite(path: path), logger: logger) { db in
+        try await Scratch.directory { dir in try await withDatabase(.sqlite(path: dir + "/latency.sqlite"), logger: logger) { db in
             try await Migrator(logger: logger).migrate(db)
             let ledger = TimedLedger(store: SQLStore(db: db))
             let watcher = DepositWatcherService(
@@ -125,15 +124,7 @@ struct BenchChain: AsyncParsableCommand {
             print(String(
                 format: "  latency (block every %.1f s, poll %.1f s): %d credits, p50 %.2f s, p99 %.2f s, max %.2f s (goal <= poll + 1 s = %.1f s)",
                 blockTime, pollInterval, latencies.count, pct(0.5), pct(0.99), latencies.last!, pollInterval + 1))
-        }
-    }
-
-    static func freshDatabase(admin: String, logger: Logger) async throws -> String {
-        let name = "gp4u_bench_\(UInt32.random(in: 0...UInt32.max))"
-        _ = try await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("CREATE DATABASE \(name)") }
-        var parts = URLComponents(string: admin)!
-        parts.path = "/" + name
-        return parts.string!
+        } }
     }
 }
 

@@ -42,10 +42,8 @@ enum BenchServer {
             l.logLevel = .error
             return l
         }()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gp4u-bench-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let port = Int.random(in: 20000...40000)
-        try await withDatabase(.sqlite(path: dir + "/bench.sqlite"), logger: logger) { db in
+        try await Scratch.directory { dir in try await withDatabase(.sqlite(path: dir + "/bench.sqlite"), logger: logger) { db in
             try await Migrator(logger: logger).migrate(db)
             let store = SQLStore(db: db)
             let accounts = AccountService(
@@ -60,7 +58,7 @@ enum BenchServer {
                 try await body(port, deps)
                 group.cancelAll()
             }
-        }
+        } }
     }
 }
 
