@@ -38,40 +38,13 @@ struct ChainStatusCommand: AsyncParsableCommand {
                     let head = try? await rpc.blockNumber()
                     let health = await rpc.pool.health()
                     if let cursor = summary.cursor?.number, starts[chain.chainID] == nil { starts[chain.chainID] = chain.startBlock ?? cursor }
-                    lines += Self.render(chain, summary, head: head, health: health, start: starts[chain.chainID])
+                    lines += ChainStatusReport.lines(chain, summary, head: head, health: health, start: starts[chain.chainID])
                 }
                 if watch { print("\u{1B}[2J\u{1B}[H", terminator: "") }
                 print(lines.joined(separator: "\n"))
                 if watch { try await Task.sleep(for: .seconds(2)) }
             } while watch
         }
-    }
-
-    static func render(_ chain: ChainConfiguration, _ s: ChainSummary, head: UInt64?, health: [RPCEndpointHealth], start: UInt64?) -> [String] {
-        let cursor = s.cursor?.number
-        let lag = head.flatMap { h in cursor.map { h > $0 ? h - $0 : 0 } }
-        let healthy = health.filter(\.healthy).count
-        var lines = [
-            "chain \(chain.chainID) (\(chain.name))",
-            "  head      \(head.map(String.init) ?? "unreachable")",
-            "  cursor    \(cursor.map(String.init) ?? "not started")\(lag.map { "  (lag \($0) blocks, \(chain.confirmations) confirmations required)" } ?? "")",
-            "  pending   \(s.pendingCount)   credited \(s.creditedCount)   suspense \(s.suspenseCount)",
-            "  last credit \(s.lastCreditAt.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval($0))) } ?? "never")",
-            "  endpoints \(healthy)/\(health.count) healthy: " + health.map { "\($0.endpoint) \($0.healthy ? "ok" : "down")" }.joined(separator: ", "),
-        ]
-        if let head, let cursor, let start, head + 1 >= UInt64(chain.confirmations) {
-            let target = head + 1 - UInt64(chain.confirmations)
-            if cursor < target {
-                let done = target > start ? Double(cursor.saturatingSubtract(start)) / Double(target - start) : 1
-                let filled = Int((done * 30).rounded(.down))
-                lines.append("  backfill  [" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
-                    + "] \(Int(done * 100))%  block \(cursor) of \(target)")
-            }
-        }
-        if let incident = s.openIncident {
-            lines.append("  INCIDENT  \(incident)")
-        }
-        return lines
     }
 }
 
@@ -96,8 +69,4 @@ struct ChainResumeCommand: AsyncParsableCommand {
         env.logger.notice("chain resumed by operator", metadata: ["chain.id": "\(chain)", "operator": "\(op.operatorEmail)"])
         print("chain \(chain): \(resolved) incident(s) resolved; the watcher resumes on its next poll")
     }
-}
-
-extension UInt64 {
-    fileprivate func saturatingSubtract(_ other: UInt64) -> UInt64 { self > other ? self - other : 0 }
 }
