@@ -21,4 +21,9 @@ public struct Hash32: Sendable, Hashable, CustomStringConvertible {
     public var hex: String { Hex.encode(bytes) }
 
     public var description: String { hex }
+
+    /// The first and last four bytes, enough to tell hashes apart in a log line.
+    public var abbreviated: String {
+        Hex.encode(bytes.prefix(4)) + "…" + Hex.encode(bytes.suffix(4), prefix: false)
+    }
 }

@@ -140,8 +140,8 @@ extension SQLStore: DepositLedger {
             cursor: try Self.blockRef(number: row.int("cursor_number"), hash: row.string("cursor_hash")))
     }
 
-    static func hash(_ text: String) throws -> ChainHash {
-        guard let h = ChainHash(hex: text) else { throw StorageError.decoding(column: "hash") }
+    static func hash(_ text: String) throws -> Hash32 {
+        guard let h = try? Hash32(parsing: text) else { throw StorageError.decoding(column: "hash") }
         return h
     }
 

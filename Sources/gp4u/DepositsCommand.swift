@@ -43,12 +43,12 @@ struct DepositsAssignCommand: AsyncParsableCommand {
     @OptionGroup var op: OperatorOptions
 
     func validate() throws {
-        guard ChainHash(hex: tx) != nil else { throw ValidationError("--tx must be 0x followed by 64 hex digits") }
+        guard (try? Hash32(parsing: tx)) != nil else { throw ValidationError("--tx must be 0x followed by 64 hex digits") }
     }
 
     func run() async throws {
         let env = try Environment.load()
-        let key = DepositKey(chainID: chain, transactionHash: ChainHash(hex: tx)!, logIndex: logIndex)
+        let key = DepositKey(chainID: chain, transactionHash: try Hash32(parsing: tx), logIndex: logIndex)
         do {
             let record = try await withDatabase(env.config.database, logger: env.logger) { db in
                 try await Migrator(logger: env.logger).migrate(db)

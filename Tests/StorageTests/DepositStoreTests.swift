@@ -15,8 +15,8 @@ struct DepositStoreTests {
     static let stranger = try! Address(parsing: "0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F")
     static let hotWallet = try! Address(parsing: "0x1111111111111111111111111111111111111111")
 
-    static func hash(_ n: UInt64, salt: UInt8 = 0) -> ChainHash {
-        ChainHash(bytes: [salt] + [UInt8](repeating: 0, count: 23) + withUnsafeBytes(of: n.bigEndian, Array.init))!
+    static func hash(_ n: UInt64, salt: UInt8 = 0) -> Hash32 {
+        try! Hash32(bytes: [salt] + [UInt8](repeating: 0, count: 23) + withUnsafeBytes(of: n.bigEndian, Array.init))
     }
 
     static func deposit(tx: UInt64, log: UInt64 = 0, block: UInt64, from: Address = linked, micro: Int64) -> Deposit {

@@ -33,13 +33,13 @@ public struct RPCChainReader: ChainReader {
         return logs.map { log in
             ObservedLog(
                 emitter: log.address, topics: log.topics.map(\.bytes), data: log.data, blockNumber: log.blockNumber,
-                blockHash: ChainHash(log.blockHash), transactionHash: ChainHash(log.transactionHash), logIndex: log.logIndex,
+                blockHash: log.blockHash, transactionHash: log.transactionHash, logIndex: log.logIndex,
                 removed: log.removed)
         }
     }
 
     static func observed(_ h: BlockHeader) -> ObservedHeader {
-        ObservedHeader(number: h.number, hash: ChainHash(h.hash), parentHash: ChainHash(h.parentHash), logsBloom: h.logsBloom)
+        ObservedHeader(number: h.number, hash: h.hash, parentHash: h.parentHash, logsBloom: h.logsBloom)
     }
 
     static func readError(_ error: RPCError) -> ChainReadError {
@@ -48,9 +48,4 @@ public struct RPCChainReader: ChainReader {
         case .retryable, .permanent: .unavailable(error.description)
         }
     }
-}
-
-extension ChainHash {
-    /// The RPC client's hashes are always 32 bytes.
-    init(_ hash: Hash32) { self.init(bytes: hash.bytes)! }
 }

@@ -1,3 +1,5 @@
+import Ethereum
+
 /// The deposit watcher of one chain as a pure state machine: `(state, observation) ->
 /// [action]`, in the style of postgres-nio's connection state machines.
 ///
@@ -76,7 +78,7 @@ public struct DepositWatcherStateMachine: Sendable {
     /// The cursor height when this machine started, for backfill progress.
     public internal(set) var backfillStart: UInt64?
     /// Hashes of recent blocks, checked every poll.
-    public internal(set) var remembered: [UInt64: ChainHash] = [:]
+    public internal(set) var remembered: [UInt64: Hash32] = [:]
     var state: State
     /// Blocks whose bloom contradicted an empty log answer, with the head at the first doubt.
     var bloomDoubts: [UInt64: UInt64] = [:]

@@ -44,12 +44,12 @@ public struct DiscardedLog: Sendable, Equatable {
 
     /// Where the node said the log was.
     public let blockNumber: UInt64
-    public let transactionHash: ChainHash
+    public let transactionHash: Hash32
     public let logIndex: UInt64
     /// Why it was refused.
     public let reason: Reason
 
-    public init(blockNumber: UInt64, transactionHash: ChainHash, logIndex: UInt64, reason: Reason) {
+    public init(blockNumber: UInt64, transactionHash: Hash32, logIndex: UInt64, reason: Reason) {
         self.blockNumber = blockNumber
         self.transactionHash = transactionHash
         self.logIndex = logIndex

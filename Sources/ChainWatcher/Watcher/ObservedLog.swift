@@ -13,17 +13,17 @@ public struct ObservedLog: Sendable, Hashable {
     /// The block the node says holds the log.
     public var blockNumber: UInt64
     /// Cross-checked against the canonical hash at `blockNumber` before anything is credited.
-    public var blockHash: ChainHash
+    public var blockHash: Hash32
     /// The emitting transaction.
-    public var transactionHash: ChainHash
+    public var transactionHash: Hash32
     /// The log's index in its block.
     public var logIndex: UInt64
     /// Set by nodes that report logs of blocks they have since dropped.
     public var removed: Bool
 
     public init(
-        emitter: Address, topics: [[UInt8]], data: [UInt8], blockNumber: UInt64, blockHash: ChainHash,
-        transactionHash: ChainHash, logIndex: UInt64, removed: Bool = false
+        emitter: Address, topics: [[UInt8]], data: [UInt8], blockNumber: UInt64, blockHash: Hash32,
+        transactionHash: Hash32, logIndex: UInt64, removed: Bool = false
     ) {
         self.emitter = emitter
         self.topics = topics

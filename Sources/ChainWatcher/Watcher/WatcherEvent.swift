@@ -1,3 +1,5 @@
+import Ethereum
+
 /// Something the state machine noticed that changes nothing in the ledger but must be
 /// logged and counted: shallow reorgs, inconsistent node answers, refused logs.
 public enum WatcherEvent: Sendable, Equatable {
@@ -5,7 +7,7 @@ public enum WatcherEvent: Sendable, Equatable {
     case reorg(ReorgNotice)
     /// A log's block hash is not the canonical hash at its height: the logs came from a
     /// node on another fork or behind. Nothing is credited; the poll is retried later.
-    case blockHashMismatch(height: UInt64, logBlockHash: ChainHash, canonical: ChainHash)
+    case blockHashMismatch(height: UInt64, logBlockHash: Hash32, canonical: Hash32)
     /// Consecutive headers do not link by `parentHash`: the answers mix forks.
     case brokenParentLink(height: UInt64)
     /// The node did not return headers at these heights (it is behind).

@@ -7,7 +7,7 @@ import Ethereum
 struct ChainModel: Sendable {
     /// A transfer waiting to be mined or mined in a block.
     struct Transfer: Sendable, Hashable {
-        let tx: ChainHash
+        let tx: Hash32
         let micro: UInt64
         var emitter = WatcherFixtures.usdc
         var to = WatcherFixtures.depositAddress

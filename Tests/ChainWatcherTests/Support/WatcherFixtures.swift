@@ -14,10 +14,10 @@ enum WatcherFixtures {
     }
 
     /// A distinct 32-byte hash per `(id, salt)`; salt separates blocks from transactions.
-    static func hash(_ id: UInt64, salt: UInt8 = 0) -> ChainHash {
+    static func hash(_ id: UInt64, salt: UInt8 = 0) -> Hash32 {
         var bytes = [UInt8](repeating: salt, count: 24)
         withUnsafeBytes(of: id.bigEndian) { bytes += $0 }
-        return ChainHash(bytes: bytes)!
+        return try! Hash32(bytes: bytes)
     }
 
     static func settings(confirmations: UInt64, margin: UInt64 = 2, startBlock: UInt64? = nil) -> DepositWatchSettings {
@@ -28,7 +28,7 @@ enum WatcherFixtures {
 
     /// A Transfer log as a node returns it.
     static func transferLog(
-        block: UInt64, blockHash: ChainHash, tx: ChainHash, logIndex: UInt64, micro: UInt64,
+        block: UInt64, blockHash: Hash32, tx: Hash32, logIndex: UInt64, micro: UInt64,
         emitter: Address = usdc, from: Address = sender, to: Address = depositAddress
     ) -> ObservedLog {
         let word: (Address) -> [UInt8] = { [UInt8](repeating: 0, count: 12) + $0.bytes }
