@@ -52,6 +52,17 @@ public enum ABI {
         try decodeTuple(types, data, base: 0)
     }
 
+    /// Decodes like ``decode(_:from:)`` but accepts only the canonical encoding, byte for
+    /// byte: no trailing bytes, no odd offsets. For values that decide something, such as
+    /// a token's `decimals()` or a `transfer` result.
+    public static func decodeExactly(_ types: [ABIType], from data: [UInt8]) throws(ABIError) -> [ABIValue] {
+        let values = try decode(types, from: data)
+        let canonical = try encode(values, as: types)
+        guard canonical.count == data.count else { throw .wrongLength(expected: canonical.count, actual: data.count) }
+        guard canonical == data else { throw .malformedDynamic }
+        return values
+    }
+
     static func encode(_ value: ABIValue, as type: ABIType) throws(ABIError) -> [UInt8] {
         switch (type, value) {
         case (.uint(let bits), .uint(let v)):

@@ -1,7 +1,7 @@
 import BigInt
 
 /// The slice of the Solidity ABI that USDC payments need: `transfer` and `balanceOf`
-/// call data, their return values, and `Transfer` event logs.
+/// call data and `Transfer` event logs (return values go through `ABI.decodeExactly`).
 ///
 /// Decoding is strict (exact lengths, zero padding) because a log or return value that
 /// only looks like a transfer must never credit an account.
@@ -37,39 +37,6 @@ public enum ERC20 {
         guard Array(data[0..<4]) == transferSelector else { throw .wrongSelector }
         let to = try decodeAddressWord(Array(data[4..<36]))
         return (to, BigUInt(bigEndian: data[36..<68]))
-    }
-
-    /// Decodes a single `uint256` return value (e.g. from `balanceOf`).
-    public static func decodeUInt256(returnData: [UInt8]) throws(ABIError) -> BigUInt {
-        guard returnData.count == 32 else { throw .wrongLength(expected: 32, actual: returnData.count) }
-        return BigUInt(bigEndian: returnData)
-    }
-
-    /// Decodes a `uintN` return value (e.g. `decimals()` as `uint8`), rejecting bits set above N.
-    public static func decodeUInt(returnData: [UInt8], bits: Int) throws(ABIError) -> BigUInt {
-        let v = try decodeUInt256(returnData: returnData)
-        guard v.significantBits <= bits else { throw .nonZeroPadding }
-        return v
-    }
-
-    /// Decodes a `bool` return value; only 0 and 1 are valid.
-    public static func decodeBool(returnData: [UInt8]) throws(ABIError) -> Bool {
-        let v = try decodeUInt(returnData: returnData, bits: 1)
-        return v == 1
-    }
-
-    /// Decodes a single dynamic `string` return value (`name()`, `symbol()`).
-    public static func decodeString(returnData: [UInt8]) throws(ABIError) -> String {
-        guard returnData.count >= 64, returnData.count % 32 == 0 else { throw .malformedDynamic }
-        guard BigUInt(bigEndian: returnData[0..<32]) == 32 else { throw .malformedDynamic }
-        let length = BigUInt(bigEndian: returnData[32..<64])
-        guard length <= BigUInt(returnData.count - 64) else { throw .malformedDynamic }
-        let n = Int(length)
-        let padded = (n + 31) / 32 * 32
-        guard returnData.count == 64 + padded else { throw .malformedDynamic }
-        guard returnData[(64 + n)...].allSatisfy({ $0 == 0 }) else { throw .nonZeroPadding }
-        guard let s = String(validating: returnData[64..<64 + n], as: UTF8.self) else { throw .invalidUTF8 }
-        return s
     }
 
     static func addressWord(_ a: Address) -> [UInt8] {

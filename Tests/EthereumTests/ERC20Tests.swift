@@ -69,14 +69,23 @@ struct ERC20Tests {
         for r in Self.file.returnValues {
             let data = [UInt8](hex: r.returnData)
             switch r.returnTypes.first {
-            case "uint256": #expect(try ERC20.decodeUInt256(returnData: data) == 1_000_000)
-            case "bool": #expect(try ERC20.decodeBool(returnData: data))
-            case "uint8": #expect(try ERC20.decodeUInt(returnData: data, bits: 8) == 6)
-            case "string": #expect(["USDC", "USD Coin"].contains(try ERC20.decodeString(returnData: data)))
+            case "uint256": #expect(try ABI.decodeExactly([.uint(bits: 256)], from: data) == [.uint(1_000_000)])
+            case "bool": #expect(try ABI.decodeExactly([.bool], from: data) == [.bool(true)])
+            case "uint8": #expect(try ABI.decodeExactly([.uint(bits: 8)], from: data) == [.uint(6)])
+            case "string": #expect([[.string("USDC")], [.string("USD Coin")]].contains(try ABI.decodeExactly([.string], from: data)))
             default: Issue.record("unexpected return type \(r.returnTypes)")
             }
         }
-        #expect(throws: ABIError.nonZeroPadding) { try ERC20.decodeBool(returnData: [UInt8](repeating: 0, count: 31) + [2]) }
+        #expect(throws: ABIError.nonZeroPadding) { try ABI.decodeExactly([.bool], from: [UInt8](repeating: 0, count: 31) + [2]) }
+        // Non-canonical forms that a lenient decoder would accept.
+        let one = [UInt8](repeating: 0, count: 31) + [1]
+        #expect(try ABI.decode([.bool], from: one + [0]) == [.bool(true)])
+        #expect(throws: ABIError.wrongLength(expected: 32, actual: 33)) { try ABI.decodeExactly([.bool], from: one + [0]) }
+        let usdc = try ABI.encode([.string("USDC")], as: [.string])
+        // The same string behind an offset of 64 with a gap word: decodable, not canonical.
+        let gapped = [UInt8](repeating: 0, count: 31) + [64] + [UInt8](repeating: 0, count: 32) + usdc[32...]
+        #expect(try ABI.decode([.string], from: gapped) == [.string("USDC")])
+        #expect(throws: ABIError.wrongLength(expected: 96, actual: 128)) { try ABI.decodeExactly([.string], from: gapped) }
     }
 
     @Test("Transfer logs decode", arguments: ERC20Tests.file.transferLogs)

@@ -106,7 +106,7 @@ struct EthereumFuzzTests {
         let str = [UInt8](repeating: 0, count: 31) + [32] + [UInt8](repeating: 0, count: 31) + [4] + Array("USDC".utf8) + [UInt8](repeating: 0, count: 28)
         for i in 0..<Self.casesPerParser {
             _ = try? ERC20.decodeTransferCallData(i % 3 == 0 ? m.bytes(max: 80) : m.mutate(call))
-            _ = try? ERC20.decodeString(returnData: m.mutate(str))
+            _ = try? ABI.decodeExactly([.string], from: m.mutate(str))
             let topics = (0..<Int.random(in: 0...4, using: &m.rng)).map { _ in m.mutate(ERC20.transferTopic) }
             _ = try? TransferLog(topics: topics, data: m.mutate(word))
         }
