@@ -1,10 +1,14 @@
+import Synchronization
+
 /// Statement builders shared by the store's batched writes.
 extension SQLStore {
     /// `items` in runs of at most 500: one statement's worth, the databases' bind
     /// limits in mind.
     static func statementGroups<T>(_ items: [T]) -> [ArraySlice<T>] {
-        stride(from: 0, to: items.count, by: 500).map { items[$0..<min(items.count, $0 + 500)] }
+        stride(from: 0, to: items.count, by: statementGroupSize).map { items[$0..<min(items.count, $0 + statementGroupSize)] }
     }
+
+    static let statementGroupSize = 500
 
     /// Inserts `rows` (each the binds of one row) in statements of at most 500 rows;
     /// returns what `suffix` (e.g. RETURNING) yields.
@@ -12,21 +16,34 @@ extension SQLStore {
     static func insertRows(_ prefix: String, _ rows: [[SQLValue]], _ suffix: String = "", in tx: any SQLExecutor) async throws -> [SQLRow] {
         var out: [SQLRow] = []
         for group in statementGroups(rows) {
-            // One string grown in place: a backfill chunk's statements hold thousands of binds.
             var binds: [SQLValue] = []
             binds.reserveCapacity(group.count * (group.first?.count ?? 0))
-            var sql = prefix
-            sql.reserveCapacity(prefix.utf8.count + suffix.utf8.count + 8 * binds.capacity + 8)
-            for row in group {
-                sql += binds.isEmpty ? " " : ", "
-                appendPlaceholders(row.count, from: binds.count + 1, to: &sql)
-                binds += row
-            }
-            sql += " " + suffix
-            out += try await tx.query(sql, binds)
+            for row in group { binds += row }
+            out += try await tx.query("\(prefix) \(valuesList(group.map(\.count))) \(suffix)", binds)
         }
         return out
     }
+
+    /// `($1, $2), ($3, $4), ...` for rows of the given widths. Full groups of equal widths
+    /// are made once per width: a backfill sends the same 500-row shapes hundreds of times,
+    /// and building their thousands of placeholders was a visible share of its CPU.
+    static func valuesList(_ widths: [Int]) -> String {
+        let full = widths.count == statementGroupSize && widths.allSatisfy { $0 == widths[0] }
+        if full, let made = fullGroupValues.withLock({ $0[widths[0]] }) { return made }
+        var sql = ""
+        sql.reserveCapacity(widths.reduce(0, +) * 7)
+        var next = 1
+        for width in widths {
+            if next > 1 { sql += ", " }
+            appendPlaceholders(width, from: next, to: &sql)
+            next += width
+        }
+        if full { fullGroupValues.withLock { $0[widths[0]] = sql } }
+        return sql
+    }
+
+    /// Made values lists of full groups, by row width (a handful of tables, so a handful of entries).
+    private static let fullGroupValues = Mutex<[Int: String]>([:])
 
     /// Runs one INSERT or UPDATE and says whether it wrote a row (a conditional write
     /// whose condition failed writes none).

@@ -1,7 +1,7 @@
 import Brokerage
 import Ethereum
 import Foundation
-import Storage
+@testable import Storage
 import Synchronization
 import TestSupport
 import Testing
@@ -9,6 +9,18 @@ import Testing
 /// One suite, every database: what the domain relies on must hold on SQLite and PostgreSQL.
 @Suite("Store conformance")
 struct StoreConformanceTests {
+    @Test("batched inserts number their placeholders row after row, full groups from the made-once lists too")
+    func valuesLists() {
+        func expected(_ widths: [Int]) -> String {
+            var next = 0
+            return widths.map { w in "(" + (1...w).map { _ in next += 1; return "$\(next)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
+        }
+        let full = Array(repeating: 11, count: SQLStore.statementGroupSize)
+        for widths in [full, full, [3], [2, 5, 1], Array(repeating: 4, count: 499), [7] + full.dropFirst()] {
+            #expect(SQLStore.valuesList(widths) == expected(widths))
+        }
+    }
+
     @Test("migrations apply from empty", arguments: Backend.available)
     func migratesFromEmpty(backend: Backend) async throws {
         try await TestDatabase.with(backend, migrated: false) { db in

@@ -122,17 +122,24 @@ private struct JSONReader {
     mutating func string() throws(JSONRPCValue.ParseError) -> String {
         at += 1  // the opening quote
         let start = at
+        var ascii = true
         while at < bytes.count {
             let b = bytes[at]
             if b == UInt8(ascii: "\"") {
-                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self) else {
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
+                at += 1
+                // Node output is ASCII (hex, names): copied without the generic validating
+                // initializer, whose runtime type lookups cost more than the copy.
+                if ascii { return String(unsafeUninitializedCapacity: raw.count) { _ = $0.initialize(fromContentsOf: raw); return raw.count } }
+                guard let text = String(validating: raw, as: UTF8.self) else {
+                    at -= 1
                     throw fail("string is not valid UTF-8")
                 }
-                at += 1
                 return text
             }
             if b == UInt8(ascii: "\\") { break }
             guard b >= 0x20 else { throw fail("control character in a string") }
+            ascii = ascii && b < 0x80
             at += 1
         }
         // With escapes: decode into bytes, then validate once.

@@ -19,15 +19,15 @@ extension JSONRPCValue {
 
     func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out += Array("null".utf8)
-        case .bool(let flag): out += Array((flag ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .number(let n):
             if !n.isFinite {
-                out += Array("null".utf8)
+                out.append(contentsOf: "null".utf8)
             } else if let whole = Self.integral(n) {
-                out += Array(String(whole).utf8)
+                out.append(contentsOf: String(whole).utf8)
             } else {
-                out += Array("\(n)".utf8)
+                out.append(contentsOf: "\(n)".utf8)
             }
         case .string(let text): Self.writeString(text, to: &out)
         case .array(let elements):
@@ -56,6 +56,12 @@ extension JSONRPCValue {
 
     static func writeString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Nearly every string a node is sent (methods, hex) needs no escape: one copy.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for b in text.utf8 {
             switch b {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
