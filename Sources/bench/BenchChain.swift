@@ -35,14 +35,14 @@ struct BenchChain: AsyncParsableCommand {
         print("GP4U chain benchmark: \(blocks) blocks, \(logs) deposits, \(confirmations) confirmations")
         let node = try FakeNode.start(python: python, script: script, arguments: ["--blocks", "\(blocks)", "--logs", "\(logs)"])
         defer { node.stop() }
-        func backfill(_ name: String, _ config: DatabaseConfiguration) async throws {
+        func backfillOn(_ name: String, _ config: DatabaseConfiguration) async throws {
             try await withDatabase(config, logger: logger) { db in
                 try await Migrator(logger: logger).migrate(db)
-                try await self.backfill(name: name, store: SQLStore(db: db), url: node.url, logger: logger)
+                try await backfill(name: name, store: SQLStore(db: db), url: node.url, logger: logger)
             }
         }
-        try await Scratch.directory { try await backfill("SQLite", .sqlite(path: $0 + "/chain.sqlite")) }
-        if let pg { try await Scratch.postgres(admin: pg, logger: logger) { try await backfill("PostgreSQL", .postgres(url: $0)) } }
+        try await Scratch.directory { try await backfillOn("SQLite", .sqlite(path: $0 + "/chain.sqlite")) }
+        if let pg { try await Scratch.postgres(admin: pg, logger: logger) { try await backfillOn("PostgreSQL", .postgres(url: $0)) } }
         node.stop()
         try await latency(logger: logger)
     }

@@ -127,14 +127,16 @@ private struct JSONReader {
             let b = bytes[at]
             if b == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
-                at += 1
-                // Node output is ASCII (hex, names): copied without the generic validating
-                // initializer, whose runtime type lookups cost more than the copy.
-                if ascii { return String(unsafeUninitializedCapacity: raw.count) { _ = $0.initialize(fromContentsOf: raw); return raw.count } }
-                guard let text = String(validating: raw, as: UTF8.self) else {
-                    at -= 1
-                    throw fail("string is not valid UTF-8")
+                let text: String
+                if ascii {
+                    // Node output is ASCII (hex, names): a plain copy, without the generic
+                    // validating initializer, whose runtime type lookups cost more than it.
+                    text = String(unsafeUninitializedCapacity: raw.count) { $0.initialize(fromContentsOf: raw) }
+                } else {
+                    guard let valid = String(validating: raw, as: UTF8.self) else { throw fail("string is not valid UTF-8") }
+                    text = valid
                 }
+                at += 1
                 return text
             }
             if b == UInt8(ascii: "\\") { break }
