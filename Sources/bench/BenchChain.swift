@@ -41,8 +41,8 @@ struct BenchChain: AsyncParsableCommand {
                 try await backfill(name: name, store: SQLStore(db: db), url: node.url, logger: logger)
             }
         }
-        try await Scratch.directory { try await backfillOn("SQLite", .sqlite(path: $0 + "/chain.sqlite")) }
-        if let pg { try await Scratch.postgres(admin: pg, logger: logger) { try await backfillOn("PostgreSQL", .postgres(url: $0)) } }
+        try await ScratchDatabase.directory(prefix: "gp4u-bench") { try await backfillOn("SQLite", .sqlite(path: $0 + "/chain.sqlite")) }
+        if let pg { try await ScratchDatabase.postgres(admin: pg, prefix: "gp4u_bench", logger: logger) { try await backfillOn("PostgreSQL", .postgres(url: $0)) } }
         node.stop()
         try await latency(logger: logger)
     }
@@ -100,7 +100,7 @@ struct BenchChain: AsyncParsableCommand {
             python: python, script: script,
             arguments: ["--blocks", "\(total)", "--logs", "\(total)", "--head-start", "\(headStart)", "--block-time", "\(blockTime)"])
         defer { node.stop() }
-        try await Scratch.directory { dir in try await withDatabase(.sqlite(path: dir + "/latency.sqlite"), logger: logger) { db in
+        try await ScratchDatabase.directory(prefix: "gp4u-bench") { dir in try await withDatabase(.sqlite(path: dir + "/latency.sqlite"), logger: logger) { db in
             try await Migrator(logger: logger).migrate(db)
             let ledger = TimedLedger(store: SQLStore(db: db))
             let watcher = DepositWatcherService(

@@ -43,7 +43,7 @@ enum BenchServer {
             return l
         }()
         let port = Int.random(in: 20000...40000)
-        try await Scratch.directory { dir in try await withDatabase(.sqlite(path: dir + "/bench.sqlite"), logger: logger) { db in
+        try await ScratchDatabase.directory(prefix: "gp4u-bench") { dir in try await withDatabase(.sqlite(path: dir + "/bench.sqlite"), logger: logger) { db in
             try await Migrator(logger: logger).migrate(db)
             let store = SQLStore(db: db)
             let accounts = AccountService(

@@ -30,36 +30,20 @@ public enum TestDatabase {
         print("store conformance: running on \(backend)")
         switch backend {
         case .sqlite:
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gp4u-test-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: dir) }
-            return try await withDatabase(.sqlite(path: dir.path + "/test.sqlite"), logger: logger) { db in
-                if migrated { try await Migrator().migrate(db) }
-                return try await body(db)
+            return try await ScratchDatabase.directory(prefix: "gp4u-test") { dir in
+                try await withDatabase(.sqlite(path: dir + "/test.sqlite"), logger: logger) { db in
+                    if migrated { try await Migrator().migrate(db) }
+                    return try await body(db)
+                }
             }
         case .postgres:
             let admin = ProcessInfo.processInfo.environment["GP4U_TEST_DATABASE_URL"]!
-            let name = "gp4u_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-            _ = try await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("CREATE DATABASE \(name)") }
-            let result: Result<T, any Error>
-            do {
-                result = .success(
-                    try await withDatabase(.postgres(url: replacingDatabase(in: admin, with: name)), logger: logger) { db in
-                        if migrated { try await Migrator().migrate(db) }
-                        return try await body(db)
-                    })
-            } catch {
-                result = .failure(error)
+            return try await ScratchDatabase.postgres(admin: admin, prefix: "gp4u_t", logger: logger) { url in
+                try await withDatabase(.postgres(url: url), logger: logger) { db in
+                    if migrated { try await Migrator().migrate(db) }
+                    return try await body(db)
+                }
             }
-            _ = try? await withDatabase(.postgres(url: admin), logger: logger) {
-                try await $0.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-            }
-            return try result.get()
         }
-    }
-
-    static func replacingDatabase(in url: String, with name: String) -> String {
-        var parts = URLComponents(string: url)!
-        parts.path = "/" + name
-        return parts.string!
     }
 }

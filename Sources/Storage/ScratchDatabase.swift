@@ -1,13 +1,12 @@
 import Foundation
 import Logging
-import Storage
 
-/// Databases a benchmark makes for itself and removes afterwards, failed or not: one
-/// backfill leaves well over 100 MB behind.
-enum Scratch {
+/// Databases made for one run (a test, a benchmark) and removed after it, failed or
+/// not: a benchmark's backfill alone leaves well over 100 MB behind.
+public enum ScratchDatabase {
     /// Runs `body` with a new directory under the temporary one, then deletes it.
-    static func directory<T>(_ body: (String) async throws -> T) async throws -> T {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gp4u-bench-\(UUID().uuidString)").path
+    public static func directory<T>(prefix: String, _ body: (String) async throws -> T) async throws -> T {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         return try await body(dir)
@@ -15,8 +14,8 @@ enum Scratch {
 
     /// Runs `body` with the URL of a new database on `admin`'s PostgreSQL server (a role
     /// that may create databases), then drops it.
-    static func postgres<T>(admin: String, logger: Logger, _ body: (String) async throws -> T) async throws -> T {
-        let name = "gp4u_bench_\(UInt32.random(in: 0...UInt32.max))"
+    public static func postgres<T>(admin: String, prefix: String, logger: Logger, _ body: (String) async throws -> T) async throws -> T {
+        let name = prefix + "_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         _ = try await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("CREATE DATABASE \(name)") }
         var parts = URLComponents(string: admin)!
         parts.path = "/" + name
