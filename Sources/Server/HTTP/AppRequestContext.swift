@@ -6,7 +6,13 @@ import NIOCore
 /// Per-request state: a request id for logs and the authenticated caller, if any.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public var requestID: String
+    /// The client's own `X-Request-Id` when it sent a valid one, else Hummingbird's id (a
+    /// random prefix and a counter; a UUID per request cost a read of /dev/urandom).
+    public var requestID: String {
+        get { clientRequestID ?? id }
+        set { clientRequestID = newValue }
+    }
+    private var clientRequestID: String?
     /// Set by `AuthMiddleware` from a valid bearer token.
     public var identity: Identity?
     /// The peer's IP address, for login throttling.
@@ -14,9 +20,6 @@ public struct AppRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        // Hummingbird's own id (a random prefix and a counter, already in the logger's
-        // metadata as `hb.request.id`): a UUID here cost a read of /dev/urandom per request.
-        self.requestID = source.logger[metadataKey: "hb.request.id"]?.description ?? "unknown"
         self.clientIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
