@@ -28,7 +28,9 @@ struct MarketArbitrageTests {
         }
         let small = (0..<5_000).map { _ in Int64(next() % 300) }  // many ties
         let large = small.enumerated().map { $0.offset == 7 ? Int64(1) << 50 : $0.element }  // too large to pack
-        for keys in [small, large, []] {
+        let negative = small.map { 150 - $0 }  // packed from the smallest key
+        let spread = small.enumerated().map { $0.offset == 3 ? Int64.min : $0.offset == 9 ? Int64.max : $0.element }
+        for keys in [small, large, negative, spread, []] {
             let expected = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map { Int32($0) }
             #expect(ArbitrageBook.ascendingPositions(keys) == expected)
         }

@@ -52,13 +52,16 @@ public struct ArbitrageBook: Sendable {
         self.init(offers: offers, orders: orders, estimateExclusions: estimateExclusions)
     }
 
-    /// Positions ascending by key (ties by position). Keys and positions that fit are
-    /// packed into one integer and sorted as plain integers, several times faster than
-    /// sorting pairs with a comparison closure; others take the general path.
+    /// Positions ascending by key (ties by position). When the keys' spread and the
+    /// positions fit, each (key - smallest key, position) is packed into one integer and
+    /// sorted as plain integers, several times faster than sorting pairs with a
+    /// comparison closure; others take the general path. Also sorts the market index.
     static func ascendingPositions(_ keys: [Int64]) -> [Int32] {
         let positionBits = 21
-        if keys.count <= 1 << positionBits, keys.allSatisfy({ $0 >= 0 && $0 < 1 << (63 - positionBits) }) {
-            var packed = keys.indices.map { keys[$0] << positionBits | Int64($0) }
+        guard let low = keys.min(), let high = keys.max() else { return [] }
+        let (spread, overflow) = high.subtractingReportingOverflow(low)
+        if keys.count <= 1 << positionBits, !overflow, spread < 1 << (63 - positionBits) {
+            var packed = keys.indices.map { (keys[$0] - low) << positionBits | Int64($0) }
             packed.sort()
             return packed.map { Int32($0 & (1 << positionBits - 1)) }
         }

@@ -64,27 +64,20 @@ public struct MarketIndex: Sendable {
         for (i, offer) in offers.enumerated() { positions[offer.id] = i }
         self.positionByID = positions
         self.columns = Columns(offers)
-        // Ties break on the offer id: rank the ids once, then sort plain integers.
+        // Ties break on the offer id: order the offers by id once, then sort each key in
+        // that order (a stable integer sort, so ties keep the id order).
         var idOrder = Array(0..<Int32(offers.count))
         idOrder.sort { offers[Int($0)].id < offers[Int($1)].id }
-        var rank = [Int32](repeating: 0, count: offers.count)
-        for (r, position) in idOrder.enumerated() { rank[Int(position)] = Int32(r) }
         var orders: [OfferSort: SortedOrder] = [:]
         for sort in OfferSort.allCases {
-            var entries = offers.indices.map { SortEntry(key: sort.key(offers[$0]), rank: rank[$0], position: Int32($0)) }
-            entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.rank < $1.rank }
-            orders[sort] = SortedOrder(positions: entries.map(\.position), keys: entries.map(\.key))
+            let keys = idOrder.map { sort.key(offers[Int($0)]) }
+            let ranks = ArbitrageBook.ascendingPositions(keys)
+            orders[sort] = SortedOrder(positions: ranks.map { idOrder[Int($0)] }, keys: ranks.map { keys[Int($0)] })
         }
         self.orders = orders
         var arbitrageOrders: [ArbitrageBasis: [Int32]] = [:]
         for basis in ArbitrageBasis.allCases { arbitrageOrders[basis] = orders[basis.sort]?.positions }
         self.arbitrage = ArbitrageBook(offers: offers, orders: arbitrageOrders, estimateExclusions: arbitrageExclusions)
-    }
-
-    private struct SortEntry {
-        var key: Int64
-        var rank: Int32
-        var position: Int32
     }
 
     /// The offer with this id (`vastai-12345`), available or not.
