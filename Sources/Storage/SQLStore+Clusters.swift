@@ -6,7 +6,7 @@ extension SQLStore: ClusterStore {
     public func createCluster(id: String, userID: String, plan: ClusterPlan, start: Int64, now: Int64) async throws -> Cluster {
         // Its members' hours can collide with a booking at the exclusion constraint, which
         // may abort one of the two as a deadlock: run again, it gets a plain answer.
-        try await db.transaction(retryingConflicts: 5) { tx in
+        try await db.transaction(retryingConflicts: Self.conflictAttempts) { tx in
             let end = start + Int64(plan.estimatedHours) * 3600
             // Each member's booking carries its gross share, so the calendar and the
             // member rows say what the member's hours cost.

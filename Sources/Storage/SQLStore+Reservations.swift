@@ -15,7 +15,7 @@ extension SQLStore: ReservationStore {
     /// does one that loses a deadlock to a cluster.
     public func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws -> Reservation {
         var known = bookingTermsCache[gpuID]
-        for attempt in 1...Self.bookingAttempts {
+        for attempt in 1...Self.conflictAttempts {
             do {
                 let terms: BookingTerms
                 if let known { terms = known } else { terms = try await bookingTerms(gpuID: gpuID) }
@@ -24,12 +24,14 @@ extension SQLStore: ReservationStore {
                     return reservation
                 }
                 known = nil
-            } catch StorageError.conflict where attempt < Self.bookingAttempts {}
+            } catch StorageError.conflict where attempt < Self.conflictAttempts {}
         }
         throw StorageError.conflict(detail: "the offer \(gpuID) kept changing while booking; retry")
     }
 
-    static let bookingAttempts = 5
+    /// How often a write that can lose to a concurrent one (changed terms, a deadlock at
+    /// the exclusion constraint) is tried before its caller gets `busy`.
+    static let conflictAttempts = 5
 
     /// What a booking's price and payee follow from.
     struct BookingTerms: Sendable, Equatable {
@@ -134,7 +136,7 @@ extension SQLStore: ReservationStore {
 
     public func extend(id: String, userID: String, newEnd: Int64, now: Int64, fee: PlatformFee) async throws -> Reservation {
         // Run again if it loses a deadlock at the exclusion constraint, as a booking does.
-        try await db.transaction(retryingConflicts: 5) { tx in
+        try await db.transaction(retryingConflicts: Self.conflictAttempts) { tx in
             var r = try await Self.lockedReservation(id: id, userID: userID, in: tx)
             guard r.status == .confirmed || r.status == .active else {
                 throw ReservationError.notAllowed("a \(r.status.rawValue) reservation cannot be extended")
