@@ -1,6 +1,7 @@
 @testable import Brokerage
 import Ethereum
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Market search")
@@ -144,5 +145,23 @@ struct MarketSearchTests {
         #expect(holder.current.offers.isEmpty)
         holder.replace(with: index)
         #expect(holder.current.offers.count == Self.offers.count)
+    }
+
+    @Test func holderPreparesEachIndexBeforeReadersSeeIt() {
+        let holder = MarketIndexHolder()
+        // (offers in the prepared index, offers readers saw meanwhile)
+        let seen = Mutex<[[Int]]>([])
+        holder.prepareEachIndex { prepared in seen.withLock { $0.append([prepared.offers.count, holder.current.offers.count]) } }
+        holder.replace(with: index)
+        #expect(seen.withLock { $0 } == [[0, 0], [Self.offers.count, 0]])
+        #expect(holder.current.isIdentical(to: index))
+    }
+
+    @Test func indexesAreIdenticalOnlyToCopiesOfTheirOwnBuild() {
+        let copy = index
+        let twin = MarketIndex(offers: Self.offers, builtAt: F.t0)
+        #expect(copy.isIdentical(to: index))
+        #expect(!twin.isIdentical(to: index))
+        #expect(twin.search(OfferQuery()).items.map(\.id) == index.search(OfferQuery()).items.map(\.id))
     }
 }

@@ -48,16 +48,34 @@ struct MarketRoutesTests {
 
     static func items(_ r: TestResponse) throws -> [[String: Any]] { try r.json()["items"] as? [[String: Any]] ?? [] }
 
-    @Test("a search page mixes cached and newly encoded offers into the encoder's exact bytes")
+    @Test("search pages are the encoder's exact bytes, for a first index and for the next, which reuses unchanged offers")
     func offerJSONPage() throws {
-        let offers = Array(MarketSnapshot.synthetic(count: 6, seed: 1).prefix(6))
+        var offers = Array(MarketSnapshot.synthetic(count: 6, seed: 1).prefix(6))
         let cache = OfferJSONCache()
-        for i in [1, 4] { _ = try cache.json(for: offers[i]) }  // hits between misses
-        for cursor in [nil, "abc_-9"] as [String?] {
-            let page = try cache.page(offers, nextCursor: cursor)
-            let expected = try encodeJSON(Page(items: offers.map { OfferView($0) }, next_cursor: cursor))
-            #expect(Array(page.readableBytesView) == Array(expected))
+        let first = MarketIndex(offers: offers, builtAt: Date(timeIntervalSince1970: 1_700_000_000))
+        offers[2].pricePerHour = USDC(micro: offers[2].pricePerHour.micro + 10_000)  // same id, new price
+        offers.remove(at: 4)
+        offers += MarketSnapshot.synthetic(count: 1, seed: 2).map { var o = $0; o.id += "-new"; return o }
+        let second = MarketIndex(offers: offers, builtAt: first.builtAt)  // built in the same second
+        for index in [first, second, first] {
+            for cursor in [nil, "abc_-9"] as [String?] {
+                let positions = Array(index.offers.indices.reversed())
+                let page = try cache.page(OfferMatches(positions: positions, nextCursor: cursor), in: index)
+                let expected = try encodeJSON(Page(items: positions.map { OfferView(index.offers[$0]) }, next_cursor: cursor))
+                #expect(String(buffer: page) == String(decoding: expected, as: UTF8.self))
+            }
         }
+    }
+
+    @Test("cached market answers belong to one index, even when the next was built in the same second")
+    func marketResponsesPerIndex() {
+        let cache = MarketResponseCache()
+        let offers = MarketSnapshot.synthetic(count: 3, seed: 1)
+        let at = Date(timeIntervalSince1970: 1_700_000_000)
+        let first = MarketIndex(offers: offers, builtAt: at), second = MarketIndex(offers: offers, builtAt: at)
+        #expect(cache.body(for: "k", index: first) { [1] } == [1])
+        #expect(cache.body(for: "k", index: first) { [2] } == [1])
+        #expect(cache.body(for: "k", index: second) { [3] } == [3])
     }
 
     @Test("search: snapshot offers with filters, sorts and cursor pages", arguments: Backend.available)

@@ -6,16 +6,31 @@ import Foundation
 ///
 /// Building pre-sorts the offers once per ``OfferSort`` and precomputes the
 /// ``ArbitrageBook``, so a search is a scan of a pre-sorted list from the cursor position
-/// and an arbitrage request is a lookup.
+/// and an arbitrage request is a lookup. Everything sits behind one reference: a copy is
+/// one retain (every request takes one), and two copies of one build are
+/// ``isIdentical(to:)``, which is what caches of derived answers key on.
 public struct MarketIndex: Sendable {
+    private let built: Built
+
     /// Offers in the index (snapshot offers of providers that have live data are dropped).
-    public let offers: [Offer]
-    public let builtAt: Date
+    public var offers: [Offer] { built.offers }
+    public var builtAt: Date { built.builtAt }
     /// Precomputed arbitrage over these offers.
-    public let arbitrage: ArbitrageBook
-    private let positionByID: [String: Int]
-    private let orders: [OfferSort: SortedOrder]
-    private let columns: Columns
+    public var arbitrage: ArbitrageBook { built.arbitrage }
+
+    private final class Built: Sendable {
+        let offers: [Offer]
+        let builtAt: Date
+        let arbitrage: ArbitrageBook
+        let positionByID: [String: Int]
+        let orders: [OfferSort: SortedOrder]
+        let columns: Columns
+
+        init(offers: [Offer], builtAt: Date, arbitrage: ArbitrageBook, positionByID: [String: Int], orders: [OfferSort: SortedOrder], columns: Columns) {
+            (self.offers, self.builtAt, self.arbitrage, self.positionByID, self.orders, self.columns) =
+                (offers, builtAt, arbitrage, positionByID, orders, columns)
+        }
+    }
 
     /// The filterable fields as plain columns, so a search scan touches integers, not
     /// reference-counted offers, until an offer is about to be returned.
@@ -57,13 +72,9 @@ public struct MarketIndex: Sendable {
     public init(offers input: [Offer], builtAt: Date, arbitrageExclusions: Set<ProviderID> = ArbitrageBook.defaultEstimateExclusions) {
         let liveProviders = Set(input.lazy.filter { $0.source == .live }.map(\.provider))
         let offers = input.filter { $0.source == .live || !liveProviders.contains($0.provider) }
-        self.offers = offers
-        self.builtAt = builtAt
         var positions: [String: Int] = [:]
         positions.reserveCapacity(offers.count)
         for (i, offer) in offers.enumerated() { positions[offer.id] = i }
-        self.positionByID = positions
-        self.columns = Columns(offers)
         // Ties break on the offer id: order the offers by id once, then sort each key in
         // that order (a stable integer sort, so ties keep the id order).
         var idOrder = Array(0..<Int32(offers.count))
@@ -74,29 +85,47 @@ public struct MarketIndex: Sendable {
             let ranks = ArbitrageBook.ascendingPositions(keys)
             orders[sort] = SortedOrder(positions: ranks.map { idOrder[Int($0)] }, keys: ranks.map { keys[Int($0)] })
         }
-        self.orders = orders
         var arbitrageOrders: [ArbitrageBasis: [Int32]] = [:]
         for basis in ArbitrageBasis.allCases { arbitrageOrders[basis] = orders[basis.sort]?.positions }
-        self.arbitrage = ArbitrageBook(offers: offers, orders: arbitrageOrders, estimateExclusions: arbitrageExclusions)
+        built = Built(
+            offers: offers, builtAt: builtAt,
+            arbitrage: ArbitrageBook(offers: offers, orders: arbitrageOrders, estimateExclusions: arbitrageExclusions),
+            positionByID: positions, orders: orders, columns: Columns(offers))
     }
 
+    /// Whether both are copies of the same build (not merely equal contents).
+    public func isIdentical(to other: MarketIndex) -> Bool { built === other.built }
+
     /// The offer with this id (`vastai-12345`), available or not.
-    public func offer(id: String) -> Offer? { positionByID[id].map { offers[$0] } }
+    public func offer(id: String) -> Offer? { position(of: id).map { offers[$0] } }
+
+    /// Where the offer with this id sits in ``offers``.
+    public func position(of id: String) -> Int? { built.positionByID[id] }
 
     /// One page of offers matching `query`, in its sort order, after its cursor.
     public func search(_ query: OfferQuery) -> OfferPage {
-        guard let order = orders[query.sort] else { return OfferPage(items: [], nextCursor: nil) }
+        let found = matches(query)
+        let offers = self.offers
+        return OfferPage(items: found.positions.map { offers[$0] }, nextCursor: found.nextCursor)
+    }
+
+    /// ``search(_:)`` as positions in ``offers``: the search route renders pages from
+    /// JSON made once per index, and copying the offers themselves (strings and all)
+    /// cost more than finding them.
+    public func matches(_ query: OfferQuery) -> OfferMatches {
+        let offers = built.offers
+        guard let order = built.orders[query.sort] else { return OfferMatches(positions: [], nextCursor: nil) }
         var start = 0
         if let cursor = query.cursor.flatMap(OfferCursor.init(encoded:)), cursor.sort == query.sort {
             start = firstPosition(after: cursor, in: order)
         }
         let limit = min(max(1, query.limit), OfferQuery.maxLimit)
-        var items: [Offer] = []
-        items.reserveCapacity(limit)
+        var found: [Int] = []
+        found.reserveCapacity(limit)
         var i = start
         var lastKey: Int64 = 0
         var more = false
-        let c = columns
+        let c = built.columns
         let modelOrdinal = query.model.map { Int32($0.ordinal) }
         let providerFilter = query.providers.isEmpty ? nil : query.providers
         let minVRAM = query.minVRAM.map { Int32(clamping: $0) }
@@ -117,19 +146,20 @@ public struct MarketIndex: Sendable {
             if let minReliability = query.minReliability, c.reliability[p] < minReliability { continue }
             if let providerFilter, !providerFilter.contains(c.provider[p]) { continue }
             if let location = query.location, !offers[p].location.matches(location) { continue }
-            if items.count == limit {
+            if found.count == limit {
                 more = true
                 break
             }
-            items.append(offers[p])
+            found.append(p)
             lastKey = order.keys[i]
         }
-        let next = more ? items.last.map { OfferCursor(sort: query.sort, key: lastKey, id: $0.id).encoded } : nil
-        return OfferPage(items: items, nextCursor: next)
+        let next = more ? found.last.map { OfferCursor(sort: query.sort, key: lastKey, id: offers[$0].id).encoded } : nil
+        return OfferMatches(positions: found, nextCursor: next)
     }
 
     /// First position whose (key, id) sorts strictly after the cursor's.
     private func firstPosition(after cursor: OfferCursor, in order: SortedOrder) -> Int {
+        let offers = built.offers
         var lo = 0, hi = order.keys.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -167,6 +197,15 @@ public struct MarketIndex: Sendable {
                 lastSynced: mine.map(\.lastSynced).max())
         }
     }
+}
+
+/// One page of search results as positions in ``MarketIndex/offers``.
+public struct OfferMatches: Sendable, Equatable {
+    public var positions: [Int]
+    /// Pass back as `cursor` for the next page; nil on the last page.
+    public var nextCursor: String?
+
+    public init(positions: [Int], nextCursor: String?) { (self.positions, self.nextCursor) = (positions, nextCursor) }
 }
 
 /// One page of search results.

@@ -23,7 +23,7 @@ public struct AppDependencies: Sendable {
     /// Watched chains (empty in simulated mode) and their watchers' latest status.
     public let chains: [ChainConfiguration]
     public let watchers: WatcherStatusBoard
-    /// Encoded offers for search pages (see ``OfferJSONCache``).
+    /// Offers rendered for search pages, per index (see ``OfferJSONCache``).
     let offerJSON = OfferJSONCache()
     /// Encoded arbitrage answers for the current index (see ``MarketResponseCache``).
     let marketResponses = MarketResponseCache()
@@ -46,5 +46,6 @@ public struct AppDependencies: Sendable {
         self.simulation = simulation
         self.fee = fee
         self.now = now
+        market.prepareEachIndex { [offerJSON] in offerJSON.prepareIgnoringErrors($0) }
     }
 }

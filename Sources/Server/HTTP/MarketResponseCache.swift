@@ -6,10 +6,11 @@ import Synchronization
 ///
 /// The arbitrage book is computed once per sync, so between syncs the same query always
 /// has the same answer; caching its bytes turns a request into a dictionary lookup. The
-/// cache empties itself when a new index is published (a different `builtAt`).
+/// cache empties itself when a new index is published (another build, even one made in
+/// the same second as the last).
 final class MarketResponseCache: Sendable {
     private struct State {
-        var generation = Date.distantPast
+        var index: MarketIndex?
         var bodies: [String: [UInt8]] = [:]
     }
 
@@ -20,12 +21,11 @@ final class MarketResponseCache: Sendable {
 
     /// The cached body for `key` under `index`, or `make()`'s (stored for next time).
     func body(for key: String, index: MarketIndex, make: () throws -> [UInt8]) rethrows -> [UInt8] {
-        let generation = index.builtAt
-        if let hit = state.withLock({ $0.generation == generation ? $0.bodies[key] : nil }) { return hit }
+        if let hit = state.withLock({ $0.index?.isIdentical(to: index) == true ? $0.bodies[key] : nil }) { return hit }
         let body = try make()
         state.withLock { s in
-            if s.generation != generation || s.bodies.count >= limit {
-                s.generation = generation
+            if s.index?.isIdentical(to: index) != true || s.bodies.count >= limit {
+                s.index = index
                 s.bodies.removeAll(keepingCapacity: true)
             }
             s.bodies[key] = body

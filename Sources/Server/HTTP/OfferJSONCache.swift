@@ -3,54 +3,50 @@ import Foundation
 import NIOCore
 import Synchronization
 
-/// Each offer's JSON, encoded once and reused until the offer changes.
+/// Every offer's JSON, rendered once per market index, so a search page is a copy of
+/// byte ranges.
 ///
-/// Search is the hottest route and its answer is up to a page of offers; encoding them
-/// with `JSONEncoder` on every request cost more than the search itself. An entry is
-/// reused only while the cached offer equals the current one, so a sync that changes a
-/// price re-encodes just that offer. Bytes are those of ``encodeJSON(_:)``.
+/// Search is the hottest route and its answer is up to a page of offers. Encoding them
+/// with `JSONEncoder` per request cost more than the search itself, and a cache keyed by
+/// offer id still hashed each id and compared each offer on every request. Rendering
+/// happens when an index is prepared (before it is published, see
+/// ``MarketIndexHolder/prepareEachIndex(with:)``), reusing the previous index's bytes
+/// for offers that did not change. Bytes are those of ``encodeJSON(_:)``.
 final class OfferJSONCache: Sendable {
-    private struct Entry {
-        let offer: Offer
+    /// One index's offers rendered back to back, in the index's order.
+    private final class Rendering: Sendable {
+        let index: MarketIndex
         let json: [UInt8]
+        /// `ends[p]`: where offer `p`'s JSON ends (it starts where `p - 1`'s ends).
+        let ends: [Int]
+
+        init(index: MarketIndex, json: [UInt8], ends: [Int]) { (self.index, self.json, self.ends) = (index, json, ends) }
+
+        func range(_ p: Int) -> Range<Int> { (p == 0 ? 0 : ends[p - 1])..<ends[p] }
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
-    /// Entries beyond this are dropped wholesale (offers that vanished from the market).
-    private let limit: Int
-
-    init(limit: Int = 250_000) { self.limit = limit }
+    /// The last two renderings: the published index's, and the next one's while it is
+    /// prepared and not yet published.
+    private let renderings = Mutex<[Rendering]>([])
+    /// One rendering at a time, so requests that find none wait for it rather than repeat it.
+    private let rendering = Mutex(())
 
     /// A page body `{"items":[...],"next_cursor":"..."}` (key omitted when nil, as the
-    /// encoder of `Page` writes it), built in the buffer the response sends.
-    func page(_ offers: [Offer], nextCursor: String?) throws -> ByteBuffer {
+    /// encoder of `Page` writes it) for `matches` in `index`, built in the buffer the
+    /// response sends.
+    func page(_ matches: OfferMatches, in index: MarketIndex) throws -> ByteBuffer {
+        let r = try prepare(index)
         var out = ByteBuffer()
-        out.reserveCapacity(offers.count * 700 + 64)
+        out.reserveCapacity(matches.positions.reduce(64) { $0 + 1 + r.range($1).count })
         out.writeString(#"{"items":["#)
-        // One lock for the page, bytes appended in place; misses are encoded after it and
-        // put in at their places.
-        let misses = entries.withLock { cache in
-            var misses: [(at: Int, offer: Offer)] = []
-            for (i, offer) in offers.enumerated() {
+        r.json.withUnsafeBufferPointer { json in
+            for (i, p) in matches.positions.enumerated() {
                 if i > 0 { out.writeInteger(UInt8(ascii: ",")) }
-                if let hit = cache[offer.id], hit.offer == offer { out.writeBytes(hit.json) } else { misses.append((out.writerIndex, offer)) }
+                out.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: json[r.range(p)])))
             }
-            return misses
-        }
-        if !misses.isEmpty {
-            var filled = ByteBuffer()
-            filled.reserveCapacity(out.readableBytes + misses.count * 700)
-            var from = 0
-            for miss in misses {
-                filled.writeBytes(out.readableBytesView[from..<miss.at])
-                filled.writeBytes(try json(for: miss.offer))
-                from = miss.at
-            }
-            filled.writeBytes(out.readableBytesView[from...])
-            out = filled
         }
         out.writeString("]")
-        if let nextCursor {
+        if let nextCursor = matches.nextCursor {
             // Cursors are base64url: nothing in them needs escaping, so no encoder is run.
             precondition(nextCursor.utf8.allSatisfy { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 >= 0x20 })
             out.writeString(#","next_cursor":""#)
@@ -61,13 +57,42 @@ final class OfferJSONCache: Sendable {
         return out
     }
 
-    func json(for offer: Offer) throws -> [UInt8] {
-        if let hit = entries.withLock({ $0[offer.id] }), hit.offer == offer { return hit.json }
-        let json = Array(try encodeJSON(OfferView(offer)))
-        entries.withLock { cache in
-            if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
-            cache[offer.id] = Entry(offer: offer, json: json)
+    /// Renders `index`'s offers unless already done.
+    @discardableResult
+    private func prepare(_ index: MarketIndex) throws -> Rendering {
+        if let done = rendered(index) { return done }
+        return try rendering.withLock { _ in
+            if let done = rendered(index) { return done }
+            let r = try Self.render(index, reusing: renderings.withLock { $0.last })
+            renderings.withLock { all in
+                all.append(r)
+                if all.count > 2 { all.removeFirst() }
+            }
+            return r
         }
-        return json
+    }
+
+    /// For ``MarketIndexHolder/prepareEachIndex(with:)``: an offer that cannot be
+    /// encoded is reported by the first search that needs it, not here.
+    func prepareIgnoringErrors(_ index: MarketIndex) { _ = try? prepare(index) }
+
+    private func rendered(_ index: MarketIndex) -> Rendering? {
+        renderings.withLock { all in all.last { $0.index.isIdentical(to: index) } }
+    }
+
+    private static func render(_ index: MarketIndex, reusing previous: Rendering?) throws -> Rendering {
+        var json: [UInt8] = []
+        json.reserveCapacity(previous?.json.count ?? index.offers.count * 700)
+        var ends: [Int] = []
+        ends.reserveCapacity(index.offers.count)
+        for offer in index.offers {
+            if let previous, let p = previous.index.position(of: offer.id), previous.index.offers[p] == offer {
+                json.append(contentsOf: previous.json[previous.range(p)])
+            } else {
+                json.append(contentsOf: try encodeJSON(OfferView(offer)))
+            }
+            ends.append(json.count)
+        }
+        return Rendering(index: index, json: json, ends: ends)
     }
 }

@@ -31,8 +31,8 @@ struct MarketRoutes {
                 query: ["model", "min_vram", "max_price", "provider", "location", "min_reliability", "min_gpus", "available_only", "sort", "limit", "cursor"])
         ) { request, _ in
             let query = try OfferQuery(parameters: request.marketParameters).validated()
-            let page = deps.market.current.search(query)
-            return .json(encoded: try deps.offerJSON.page(page.items, nextCursor: page.nextCursor))
+            let index = deps.market.current
+            return .json(encoded: try deps.offerJSON.page(index.matches(query), in: index))
         }
 
         api.add(RouteSpec(.get, "/api/v1/gpus/models", "Canonical GPU models on the market, with offer counts and cheapest price", tag: "marketplace")) { _, _ in
