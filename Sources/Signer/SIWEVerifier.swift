@@ -65,7 +65,8 @@ public enum SIWEError: Error, Sendable, Equatable, CustomStringConvertible {
     case signature(SignatureError)
     case addressMismatch
     case unknownOrUsedNonce
-    /// The nonce could not be checked (the store failed); the message may be fine.
+    /// The nonce could not be checked (the store failed); the message may be fine. The
+    /// store's error is kept for the log and left out of ``description``, which clients see.
     case nonceStoreUnavailable(String)
 
     public var description: String {
@@ -83,7 +84,7 @@ public enum SIWEError: Error, Sendable, Equatable, CustomStringConvertible {
         case .signature(let e): "sign-in signature is invalid: \(e)"
         case .addressMismatch: "sign-in signature was not made by the address in the message"
         case .unknownOrUsedNonce: "sign-in nonce was not issued by us or was already used; request a new one"
-        case .nonceStoreUnavailable(let why): "sign-in nonce could not be checked (\(why)); try again shortly"
+        case .nonceStoreUnavailable: "sign-in nonce could not be checked; try again shortly"
         }
     }
 }

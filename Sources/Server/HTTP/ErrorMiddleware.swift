@@ -21,7 +21,12 @@ struct ErrorMiddleware: RouterMiddleware {
             }
             throw APIError(.notFound, code: "not_found", message: "no route \(request.method.rawValue) \(request.uri.path)")
         } catch {
-            if let mapped = ErrorMapping.apiError(for: error) { throw mapped }
+            if let mapped = ErrorMapping.apiError(for: error) {
+                // A mapped 5xx (the database is down) tells the client little on purpose;
+                // the operator needs the cause.
+                if mapped.status.code >= 500 { context.logger.warning("request failed", metadata: ["error": "\(String(reflecting: error))"]) }
+                throw mapped
+            }
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             throw APIError(.internalServerError, code: "internal_error", message: "internal error; the request id is \(context.requestID)")
         }
