@@ -25,14 +25,19 @@ enum RawHTTPLoad {
         var latencies: [Double]
         var errors: Int
         var elapsed: Double
+        /// This process's CPU seconds (client and server) over the run.
+        var cpu: Double
+        /// The hypervisor's share of the machine over the run, in percent.
+        var stolenPercent: Double
 
         func print(name: String, connections: Int, rate: Double? = nil) {
             let sorted = latencies.sorted()
             func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
             let mode = rate.map { String(format: "open loop at %.0f req/s", $0) } ?? "closed loop"
             Swift.print(String(
-                format: "%@: %d conns, %@: %.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors",
-                name, connections, mode, Double(sorted.count) / elapsed, pct(0.5), pct(0.99), sorted.last.map { $0 * 1000 } ?? 0, errors))
+                format: "%@: %d conns, %@: %.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors; CPU %.0f µs per request, %.1f%% stolen",
+                name, connections, mode, Double(sorted.count) / elapsed, pct(0.5), pct(0.99), sorted.last.map { $0 * 1000 } ?? 0, errors,
+                cpu / Double(max(1, sorted.count + errors)) * 1e6, stolenPercent))
         }
     }
 
@@ -60,6 +65,7 @@ enum RawHTTPLoad {
                 .connect(host: "127.0.0.1", port: port).get()
             results.append(try await channel.pipeline.handler(type: LoadHandler.self).map { $0.done.futureResult }.get())
         }
+        let (cpu0, stolen0) = (CPUTime.now(), StolenTime.now())
         var latencies: [Double] = [], errors = 0
         for r in results {
             let (l, e) = try await r.get()
@@ -67,7 +73,8 @@ enum RawHTTPLoad {
             errors += e
         }
         let elapsed = Double((NIODeadline.now() - start).nanoseconds) / 1e9
-        return Result(latencies: latencies, errors: errors, elapsed: elapsed)
+        return Result(
+            latencies: latencies, errors: errors, elapsed: elapsed, cpu: CPUTime.now() - cpu0, stolenPercent: stolen0.percent(until: .now()))
     }
 
     /// One connection's client, entirely on its event loop. Closed loop: the next request
