@@ -204,32 +204,3 @@ final class FakeNode: Sendable {
         return times
     }
 }
-
-/// User + system CPU seconds of this process.
-enum CPUTime {
-    static func now() -> Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
-            + Double(usage.ru_stime.tv_usec) / 1e6
-    }
-
-    /// CPU seconds of this process's threads whose name starts with `prefix` (Linux
-    /// `/proc`; 0 elsewhere). sqlite-nio runs every statement on NIO's thread pool
-    /// ("SGLTN-TP-"), so this is the embedded database's share, which PostgreSQL spends
-    /// in its own processes.
-    static func threads(named prefix: String) -> Double {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        return tasks.reduce(0) { total, tid in
-            guard let comm = try? String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8), comm.hasPrefix(prefix),
-                let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
-                let afterName = stat.range(of: ") ", options: .backwards)
-            else { return total }
-            // Fields after "(comm) ": state is the 3rd field, utime and stime the 14th and 15th.
-            let fields = stat[afterName.upperBound...].split(separator: " ")
-            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return total }
-            return total + (user + system) / ticks
-        }
-    }
-}

@@ -116,11 +116,9 @@ private func time(_ body: () -> Void) -> Double {
 
 /// CPU time of the process: unlike wall time, not inflated when other builds share the cores.
 private func cpuTime(_ body: () -> Void) -> Double {
-    var start = timespec(), end = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &start)
+    let start = CPUTime.now()
     body()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &end)
-    return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+    return CPUTime.now() - start
 }
 
 private func percentile(_ sorted: [Double], _ p: Double) -> Double {
