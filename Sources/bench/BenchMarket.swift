@@ -69,13 +69,14 @@ struct BenchMarket: AsyncParsableCommand {
     /// The real app with `httpOffers` synthetic offers in its index, searched and asked for
     /// arbitrage by `connections` clients: closed loop for the most it serves, then search
     /// in open loop at `rate` for the latency at that load. The load generator runs in the
-    /// same process, on the same two cores, so the figures are a floor for a separate one.
+    /// same process on its own event loops (as a separate client would have its own
+    /// threads), but on the same two cores, so the figures are a floor for a separate one.
     func overHTTP() async throws {
         let market = MarketIndexHolder(MarketIndex(offers: MarketSnapshot.synthetic(count: httpOffers, seed: 42), builtAt: Date()))
         let queries = ["model=rtx-4090&sort=price", "max_price=2&sort=g_score", "min_reliability=0.95&sort=price_per_perf", "sort=reliability&limit=100"]
         let (seconds, connections, rate) = (httpSeconds, connections, rate)
         try await BenchServer.with(market: market) { port, _ in
-            print("over HTTP (\(httpOffers) offers, \(ProcessInfo.processInfo.activeProcessorCount) cores, client and server in one process):")
+            print("over HTTP (\(httpOffers) offers, \(ProcessInfo.processInfo.activeProcessorCount) cores, client and server in one process, on separate event loops):")
             let search: @Sendable (Int) -> RawHTTPLoad.Request = { .init(uri: "/api/v1/gpus/search?\(queries[$0 % queries.count])") }
             try await RawHTTPLoad.run(port: port, connections: connections, seconds: seconds, request: search)
                 .print(name: "  GET /api/v1/gpus/search", connections: connections)
