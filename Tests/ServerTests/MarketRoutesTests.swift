@@ -57,13 +57,16 @@ struct MarketRoutesTests {
         offers.remove(at: 4)
         offers += MarketSnapshot.synthetic(count: 1, seed: 2).map { var o = $0; o.id += "-new"; return o }
         let second = MarketIndex(offers: offers, builtAt: first.builtAt)  // built in the same second
-        for index in [first, second, first] {
+        for (n, index) in [first, second, first].enumerated() {
+            cache.prepareIgnoringErrors(index)  // as before publishing: the previous rendering stays
+            #expect(cache.renderingsHeld == (n == 0 ? 1 : 2))
             for cursor in [nil, "abc_-9"] as [String?] {
                 let positions = Array(index.offers.indices.reversed())
                 let page = try cache.page(OfferMatches(positions: positions, nextCursor: cursor), in: index)
                 let expected = try encodeJSON(Page(items: positions.map { OfferView(index.offers[$0]) }, next_cursor: cursor))
                 #expect(String(buffer: page) == String(decoding: expected, as: UTF8.self))
             }
+            #expect(cache.renderingsHeld == 1)  // published and asked for: the older one is let go
         }
     }
 

@@ -72,12 +72,23 @@ final class OfferJSONCache: Sendable {
         }
     }
 
+    /// How many renderings are kept (for tests: at most the published one once it is asked for).
+    var renderingsHeld: Int { renderings.withLock { $0.count } }
+
     /// For ``MarketIndexHolder/prepareEachIndex(with:)``: an offer that cannot be
     /// encoded is reported by the first search that needs it, not here.
     func prepareIgnoringErrors(_ index: MarketIndex) { _ = try? prepare(index) }
 
+    /// Once a request asks for the newest rendering, its index is published and the older
+    /// one (tens of megabytes at 100,000 offers) is let go.
     private func rendered(_ index: MarketIndex) -> Rendering? {
-        renderings.withLock { all in all.last { $0.index.isIdentical(to: index) } }
+        var released: [Rendering] = []
+        defer { released.removeAll() }  // freed outside the lock
+        return renderings.withLock { all in
+            guard let i = all.lastIndex(where: { $0.index.isIdentical(to: index) }) else { return nil }
+            if i == all.count - 1, i > 0 { released = Array(all[..<i]); all.removeFirst(i) }
+            return all.last
+        }
     }
 
     private static func render(_ index: MarketIndex, reusing previous: Rendering?) throws -> Rendering {
