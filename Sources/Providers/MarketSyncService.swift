@@ -119,9 +119,10 @@ public final class MarketSyncService: Service, Sendable {
     }
 
     private func rebuildIndex() async throws {
+        let ticket = index.ticket()
         let offers = try await store.allOffers()
         let built = MarketIndex(offers: offers, builtAt: clock.now)
-        index.replace(with: built)
+        index.replace(with: built, ticket: ticket)
         indexedOffers.record(built.offers.count)
     }
 }

@@ -157,6 +157,17 @@ struct MarketSearchTests {
         #expect(holder.current.isIdentical(to: index))
     }
 
+    @Test func anIndexReadBeforeAnotherCannotReplaceIt() {
+        let holder = MarketIndexHolder()
+        let (early, late) = (holder.ticket(), holder.ticket())  // a sync reads, then a listing route reads
+        let fromLate = MarketIndex(offers: Self.offers, builtAt: F.t0)
+        #expect(holder.replace(with: fromLate, ticket: late))
+        #expect(!holder.replace(with: MarketIndex(offers: [], builtAt: F.t0), ticket: early))  // the slower sync finishes last
+        #expect(holder.current.isIdentical(to: fromLate))
+        #expect(holder.replace(with: MarketIndex(offers: [], builtAt: F.t0)))  // no ticket: read now, the latest
+        #expect(holder.current.offers.isEmpty)
+    }
+
     @Test func indexesAreIdenticalOnlyToCopiesOfTheirOwnBuild() {
         let copy = index
         let twin = MarketIndex(offers: Self.offers, builtAt: F.t0)

@@ -4,9 +4,11 @@ import Foundation
 extension AppDependencies {
     /// Rebuilds the in-memory market from the database after a listing changes, so search
     /// and cluster planning see it at once rather than after the next sync (which rebuilds
-    /// from the same table, listings included).
+    /// from the same table, listings included). The holder's ticket keeps a sync that read
+    /// the table before the change from publishing over this.
     func refreshMarket() async throws {
+        let ticket = market.ticket()
         let offers = try await store.allOffers()
-        market.replace(with: MarketIndex(offers: offers, builtAt: Date(timeIntervalSince1970: TimeInterval(now()))))
+        market.replace(with: MarketIndex(offers: offers, builtAt: Date(timeIntervalSince1970: TimeInterval(now()))), ticket: ticket)
     }
 }
