@@ -115,6 +115,42 @@ struct ServerTests {
         }
     }
 
+    @Test("every route's access is enforced: anonymous callers get 401 on private routes, users 403 on operator ones")
+    func everyRouteChecksWhoIsAsking() async throws {
+        try await TestApp.with(.sqlite) { client, deps in
+            let user = try await client.signupAndLogin(email: "user@example.com")
+            let specs = buildRouter(deps).routes.all
+            // A route made public by mistake shows up here.
+            let publicRoutes = Set(specs.filter { $0.access == .public }.map { "\($0.method.rawValue) \($0.path)" })
+            #expect(publicRoutes == Self.publicRoutes, "public now: \(publicRoutes.sorted())")
+            #expect(specs.contains { $0.access == .operator })
+            for spec in specs where spec.access != .public {
+                let uri = spec.path.split(separator: "/", omittingEmptySubsequences: false)
+                    .map { $0.hasPrefix("{") ? "x" : String($0) }.joined(separator: "/")
+                let body = spec.body == nil ? nil : "{}"
+                let anonymous = try await client.send(spec.method, uri, json: body)
+                #expect(anonymous.status == .unauthorized && anonymous.errorCode == "unauthenticated", "\(spec.method) \(spec.path)")
+                if spec.access == .operator {
+                    let plain = try await client.send(spec.method, uri, json: body, token: user)
+                    #expect(plain.status == .forbidden, "\(spec.method) \(spec.path)")
+                }
+            }
+        }
+    }
+
+    /// Reading the market, its health and the API's own description, signing up and in,
+    /// and the operations probes; everything else needs a token.
+    static let publicRoutes: Set<String> = [
+        "GET /health", "GET /ready", "GET /metrics", "GET /api/v1/docs", "GET /api/v1/openapi.json",
+        "POST /api/v1/auth/signup", "POST /api/v1/auth/login",
+        "GET /api/v1/gpus/search", "GET /api/v1/gpus/models", "GET /api/v1/gpus/providers", "GET /api/v1/gpus/{id}",
+        "GET /api/v1/gpus/{id}/availability", "GET /api/v1/gpus/{id}/price-history", "POST /api/v1/gpus/compare",
+        "GET /api/v1/arbitrage/opportunities", "GET /api/v1/arbitrage/best-deal/{model}", "GET /api/v1/arbitrage/savings/{model}",
+        "GET /api/v1/provider-health/health", "GET /api/v1/provider-health/providers/{name}/health",
+        "GET /api/v1/provider-health/circuit-breakers", "GET /api/v1/provider-health/rate-limiters",
+        "GET /api/v1/provider-health/cache/stats", "GET /api/v1/provider-health/metrics/summary",
+    ]
+
     @Test("tokens expire with their session")
     func tokenExpiry() async throws {
         let clock = TestClock()

@@ -216,11 +216,12 @@ struct MarketRoutesTests {
             #expect(metrics.status == .ok)
             #expect(try metrics.json()["requests"] as? Int == 0)
 
-            let check = try await client.send(.post, "\(base)/providers/vastai/health-check")
+            let renter = try await client.signupAndLogin(email: "renter@example.com")
+            #expect(try await client.send(.post, "\(base)/providers/vastai/health-check").status == .unauthorized)
+            let check = try await client.send(.post, "\(base)/providers/vastai/health-check", token: renter)
             #expect(check.status == .ok)
             #expect(try check.json()["requests"] as? Int == 1)
 
-            let renter = try await client.signupAndLogin(email: "renter@example.com")
             _ = try await deps.accounts.signup(email: "op@example.com", password: "correct horse battery", role: .operator)
             let login = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"op@example.com","password":"correct horse battery"}"#)
             let op = try #require(try login.json()["access_token"] as? String)

@@ -30,8 +30,10 @@ struct ProviderHealthRoutes {
             return try Self.json(s)
         }
         api.add(
+            // Signed-in callers only: each check spends the provider's rate budget, which an
+            // anonymous loop could take from the sync.
             RouteSpec(.post, "\(base)/providers/{name}/health-check", "Call the provider now (through its breaker and limiter) and report", tag: "provider-health",
-                      responses: unknown)
+                      access: .user, responses: unknown.merging([401: "Not logged in"]) { $1 })
         ) { _, context in
             let p = try provider(context)
             guard let s = await board.healthCheck(p) else { throw Self.notConfigured(p.rawValue) }
