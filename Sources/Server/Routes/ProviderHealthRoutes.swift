@@ -18,8 +18,8 @@ struct ProviderHealthRoutes {
 
     func register(on api: APIRouter) {
         let base = "/api/v1/provider-health"
+        // 401 and 403 are added to the OpenAPI document from each route's access.
         let unknown: [Int: String] = [200: "OK", 404: "Provider not configured"]
-        let guarded: [Int: String] = [200: "OK", 401: "Not logged in", 403: "Not an operator", 404: "Provider not configured"]
 
         api.add(RouteSpec(.get, "\(base)/health", "Overall provider health (worst status wins) with each provider", tag: "provider-health")) { _, _ in
             try Self.json(await board.summary(at: now()))
@@ -33,7 +33,7 @@ struct ProviderHealthRoutes {
             // Signed-in callers only: each check spends the provider's rate budget, which an
             // anonymous loop could take from the sync.
             RouteSpec(.post, "\(base)/providers/{name}/health-check", "Call the provider now (through its breaker and limiter) and report", tag: "provider-health",
-                      access: .user, responses: unknown.merging([401: "Not logged in"]) { $1 })
+                      access: .user, responses: unknown)
         ) { _, context in
             let p = try provider(context)
             guard let s = await board.healthCheck(p) else { throw Self.notConfigured(p.rawValue) }
@@ -43,7 +43,7 @@ struct ProviderHealthRoutes {
             try Self.json(["items": await board.snapshots().map { BreakerView(provider: $0.provider, breaker: $0.breaker) }])
         }
         api.add(
-            RouteSpec(.post, "\(base)/circuit-breakers/{name}/reset", "Close a provider's breaker", tag: "provider-health", access: .operator, responses: guarded)
+            RouteSpec(.post, "\(base)/circuit-breakers/{name}/reset", "Close a provider's breaker", tag: "provider-health", access: .operator, responses: unknown)
         ) { _, context in
             let p = try provider(context)
             guard await board.resetBreaker(p) else { throw Self.notConfigured(p.rawValue) }
@@ -53,8 +53,7 @@ struct ProviderHealthRoutes {
             try Self.json(["items": await board.snapshots().map { LimiterView(provider: $0.provider, rateLimiter: $0.rateLimiter) }])
         }
         api.add(
-            RouteSpec(.post, "\(base)/rate-limiters/reset-all", "Refill every provider's token bucket", tag: "provider-health", access: .operator,
-                      responses: [200: "OK", 401: "Not logged in", 403: "Not an operator"])
+            RouteSpec(.post, "\(base)/rate-limiters/reset-all", "Refill every provider's token bucket", tag: "provider-health", access: .operator)
         ) { _, _ in
             await board.resetAllRateLimiters()
             return try .json(ActionView(provider: nil, action: "rate_limiters_reset", at: rfc3339(deps.now())))
@@ -63,7 +62,7 @@ struct ProviderHealthRoutes {
             try Self.json(["items": await board.snapshots().map { CacheView(provider: $0.provider, cache: $0.cache) }])
         }
         api.add(
-            RouteSpec(.post, "\(base)/cache/invalidate/{name}", "Drop a provider's cached offers", tag: "provider-health", access: .operator, responses: guarded)
+            RouteSpec(.post, "\(base)/cache/invalidate/{name}", "Drop a provider's cached offers", tag: "provider-health", access: .operator, responses: unknown)
         ) { _, context in
             let p = try provider(context)
             guard await board.invalidateCache(p) else { throw Self.notConfigured(p.rawValue) }
