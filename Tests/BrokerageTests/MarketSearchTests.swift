@@ -159,11 +159,14 @@ struct MarketSearchTests {
 
     @Test func anIndexReadBeforeAnotherCannotReplaceIt() {
         let holder = MarketIndexHolder()
+        let prepared = Mutex<[Int]>([])  // offer counts of the indexes prepared
+        holder.prepareEachIndex { index in prepared.withLock { $0.append(index.offers.count) } }
         let (early, late) = (holder.ticket(), holder.ticket())  // a sync reads, then a listing route reads
         let fromLate = MarketIndex(offers: Self.offers, builtAt: F.t0)
         #expect(holder.replace(with: fromLate, ticket: late))
-        #expect(!holder.replace(with: MarketIndex(offers: [], builtAt: F.t0), ticket: early))  // the slower sync finishes last
+        #expect(!holder.replace(with: MarketIndex(offers: Array(Self.offers.prefix(1)), builtAt: F.t0), ticket: early))  // the slower sync finishes last
         #expect(holder.current.isIdentical(to: fromLate))
+        #expect(prepared.withLock { $0 } == [0, Self.offers.count])  // the refused one was never prepared
         #expect(holder.replace(with: MarketIndex(offers: [], builtAt: F.t0)))  // no ticket: read now, the latest
         #expect(holder.current.offers.isEmpty)
     }
