@@ -4,12 +4,21 @@ import Foundation
 extension ChainConfiguration {
     /// The per-chain variables, for `gp4u` help and the README (`<ID>` is the chain id).
     public static let environmentHelp: [(name: String, value: String, meaning: String)] = [
-        ("GP4U_CHAIN_<ID>_RPC_URLS", "", "comma list of http(s) JSON-RPC URLs in preference order; required (no public defaults)"),
+        (
+            "GP4U_CHAIN_<ID>_RPC_URLS", "",
+            "comma list of http(s) JSON-RPC URLs in preference order; required (no public defaults)"
+        ),
         ("GP4U_CHAIN_<ID>_USDC", "per chains.md", "USDC contract address (EIP-55); required for dev chains"),
         ("GP4U_CHAIN_<ID>_DEPOSIT_ADDRESS", "", "hot wallet address deposits are sent to; required"),
         ("GP4U_CHAIN_<ID>_CONFIRMATIONS", "12/128/3/10, dev 2", "blocks a deposit needs, counting its own block as 1"),
-        ("GP4U_CHAIN_<ID>_POLL_INTERVAL", "12 (1, 11155111), 2 (137, 80002), 1 (dev)", "seconds between polls, may be fractional"),
-        ("GP4U_CHAIN_<ID>_START_BLOCK", "latest at first start", "first block to scan when the chain has no cursor yet"),
+        (
+            "GP4U_CHAIN_<ID>_POLL_INTERVAL", "12 (1, 11155111), 2 (137, 80002), 1 (dev)",
+            "seconds between polls, may be fractional"
+        ),
+        (
+            "GP4U_CHAIN_<ID>_START_BLOCK", "latest at first start",
+            "first block to scan when the chain has no cursor yet"
+        ),
     ]
 
     /// Reads `GP4U_CHAINS` (comma list of chain ids; unset or empty means none, i.e.
@@ -33,7 +42,9 @@ extension ChainConfiguration {
             guard !ids.contains(id) else { throw ChainConfigError("GP4U_CHAINS", "chain \(id) is listed twice") }
             guard Chain.known(id: id) != nil || value("GP4U_CHAIN_\(id)_RPC_URLS") != nil else {
                 throw ChainConfigError(
-                    "GP4U_CHAINS", "unknown chain \(id); use 1, 137, 11155111 or 80002, or set GP4U_CHAIN_\(id)_RPC_URLS for a dev chain")
+                    "GP4U_CHAINS",
+                    "unknown chain \(id); use 1, 137, 11155111 or 80002, or set GP4U_CHAIN_\(id)_RPC_URLS for a dev chain"
+                )
             }
             ids.append(id)
         }
@@ -48,7 +59,8 @@ extension ChainConfiguration {
 
         let urlsName = prefix + "RPC_URLS"
         guard let urlList = value(urlsName) else {
-            throw ChainConfigError(urlsName, "is required to watch chain \(id): set one or more http(s) JSON-RPC URLs, comma separated")
+            throw ChainConfigError(
+                urlsName, "is required to watch chain \(id): set one or more http(s) JSON-RPC URLs, comma separated")
         }
         var endpoints: [RPCEndpoint] = []
         for (n, item) in urlList.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
@@ -56,7 +68,9 @@ extension ChainConfiguration {
             do { endpoint = try RPCEndpoint(parsing: String(item)) } catch {
                 throw ChainConfigError(urlsName, "entry \(n + 1) \(error)")
             }
-            guard !endpoints.contains(endpoint) else { throw ChainConfigError(urlsName, "entry \(n + 1) repeats an earlier URL") }
+            guard !endpoints.contains(endpoint) else {
+                throw ChainConfigError(urlsName, "entry \(n + 1) repeats an earlier URL")
+            }
             endpoints.append(endpoint)
         }
 
@@ -67,12 +81,14 @@ extension ChainConfiguration {
         } else if let known {
             usdc = try address(known.usdc, usdcName)
         } else {
-            throw ChainConfigError(usdcName, "is required for dev chain \(id): set the address of the test USDC token it deployed")
+            throw ChainConfigError(
+                usdcName, "is required for dev chain \(id): set the address of the test USDC token it deployed")
         }
 
         let depositName = prefix + "DEPOSIT_ADDRESS"
         guard let depositText = value(depositName) else {
-            throw ChainConfigError(depositName, "is required to watch chain \(id): set the hot wallet address users deposit to")
+            throw ChainConfigError(
+                depositName, "is required to watch chain \(id): set the hot wallet address users deposit to")
         }
         let deposit = try address(depositText, depositName)
 
@@ -81,7 +97,9 @@ extension ChainConfiguration {
         if let text = value(confirmationsName) {
             guard let n = Int(text), (1...100_000).contains(n) else {
                 throw ChainConfigError(
-                    confirmationsName, "must be a whole number of blocks from 1 to 100000 (got \"\(text)\"); 1 means the inclusion block alone")
+                    confirmationsName,
+                    "must be a whole number of blocks from 1 to 100000 (got \"\(text)\"); 1 means the inclusion block alone"
+                )
             }
             confirmations = n
         }
@@ -89,7 +107,8 @@ extension ChainConfiguration {
         let pollName = prefix + "POLL_INTERVAL"
         var poll = defaultPollInterval(chainID: id)
         if let text = value(pollName) {
-            let plain = text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && text.filter { $0 == "." }.count <= 1
+            let plain =
+                text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && text.filter { $0 == "." }.count <= 1
             guard plain, let seconds = Double(text), seconds >= 0.01, seconds <= 3_600 else {
                 throw ChainConfigError(pollName, "must be seconds from 0.01 to 3600, e.g. 12 or 0.5 (got \"\(text)\")")
             }
@@ -106,13 +125,16 @@ extension ChainConfiguration {
         }
 
         return ChainConfiguration(
-            chainID: id, name: known?.name ?? "Dev chain \(id)", rpcEndpoints: endpoints, usdc: usdc, depositAddress: deposit,
+            chainID: id, name: known?.name ?? "Dev chain \(id)", rpcEndpoints: endpoints, usdc: usdc,
+            depositAddress: deposit,
             confirmations: confirmations, pollInterval: poll, startBlock: start)
     }
 
     private static func address(_ text: String, _ variable: String) throws(ChainConfigError) -> Address {
         let parsed: Address
-        do { parsed = try Address(parsing: text) } catch { throw ChainConfigError(variable, "\(error) (got \"\(text)\")") }
+        do { parsed = try Address(parsing: text) } catch {
+            throw ChainConfigError(variable, "\(error) (got \"\(text)\")")
+        }
         guard parsed != .zero else { throw ChainConfigError(variable, "must not be the zero address") }
         return parsed
     }

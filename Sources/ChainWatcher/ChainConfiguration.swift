@@ -24,7 +24,8 @@ public struct ChainConfiguration: Sendable, Hashable {
     public var startBlock: UInt64?
 
     public init(
-        chainID: Int, name: String, rpcEndpoints: [RPCEndpoint], usdc: Address, depositAddress: Address, confirmations: Int,
+        chainID: Int, name: String, rpcEndpoints: [RPCEndpoint], usdc: Address, depositAddress: Address,
+        confirmations: Int,
         pollInterval: Duration, startBlock: UInt64? = nil
     ) {
         self.chainID = chainID

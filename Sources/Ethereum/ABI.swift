@@ -13,13 +13,17 @@ public enum ABI {
 
     /// Splits `name(t1,t2,...)` into its name and parsed argument types.
     public static func parseSignature(_ signature: String) throws(ABIError) -> (name: String, types: [ABIType]) {
-        guard let open = signature.firstIndex(of: "("), signature.hasSuffix(")") else { throw .unsupportedType(signature) }
+        guard let open = signature.firstIndex(of: "("), signature.hasSuffix(")") else {
+            throw .unsupportedType(signature)
+        }
         let name = String(signature[..<open])
         guard !name.isEmpty else { throw .unsupportedType(signature) }
         let list = signature[signature.index(after: open)..<signature.index(before: signature.endIndex)]
         var types: [ABIType] = []
         if !list.isEmpty {
-            for part in list.split(separator: ",", omittingEmptySubsequences: false) { types.append(try ABIType(parsing: part)) }
+            for part in list.split(separator: ",", omittingEmptySubsequences: false) {
+                types.append(try ABIType(parsing: part))
+            }
         }
         return (name, types)
     }
@@ -31,7 +35,9 @@ public enum ABI {
 
     /// Encodes `values` as the tuple `types` (no selector).
     public static func encode(_ values: [ABIValue], as types: [ABIType]) throws(ABIError) -> [UInt8] {
-        guard values.count == types.count else { throw .typeMismatch("\(values.count) values for \(types.count) types") }
+        guard values.count == types.count else {
+            throw .typeMismatch("\(values.count) values for \(types.count) types")
+        }
         var head: [UInt8] = []
         var tail: [UInt8] = []
         let headSize = types.reduce(0) { $0 + $1.headSize }
@@ -136,7 +142,9 @@ public enum ABI {
         case .bytes:
             return .bytes(try readBytes(data, at: position))
         case .string:
-            guard let s = String(validating: try readBytes(data, at: position), as: UTF8.self) else { throw .invalidUTF8 }
+            guard let s = String(validating: try readBytes(data, at: position), as: UTF8.self) else {
+                throw .invalidUTF8
+            }
             return .string(s)
         case .array(let e):
             let count = try readLength(data, at: position)

@@ -23,7 +23,8 @@ public enum ABIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .valueTooLarge: "value does not fit in uint256"
         case .malformedDynamic: "ABI dynamic value has a bad offset or length"
         case .invalidUTF8: "ABI string is not valid UTF-8"
-        case .unsupportedType(let t): "unsupported ABI type \"\(t)\"; use uintN, intN, address, bool, bytesN, bytes, string and arrays of them"
+        case .unsupportedType(let t):
+            "unsupported ABI type \"\(t)\"; use uintN, intN, address, bool, bytesN, bytes, string and arrays of them"
         case .typeMismatch(let m): "ABI value does not match its type: \(m)"
         }
     }

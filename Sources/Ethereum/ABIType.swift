@@ -40,7 +40,9 @@ public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
             func size(after prefix: String) -> Int? {
                 guard text.hasPrefix(prefix) else { return nil }
                 let digits = text.dropFirst(prefix.count)
-                guard !digits.isEmpty, digits.first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+                guard !digits.isEmpty, digits.first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                    return nil
+                }
                 return Int(digits)
             }
             if let bits = size(after: "uint"), bits % 8 == 0, (8...256).contains(bits) {

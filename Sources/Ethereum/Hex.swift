@@ -14,7 +14,8 @@ public enum Hex {
 
     /// Lowercase hex with a `0x` prefix (`"0x"` for no bytes), as JSON-RPC expects.
     public static func encode(_ bytes: some Sequence<UInt8>, prefix: Bool = true) -> String {
-        bytes.withContiguousStorageIfAvailable { encode($0, prefix: prefix) } ?? Array(bytes).withUnsafeBufferPointer { encode($0, prefix: prefix) }
+        bytes.withContiguousStorageIfAvailable { encode($0, prefix: prefix) }
+            ?? Array(bytes).withUnsafeBufferPointer { encode($0, prefix: prefix) }
     }
 
     /// Writes the digits straight into the string's storage: hashes are encoded for every

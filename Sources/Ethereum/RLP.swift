@@ -49,7 +49,10 @@ public enum RLP: Sendable, Hashable {
     static func bigEndianMinimal(_ v: UInt64) -> [UInt8] {
         var out: [UInt8] = []
         var x = v
-        while x > 0 { out.insert(UInt8(x & 0xff), at: 0); x >>= 8 }
+        while x > 0 {
+            out.insert(UInt8(x & 0xff), at: 0)
+            x >>= 8
+        }
         return out
     }
 

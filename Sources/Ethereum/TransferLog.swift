@@ -23,6 +23,7 @@ public struct TransferLog: Sendable, Hashable {
         guard data.count == 32 else { throw .wrongLength(expected: 32, actual: data.count) }
         // Four 64-bit words, least significant first: `BigUInt(bigEndian:)` shifts byte
         // by byte and was the costliest step of decoding a backfill's logs.
-        value = BigUInt(words: (0..<4).map { w in data[(24 - 8 * w)..<(32 - 8 * w)].reduce(UInt(0)) { $0 << 8 | UInt($1) } })
+        value = BigUInt(
+            words: (0..<4).map { w in data[(24 - 8 * w)..<(32 - 8 * w)].reduce(UInt(0)) { $0 << 8 | UInt($1) } })
     }
 }

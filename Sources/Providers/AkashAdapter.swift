@@ -41,7 +41,9 @@ public struct AkashAdapter: OfferSource {
         return report.offers
     }
 
-    public static func parse(prices: Data, availability: Data?, at time: Date) throws(ProviderCallError) -> OfferParseReport {
+    public static func parse(prices: Data, availability: Data?, at time: Date) throws(ProviderCallError)
+        -> OfferParseReport
+    {
         let envelope: PricesEnvelope
         do { envelope = try JSONDecoder().decode(PricesEnvelope.self, from: prices) } catch {
             throw .malformed("expected an object with a \"models\" array")
@@ -58,19 +60,20 @@ public struct AkashAdapter: OfferSource {
                 continue
             }
             guard let p = raw.price, (p.currency ?? "USD").uppercased() == "USD",
-                  let dollars = p.med?.value ?? p.weightedAverage?.value ?? p.avg?.value,
-                  let price = USDC(providerDollars: dollars), price > .zero
+                let dollars = p.med?.value ?? p.weightedAverage?.value ?? p.avg?.value,
+                let price = USDC(providerDollars: dollars), price > .zero
             else {
                 report.skip("no_price")
                 continue
             }
             let key = Self.key(vendor: raw.vendor, model: raw.model, ram: raw.ram, interface: raw.interface)
             let units = free[key] ?? raw.availability?.available
-            report.offers.append(Offer(
-                provider: .akash, externalID: key, model: model, providerModelName: raw.model,
-                gpuCount: 1, vramGB: gigabytes(raw.ram) ?? model.vramGB, pricePerHour: price,
-                location: OfferLocation(region: "Global", country: nil), available: (units ?? 1) > 0,
-                availableUnits: units, reliability: defaultReliability, lastSynced: time, priceKind: .estimate))
+            report.offers.append(
+                Offer(
+                    provider: .akash, externalID: key, model: model, providerModelName: raw.model,
+                    gpuCount: 1, vramGB: gigabytes(raw.ram) ?? model.vramGB, pricePerHour: price,
+                    location: OfferLocation(region: "Global", country: nil), available: (units ?? 1) > 0,
+                    availableUnits: units, reliability: defaultReliability, lastSynced: time, priceKind: .estimate))
         }
         return report
     }

@@ -31,8 +31,11 @@ public struct IONetAdapter: OfferSource {
 
     public func fetchOffers(pacer: RequestPacer) async throws -> [Offer] {
         let headers = [("x-api-key", apiKey)]
-        let hardwareData = try await http.send(.GET, "\(baseURL)/enterprise/v1/io-cloud/caas/hardware/max-gpus-per-container", headers: headers, pacer: pacer)
-        let locationData = try await http.send(.GET, "\(baseURL)/v1/io-cloud/caas/locations", headers: headers, pacer: pacer)
+        let hardwareData = try await http.send(
+            .GET, "\(baseURL)/enterprise/v1/io-cloud/caas/hardware/max-gpus-per-container", headers: headers,
+            pacer: pacer)
+        let locationData = try await http.send(
+            .GET, "\(baseURL)/v1/io-cloud/caas/locations", headers: headers, pacer: pacer)
         var report = OfferParseReport()
         let hardware = try Self.parseHardware(hardwareData, report: &report)
         let locations = try Self.parseLocations(locationData).filter { $0.available ?? 1 > 0 }
@@ -45,8 +48,10 @@ public struct IONetAdapter: OfferSource {
         for item in hardware.prefix(maxQuotes) {
             var components = URLComponents()
             components.queryItems = [
-                URLQueryItem(name: "location_ids", value: ids), URLQueryItem(name: "hardware_id", value: String(item.hardware.hardware_id)),
-                URLQueryItem(name: "duration_hours", value: String(quoteHours)), URLQueryItem(name: "gpus_per_container", value: "1"),
+                URLQueryItem(name: "location_ids", value: ids),
+                URLQueryItem(name: "hardware_id", value: String(item.hardware.hardware_id)),
+                URLQueryItem(name: "duration_hours", value: String(quoteHours)),
+                URLQueryItem(name: "gpus_per_container", value: "1"),
                 URLQueryItem(name: "replica_count", value: "1"),
             ]
             let url = "\(baseURL)/enterprise/v1/io-cloud/caas/price?" + (components.percentEncodedQuery ?? "")
@@ -57,16 +62,19 @@ public struct IONetAdapter: OfferSource {
                 report.skip("quote_refused")
                 continue
             }
-            guard let total = Self.parseQuote(quote), let totalPrice = USDC(providerDollars: total), totalPrice > .zero else {
+            guard let total = Self.parseQuote(quote), let totalPrice = USDC(providerDollars: total), totalPrice > .zero
+            else {
                 report.skip("no_price")
                 continue
             }
             let perHour = totalPrice.dividedRoundingToNearest(by: Int64(max(1, quoteHours)))
-            report.offers.append(Offer(
-                provider: .ionet, externalID: "hw\(item.hardware.hardware_id)", model: item.model,
-                providerModelName: item.hardware.hardware_name, gpuCount: 1, vramGB: item.model.vramGB,
-                pricePerHour: perHour, location: Self.location(locations), available: true,
-                availableUnits: item.hardware.available, reliability: Self.defaultReliability, lastSynced: time, priceKind: .firm))
+            report.offers.append(
+                Offer(
+                    provider: .ionet, externalID: "hw\(item.hardware.hardware_id)", model: item.model,
+                    providerModelName: item.hardware.hardware_name, gpuCount: 1, vramGB: item.model.vramGB,
+                    pricePerHour: perHour, location: Self.location(locations), available: true,
+                    availableUnits: item.hardware.available, reliability: Self.defaultReliability, lastSynced: time,
+                    priceKind: .firm))
         }
         report.publish(provider: provider)
         return report.offers
@@ -77,7 +85,9 @@ public struct IONetAdapter: OfferSource {
         let model: GPUModel
     }
 
-    static func parseHardware(_ data: Data, report: inout OfferParseReport) throws(ProviderCallError) -> [QuotableHardware] {
+    static func parseHardware(_ data: Data, report: inout OfferParseReport) throws(ProviderCallError)
+        -> [QuotableHardware]
+    {
         let list: [Lossy<RawHardware>]
         if let e = try? JSONDecoder().decode(DataEnvelope<HardwareList>.self, from: data) {
             list = e.data.hardware
@@ -105,9 +115,13 @@ public struct IONetAdapter: OfferSource {
     static func parseLocations(_ data: Data) throws(ProviderCallError) -> [RawLocation] {
         let decoder = JSONDecoder()
         if let list = try? decoder.decode([Lossy<RawLocation>].self, from: data) { return list.compactMap(\.value) }
-        if let e = try? decoder.decode(DataEnvelope<LocationList>.self, from: data) { return e.data.locations.compactMap(\.value) }
+        if let e = try? decoder.decode(DataEnvelope<LocationList>.self, from: data) {
+            return e.data.locations.compactMap(\.value)
+        }
         if let e = try? decoder.decode(LocationList.self, from: data) { return e.locations.compactMap(\.value) }
-        if let e = try? decoder.decode(DataEnvelope<[Lossy<RawLocation>]>.self, from: data) { return e.data.compactMap(\.value) }
+        if let e = try? decoder.decode(DataEnvelope<[Lossy<RawLocation>]>.self, from: data) {
+            return e.data.compactMap(\.value)
+        }
         throw .malformed("expected a list of locations")
     }
 
@@ -115,7 +129,9 @@ public struct IONetAdapter: OfferSource {
     static func parseQuote(_ data: Data) -> Double? {
         let decoder = JSONDecoder()
         if let q = try? decoder.decode(RawQuote.self, from: data), let v = q.total_cost_usdc?.value { return v }
-        if let q = try? decoder.decode(DataEnvelope<RawQuote>.self, from: data), let v = q.data.total_cost_usdc?.value { return v }
+        if let q = try? decoder.decode(DataEnvelope<RawQuote>.self, from: data), let v = q.data.total_cost_usdc?.value {
+            return v
+        }
         return nil
     }
 

@@ -19,7 +19,8 @@ public enum MarketProviders {
             let source: (any OfferSource)?
             switch provider {
             case .vastai:
-                source = VastAdapter(baseURL: configuration.vastURL, apiKey: configuration.vastAPIKey, http: http, now: now)
+                source = VastAdapter(
+                    baseURL: configuration.vastURL, apiKey: configuration.vastAPIKey, http: http, now: now)
             case .akash:
                 source = AkashAdapter(baseURL: configuration.akashURL, http: http, now: now)
             case .ionet:
@@ -42,7 +43,8 @@ public enum MarketProviders {
             }
             guard let source else { continue }
             let fetcher = ResilientFetcher<[Offer]>(
-                provider: provider, configuration: configuration.resilience(for: provider), clock: clock, jitter: jitter, logger: logger)
+                provider: provider, configuration: configuration.resilience(for: provider), clock: clock,
+                jitter: jitter, logger: logger)
             feeds.append(ProviderFeed(source: source, fetcher: fetcher))
         }
         return feeds

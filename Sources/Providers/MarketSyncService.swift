@@ -27,7 +27,8 @@ public final class MarketSyncService: Service, Sendable {
 
     public init(
         feeds: [ProviderFeed], store: any OfferStore, index: MarketIndexHolder, interval: Duration = .seconds(30),
-        snapshotEnabled: Bool = true, clock: any MarketClock = SystemMarketClock(), logger: Logger = Logger(label: "gp4u.market")
+        snapshotEnabled: Bool = true, clock: any MarketClock = SystemMarketClock(),
+        logger: Logger = Logger(label: "gp4u.market")
     ) {
         self.feeds = feeds
         self.store = store
@@ -57,13 +58,17 @@ public final class MarketSyncService: Service, Sendable {
                 let snapshot = MarketSnapshot.offers()
                 for provider in ProviderID.upstream where !existing.contains(provider) {
                     let mine = snapshot.filter { $0.provider == provider }
-                    if !mine.isEmpty { _ = try await store.replaceOffers(from: provider, with: mine, at: MarketSnapshot.captureDate) }
+                    if !mine.isEmpty {
+                        _ = try await store.replaceOffers(from: provider, with: mine, at: MarketSnapshot.captureDate)
+                    }
                 }
             }
             try await rebuildIndex()
         } catch {
             syncErrors.increment()
-            logger.warning("market store unavailable while preparing", metadata: ["market.error": "\(String(describing: type(of: error)))"])
+            logger.warning(
+                "market store unavailable while preparing",
+                metadata: ["market.error": "\(String(describing: type(of: error)))"])
         }
     }
 
@@ -76,7 +81,9 @@ public final class MarketSyncService: Service, Sendable {
         let results = await withTaskGroup(of: (ProviderID, Result<Fetched<[Offer]>, MarketFetchError>).self) { group in
             for feed in feeds {
                 group.addTask {
-                    do throws(MarketFetchError) { return (feed.provider, .success(try await feed.fetch())) } catch { return (feed.provider, .failure(error)) }
+                    do throws(MarketFetchError) { return (feed.provider, .success(try await feed.fetch())) } catch {
+                        return (feed.provider, .failure(error))
+                    }
                 }
             }
             var all: [(ProviderID, Result<Fetched<[Offer]>, MarketFetchError>)] = []
@@ -88,22 +95,31 @@ public final class MarketSyncService: Service, Sendable {
             switch result {
             case .success(let fetched):
                 do {
-                    let change = try await store.replaceOffers(from: provider, with: fetched.value, at: fetched.fetchedAt)
-                    report.providers[provider] = .updated(offers: fetched.value.count, stale: fetched.stale, change: change)
+                    let change = try await store.replaceOffers(
+                        from: provider, with: fetched.value, at: fetched.fetchedAt)
+                    report.providers[provider] = .updated(
+                        offers: fetched.value.count, stale: fetched.stale, change: change)
                     live += fetched.value
-                    logger.debug("provider synced", metadata: [
-                        "provider": "\(provider)", "market.offers": "\(fetched.value.count)", "market.stale": "\(fetched.stale)",
-                        "market.inserted": "\(change.inserted)", "market.unavailable": "\(change.markedUnavailable)",
-                    ])
+                    logger.debug(
+                        "provider synced",
+                        metadata: [
+                            "provider": "\(provider)", "market.offers": "\(fetched.value.count)",
+                            "market.stale": "\(fetched.stale)",
+                            "market.inserted": "\(change.inserted)",
+                            "market.unavailable": "\(change.markedUnavailable)",
+                        ])
                 } catch {
                     syncErrors.increment()
                     report.providers[provider] = .storeFailed
-                    logger.warning("could not store offers", metadata: ["provider": "\(provider)", "market.error": "\(String(describing: type(of: error)))"])
+                    logger.warning(
+                        "could not store offers",
+                        metadata: ["provider": "\(provider)", "market.error": "\(String(describing: type(of: error)))"])
                 }
             case .failure(let error):
                 syncErrors.increment()
                 report.providers[provider] = .unavailable(error.description)
-                logger.warning("provider unavailable", metadata: ["provider": "\(provider)", "market.error": "\(error)"])
+                logger.warning(
+                    "provider unavailable", metadata: ["provider": "\(provider)", "market.error": "\(error)"])
             }
         }
         do {
@@ -112,7 +128,9 @@ public final class MarketSyncService: Service, Sendable {
             try await rebuildIndex()
         } catch {
             syncErrors.increment()
-            logger.warning("could not rebuild the market index", metadata: ["market.error": "\(String(describing: type(of: error)))"])
+            logger.warning(
+                "could not rebuild the market index",
+                metadata: ["market.error": "\(String(describing: type(of: error)))"])
         }
         syncs.increment()
         return report

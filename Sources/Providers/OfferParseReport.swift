@@ -16,9 +16,13 @@ public struct OfferParseReport: Sendable {
     /// Counts skipped offers in `gp4u_provider_offers_skipped_total{provider,reason}` and
     /// parsed ones in `gp4u_provider_offers_parsed_total{provider}`.
     func publish(provider: ProviderID) {
-        Counter(label: "gp4u_provider_offers_parsed_total", dimensions: [("provider", provider.rawValue)]).increment(by: offers.count)
+        Counter(label: "gp4u_provider_offers_parsed_total", dimensions: [("provider", provider.rawValue)]).increment(
+            by: offers.count)
         for (reason, count) in skipped {
-            Counter(label: "gp4u_provider_offers_skipped_total", dimensions: [("provider", provider.rawValue), ("reason", reason)]).increment(by: count)
+            Counter(
+                label: "gp4u_provider_offers_skipped_total",
+                dimensions: [("provider", provider.rawValue), ("reason", reason)]
+            ).increment(by: count)
         }
     }
 }

@@ -23,7 +23,8 @@ public struct ProviderHTTP: Sendable {
 
     /// Sends a request and returns the body of a 2xx answer.
     public func send(
-        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], json body: Data? = nil, pacer: RequestPacer
+        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], json body: Data? = nil,
+        pacer: RequestPacer
     ) async throws -> Data {
         try await pacer.beforeRequest()
         var request = HTTPClientRequest(url: url)

@@ -77,19 +77,20 @@ public struct RenderPriceSheet: Sendable, Decodable {
                 continue
             }
             guard let obh = try? USDC(parsing: e.obh_per_hour), let rate = rates[e.tier ?? 1],
-                  let perGPU = obh.scaled(by: rate), perGPU > .zero,
-                  let perHour = try? perGPU.multiplied(by: Int64(count))
+                let perGPU = obh.scaled(by: rate), perGPU > .zero,
+                let perHour = try? perGPU.multiplied(by: Int64(count))
             else {
                 report.skip("no_price")
                 continue
             }
             let isFirm = e.firm ?? sheet.firm ?? false
-            report.offers.append(Offer(
-                provider: .render, externalID: e.id, model: model, providerModelName: e.gpu_model, gpuCount: count,
-                vramGB: e.vram_gb ?? model.vramGB, pricePerHour: perHour,
-                location: OfferLocation(region: e.location ?? "Global", country: nil),
-                available: (e.available ?? 1) > 0, availableUnits: e.available, reliability: e.reliability ?? 0.9,
-                lastSynced: time, priceKind: isFirm ? .firm : .estimate))
+            report.offers.append(
+                Offer(
+                    provider: .render, externalID: e.id, model: model, providerModelName: e.gpu_model, gpuCount: count,
+                    vramGB: e.vram_gb ?? model.vramGB, pricePerHour: perHour,
+                    location: OfferLocation(region: e.location ?? "Global", country: nil),
+                    available: (e.available ?? 1) > 0, availableUnits: e.available, reliability: e.reliability ?? 0.9,
+                    lastSynced: time, priceKind: isFirm ? .firm : .estimate))
         }
         return report
     }
@@ -115,7 +116,8 @@ public struct RenderAdapter: OfferSource {
             data = try await http.send(.GET, url, pacer: pacer)
         case .file(let path):
             do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw ProviderCallError.notConfigured("Render price sheet file cannot be read; check GP4U_RENDER_PRICE_SHEET")
+                throw ProviderCallError.notConfigured(
+                    "Render price sheet file cannot be read; check GP4U_RENDER_PRICE_SHEET")
             }
         }
         let report = try RenderPriceSheet.parse(data, at: now())

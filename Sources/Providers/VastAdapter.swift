@@ -18,7 +18,10 @@ public struct VastAdapter: OfferSource {
     public var query: [String: VastQueryValue]
     let now: @Sendable () -> Date
 
-    public init(baseURL: String, apiKey: String?, http: ProviderHTTP, limit: Int = 1000, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        baseURL: String, apiKey: String?, http: ProviderHTTP, limit: Int = 1000,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.http = http
@@ -70,12 +73,14 @@ public struct VastAdapter: OfferSource {
             }
             let vram = raw.gpu_ram.map { Int(($0.value / 1024).rounded()) } ?? model.vramGB
             let reliability = raw.reliability2?.value ?? raw.reliability?.value ?? 0.9
-            report.offers.append(Offer(
-                provider: .vastai, externalID: String(raw.id), model: model, providerModelName: raw.gpu_name,
-                gpuCount: count, vramGB: vram, pricePerHour: price, location: OfferLocation(geolocation: raw.geolocation),
-                available: (raw.rentable ?? true) && !(raw.rented ?? false), reliability: reliability,
-                perfScore: PerformanceScore.score(model: model, gpuCount: count, measured: raw.dlperf?.value),
-                lastSynced: time, priceKind: .firm))
+            report.offers.append(
+                Offer(
+                    provider: .vastai, externalID: String(raw.id), model: model, providerModelName: raw.gpu_name,
+                    gpuCount: count, vramGB: vram, pricePerHour: price,
+                    location: OfferLocation(geolocation: raw.geolocation),
+                    available: (raw.rentable ?? true) && !(raw.rented ?? false), reliability: reliability,
+                    perfScore: PerformanceScore.score(model: model, gpuCount: count, measured: raw.dlperf?.value),
+                    lastSynced: time, priceKind: .firm))
         }
         return report
     }

@@ -1,9 +1,10 @@
 import Ethereum
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension Keystore {
@@ -11,11 +12,15 @@ extension Keystore {
     /// the same directory is written, flushed, read back and compared, then renamed into
     /// place. An existing file is never replaced (losing a key file loses the funds).
     public static func write(_ json: Data, to path: String) throws(KeystoreError) {
-        guard !FileManager.default.fileExists(atPath: path) else { throw .io("\(path) already exists; refusing to overwrite a key file") }
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw .io("\(path) already exists; refusing to overwrite a key file")
+        }
         let dir = (path as NSString).deletingLastPathComponent
         let tmp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .io("cannot create a file in \(dir.isEmpty ? "." : dir): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw .io("cannot create a file in \(dir.isEmpty ? "." : dir): \(String(cString: strerror(errno)))")
+        }
         var ok = json.withUnsafeBytes { raw -> Bool in
             var off = 0
             while off < raw.count {

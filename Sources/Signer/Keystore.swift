@@ -58,7 +58,9 @@ public enum Keystore {
     }
 
     /// Encrypts `key` into a keystore v3 JSON document (scrypt, aes-128-ctr).
-    public static func encrypt(_ key: PrivateKey, password: [UInt8], scrypt: ScryptParameters = .standard) throws(KeystoreError) -> Data {
+    public static func encrypt(_ key: PrivateKey, password: [UInt8], scrypt: ScryptParameters = .standard)
+        throws(KeystoreError) -> Data
+    {
         var rng = SystemRandomNumberGenerator()
         let salt = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let iv = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -71,7 +73,9 @@ public enum Keystore {
         // Verify before anything is written: the ciphertext must decrypt back to the key.
         var check = try aesCTR(key: Array(derived[0..<16]), iv: iv, ciphertext)
         defer { SecretBytes.zero(&check) }
-        guard key.withUnsafeBytes({ constantTimeEqual(Array($0), check) }) else { throw .malformed("encryption self-check failed") }
+        guard key.withUnsafeBytes({ constantTimeEqual(Array($0), check) }) else {
+            throw .malformed("encryption self-check failed")
+        }
         let mac = Keccak256.hash(derived[16..<32] + ciphertext)
         let file = KeystoreFile(address: key.address, kdf: kdf, iv: iv, ciphertext: ciphertext, mac: mac, id: UUID())
         return file.json()
@@ -81,26 +85,34 @@ public enum Keystore {
         switch kdf {
         case .scrypt(let n, let r, let p, let dklen, let salt):
             guard n >= 2, n & (n - 1) == 0 else { throw .unsupportedKDF("scrypt n must be a power of two >= 2") }
-            guard r >= 1, p >= 1, r <= 1024, p <= 1024 else { throw .unsupportedKDF("scrypt r and p must be between 1 and 1024") }
+            guard r >= 1, p >= 1, r <= 1024, p <= 1024 else {
+                throw .unsupportedKDF("scrypt r and p must be between 1 and 1024")
+            }
             guard dklen >= 32, dklen <= 1024 else { throw .unsupportedKDF("dklen must be between 32 and 1024") }
             let (mem, o) = (128 * r).multipliedReportingOverflow(by: n)
             guard !o, mem <= maxScryptMemory else { throw .unsupportedKDF("scrypt memory cost above 1 GiB") }
             // RFC 7914 requires n < 2^(16 r); BoringSSL enforces it. Only r = 1 with n >= 2^16
             // is affected (the original wiki vector; no wallet writes such files today).
             guard 16 * r > 63 || n < 1 << (16 * r) else {
-                throw .unsupportedKDF("scrypt n=\(n) with r=\(r) violates RFC 7914 (n < 2^(16r)); re-encrypt the key with geth's standard parameters")
+                throw .unsupportedKDF(
+                    "scrypt n=\(n) with r=\(r) violates RFC 7914 (n < 2^(16r)); re-encrypt the key with geth's standard parameters"
+                )
             }
             do {
-                let key = try KDF.Scrypt.deriveKey(from: password, salt: salt, outputByteCount: dklen, rounds: n, blockSize: r, parallelism: p)
+                let key = try KDF.Scrypt.deriveKey(
+                    from: password, salt: salt, outputByteCount: dklen, rounds: n, blockSize: r, parallelism: p)
                 return key.withUnsafeBytes { Array($0) }
             } catch {
                 throw .unsupportedKDF("scrypt refused the parameters")
             }
         case .pbkdf2(let c, let dklen, let salt):
-            guard c >= 1, c <= maxPBKDF2Iterations else { throw .unsupportedKDF("pbkdf2 iterations must be between 1 and \(maxPBKDF2Iterations)") }
+            guard c >= 1, c <= maxPBKDF2Iterations else {
+                throw .unsupportedKDF("pbkdf2 iterations must be between 1 and \(maxPBKDF2Iterations)")
+            }
             guard dklen >= 32, dklen <= 1024 else { throw .unsupportedKDF("dklen must be between 32 and 1024") }
             do {
-                let key = try KDF.Insecure.PBKDF2.deriveKey(from: password, salt: salt, using: .sha256, outputByteCount: dklen, unsafeUncheckedRounds: c)
+                let key = try KDF.Insecure.PBKDF2.deriveKey(
+                    from: password, salt: salt, using: .sha256, outputByteCount: dklen, unsafeUncheckedRounds: c)
                 return key.withUnsafeBytes { Array($0) }
             } catch {
                 throw .unsupportedKDF("pbkdf2 refused the parameters")

@@ -15,15 +15,6 @@ struct KeystoreFile: Sendable {
     var mac: [UInt8]
     var id: UUID?
 
-    init(address: Address?, kdf: KDF, iv: [UInt8], ciphertext: [UInt8], mac: [UInt8], id: UUID?) {
-        self.address = address
-        self.kdf = kdf
-        self.iv = iv
-        self.ciphertext = ciphertext
-        self.mac = mac
-        self.id = id
-    }
-
     /// Parses a document; accepts `Crypto` for `crypto` (MyEtherWallet) and a missing
     /// `address`, `id` or `version`, as published files do.
     static func parse(_ json: Data) throws(KeystoreError) -> KeystoreFile {
@@ -33,10 +24,14 @@ struct KeystoreFile: Sendable {
         if let version = root["version"] {
             guard let v = version as? Int, v == 3 else { throw .unsupportedVersion }
         }
-        guard let crypto = (root["crypto"] ?? root["Crypto"]) as? [String: Any] else { throw .malformed("missing \"crypto\" object") }
+        guard let crypto = (root["crypto"] ?? root["Crypto"]) as? [String: Any] else {
+            throw .malformed("missing \"crypto\" object")
+        }
         guard let cipher = crypto["cipher"] as? String else { throw .malformed("missing crypto.cipher") }
         guard cipher == "aes-128-ctr" else { throw .unsupportedCipher(String(cipher.prefix(40))) }
-        guard let params = crypto["cipherparams"] as? [String: Any] else { throw .malformed("missing crypto.cipherparams") }
+        guard let params = crypto["cipherparams"] as? [String: Any] else {
+            throw .malformed("missing crypto.cipherparams")
+        }
         let iv = try hex(params["iv"], "cipherparams.iv")
         guard iv.count == 16 else { throw .malformed("cipherparams.iv must be 16 bytes") }
         let ciphertext = try hex(crypto["ciphertext"], "ciphertext")
@@ -50,9 +45,13 @@ struct KeystoreFile: Sendable {
         let kdf: KDF
         switch kdfName {
         case "scrypt":
-            kdf = .scrypt(n: try int(kp["n"], "kdfparams.n"), r: try int(kp["r"], "kdfparams.r"), p: try int(kp["p"], "kdfparams.p"), dklen: dklen, salt: salt)
+            kdf = .scrypt(
+                n: try int(kp["n"], "kdfparams.n"), r: try int(kp["r"], "kdfparams.r"),
+                p: try int(kp["p"], "kdfparams.p"), dklen: dklen, salt: salt)
         case "pbkdf2":
-            guard let prf = kp["prf"] as? String, prf == "hmac-sha256" else { throw .unsupportedKDF("pbkdf2 prf must be hmac-sha256") }
+            guard let prf = kp["prf"] as? String, prf == "hmac-sha256" else {
+                throw .unsupportedKDF("pbkdf2 prf must be hmac-sha256")
+            }
             kdf = .pbkdf2(c: try int(kp["c"], "kdfparams.c"), dklen: dklen, salt: salt)
         default:
             throw .unsupportedKDF("kdf \(kdfName.prefix(40)) is not scrypt or pbkdf2")
@@ -60,7 +59,9 @@ struct KeystoreFile: Sendable {
         var address: Address?
         if let a = root["address"] {
             guard let s = a as? String else { throw .malformed("address must be a string") }
-            do { address = try Address(parsing: s.hasPrefix("0x") ? s : "0x" + s) } catch { throw .malformed("address: \(error)") }
+            do { address = try Address(parsing: s.hasPrefix("0x") ? s : "0x" + s) } catch {
+                throw .malformed("address: \(error)")
+            }
         }
         let id = (root["id"] as? String).flatMap(UUID.init(uuidString:))
         return KeystoreFile(address: address, kdf: kdf, iv: iv, ciphertext: ciphertext, mac: mac, id: id)
@@ -74,7 +75,9 @@ struct KeystoreFile: Sendable {
     static func int(_ value: Any?, _ name: String) throws(KeystoreError) -> Int {
         guard let n = value as? NSNumber else { throw .malformed("missing or non-integer \(name)") }
         let d = n.doubleValue
-        guard d.rounded() == d, d >= 0, d <= Double(Int32.max) else { throw .malformed("\(name) must be a non-negative integer") }
+        guard d.rounded() == d, d >= 0, d <= Double(Int32.max) else {
+            throw .malformed("\(name) must be a non-negative integer")
+        }
         return n.intValue
     }
 

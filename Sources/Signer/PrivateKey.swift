@@ -26,7 +26,8 @@ public struct PrivateKey: Sendable, CustomStringConvertible, CustomDebugStringCo
         guard bytes.count == 32 else { throw .wrongLength(bytes.count) }
         let secret = SecretBytes(bytes)
         let ok = secret.withUnsafeBytes { raw in
-            secp256k1_ec_seckey_verify(Secp256k1Context.shared.pointer, raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            secp256k1_ec_seckey_verify(
+                Secp256k1Context.shared.pointer, raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
         guard ok == 1 else { throw .outOfRange }
         self.secret = secret
@@ -63,7 +64,8 @@ public struct PrivateKey: Sendable, CustomStringConvertible, CustomDebugStringCo
         let ctx = Secp256k1Context.shared.pointer
         var sig = secp256k1_ecdsa_recoverable_signature()
         let ok = secret.withUnsafeBytes { raw in
-            secp256k1_ecdsa_sign_recoverable(ctx, &sig, digest, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), nil, nil)
+            secp256k1_ecdsa_sign_recoverable(
+                ctx, &sig, digest, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), nil, nil)
         }
         guard ok == 1 else { throw .signingFailed }
         var compact = [UInt8](repeating: 0, count: 64)
@@ -86,7 +88,8 @@ extension StringProtocol {
         let s = Substring(self)
         let isSpace: (Character) -> Bool = { $0.isWhitespace }
         guard let first = s.firstIndex(where: { !isSpace($0) }),
-              let last = s.lastIndex(where: { !isSpace($0) }) else { return "" }
+            let last = s.lastIndex(where: { !isSpace($0) })
+        else { return "" }
         return s[first...last]
     }
 }

@@ -11,7 +11,8 @@ public struct PublicKey: Sendable, Hashable {
         var pub = pub
         var out = [UInt8](repeating: 0, count: 65)
         var len = 65
-        _ = secp256k1_ec_pubkey_serialize(Secp256k1Context.shared.pointer, &out, &len, &pub, UInt32(SECP256K1_EC_UNCOMPRESSED))
+        _ = secp256k1_ec_pubkey_serialize(
+            Secp256k1Context.shared.pointer, &out, &len, &pub, UInt32(SECP256K1_EC_UNCOMPRESSED))
         uncompressed = Array(out[1..<65])
     }
 

@@ -15,8 +15,9 @@ enum RFC3339 {
             return v
         }
         guard c.count >= 20, let y = num(0, 4), c[4] == 0x2d, let mo = num(5, 2), c[7] == 0x2d, let d = num(8, 2),
-              c[10] == 0x54 || c[10] == 0x74, let h = num(11, 2), c[13] == 0x3a, let mi = num(14, 2), c[16] == 0x3a,
-              let se = num(17, 2) else { return nil }
+            c[10] == 0x54 || c[10] == 0x74, let h = num(11, 2), c[13] == 0x3a, let mi = num(14, 2), c[16] == 0x3a,
+            let se = num(17, 2)
+        else { return nil }
         guard (1...12).contains(mo), h < 24, mi < 60, se < 61 else { return nil }
         let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
         let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
@@ -39,7 +40,8 @@ enum RFC3339 {
         if c[i] == 0x5a || c[i] == 0x7a {
             i += 1
         } else if c[i] == 0x2b || c[i] == 0x2d {
-            guard let oh = num(i + 1, 2), i + 3 < c.count, c[i + 3] == 0x3a, let om = num(i + 4, 2), oh < 24, om < 60 else { return nil }
+            guard let oh = num(i + 1, 2), i + 3 < c.count, c[i + 3] == 0x3a, let om = num(i + 4, 2), oh < 24, om < 60
+            else { return nil }
             offset = (oh * 60 + om) * 60 * (c[i] == 0x2d ? -1 : 1)
             i += 6
         } else {

@@ -83,8 +83,12 @@ public struct SIWEMessage: Sendable, Hashable {
             throw .malformed("nonce must be at least 8 alphanumeric characters")
         }
         issuedAt = try Self.timestamp(try field("Issued At", required: true)!, "Issued At")
-        expirationTime = try field("Expiration Time", required: false).map { (s) throws(SIWEError) in try Self.timestamp(s, "Expiration Time") }
-        notBefore = try field("Not Before", required: false).map { (s) throws(SIWEError) in try Self.timestamp(s, "Not Before") }
+        expirationTime = try field("Expiration Time", required: false).map { (s) throws(SIWEError) in
+            try Self.timestamp(s, "Expiration Time")
+        }
+        notBefore = try field("Not Before", required: false).map { (s) throws(SIWEError) in
+            try Self.timestamp(s, "Not Before")
+        }
         requestID = try field("Request ID", required: false)
         resources = []
         if lines.first == "Resources:" {

@@ -18,7 +18,10 @@ public struct SIWEVerifier: Sendable {
     /// Injected clock, so tests (and replays of old logs) control time.
     public var now: @Sendable () -> Date
 
-    public init(domain: String, scheme: String = "https", uri: String, chainIDs: Set<UInt64>, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        domain: String, scheme: String = "https", uri: String, chainIDs: Set<UInt64>,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.domain = domain
         self.scheme = scheme
         self.uri = uri
@@ -29,7 +32,9 @@ public struct SIWEVerifier: Sendable {
     /// Parses and verifies `message` signed with `signature` (65 bytes, v 27/28 or 0/1);
     /// consumes the nonce only when every other check passed. Returns the parsed message,
     /// whose ``SIWEMessage/address`` is now proven to be the signer.
-    public func verify(message: String, signature: [UInt8], nonces: some SIWENonceStore) async throws(SIWEError) -> SIWEMessage {
+    public func verify(message: String, signature: [UInt8], nonces: some SIWENonceStore) async throws(SIWEError)
+        -> SIWEMessage
+    {
         let m = try SIWEMessage(parsing: message)
         guard (m.scheme ?? "https") == scheme else { throw .wrongScheme(m.scheme ?? "https") }
         guard m.domain == domain else { throw .wrongDomain(m.domain) }
@@ -41,7 +46,9 @@ public struct SIWEVerifier: Sendable {
         if let exp = m.expirationTime, t >= exp { throw .expired }
         if let nbf = m.notBefore, t < nbf { throw .notYetValid }
         let signer: Address
-        do { signer = try PersonalSign.recover(Array(message.utf8), signature: signature) } catch { throw .signature(error) }
+        do { signer = try PersonalSign.recover(Array(message.utf8), signature: signature) } catch {
+            throw .signature(error)
+        }
         guard signer == m.address else { throw .addressMismatch }
         let consumed: Bool
         do { consumed = try await nonces.consume(nonce: m.nonce) } catch { throw .nonceStoreUnavailable("\(error)") }

@@ -13,7 +13,8 @@ public struct Signature: Sendable, Hashable {
     public let recoveryID: UInt8
 
     /// The secp256k1 group order n.
-    public static let curveOrder = BigUInt("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", radix: 16)!
+    public static let curveOrder = BigUInt(
+        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", radix: 16)!
     /// n / 2: EIP-2 rejects any `s` above this (the "high-s" twin of a valid signature).
     public static let halfCurveOrder = curveOrder >> 1
 

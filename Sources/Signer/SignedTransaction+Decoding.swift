@@ -7,7 +7,9 @@ extension SignedTransaction {
     ///
     /// Re-encoding the result yields exactly `raw`: the decoder accepts only canonical
     /// encodings, so the transaction hash is well defined.
-    public static func decode(_ raw: [UInt8], rules: TransactionRules = .structural) throws(TransactionError) -> SignedTransaction {
+    public static func decode(_ raw: [UInt8], rules: TransactionRules = .structural) throws(TransactionError)
+        -> SignedTransaction
+    {
         guard let first = raw.first else { throw .empty }
         let decoded: SignedTransaction
         if first >= 0xc0 {
@@ -50,8 +52,9 @@ extension SignedTransaction {
         var out: [Transaction.AccessListEntry] = []
         for entry in entries {
             guard case .list(let pair) = entry, pair.count == 2,
-                  case .bytes(let addr) = pair[0], addr.count == 20,
-                  case .list(let keys) = pair[1] else { throw .invalidAccessList }
+                case .bytes(let addr) = pair[0], addr.count == 20,
+                case .list(let keys) = pair[1]
+            else { throw .invalidAccessList }
             var storageKeys: [[UInt8]] = []
             for key in keys {
                 guard case .bytes(let k) = key, k.count == 32 else { throw .invalidAccessList }
@@ -108,7 +111,9 @@ extension SignedTransaction {
             fee = .accessList(gasPrice: try uint(f[2], "gasPrice"))
             i = 3
         } else {
-            fee = .dynamic(maxPriorityFeePerGas: try uint(f[2], "maxPriorityFeePerGas"), maxFeePerGas: try uint(f[3], "maxFeePerGas"))
+            fee = .dynamic(
+                maxPriorityFeePerGas: try uint(f[2], "maxPriorityFeePerGas"),
+                maxFeePerGas: try uint(f[3], "maxFeePerGas"))
             i = 4
         }
         let tx = Transaction(

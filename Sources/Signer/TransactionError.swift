@@ -35,7 +35,8 @@ public enum TransactionError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidV: "signature v is impossible (expected 27/28, or 35 + 2 × chain id + 0/1 with chain id > 0)"
         case .missingChainID: "typed transactions need a chain id"
         case .invalidChainID: "chain id must be positive"
-        case .wrongChainID(let e, let a): "transaction is for chain \(a.map { "\($0)" } ?? "none (pre-EIP-155, replayable)"); expected \(e)"
+        case .wrongChainID(let e, let a):
+            "transaction is for chain \(a.map { "\($0)" } ?? "none (pre-EIP-155, replayable)"); expected \(e)"
         case .signature(let e): "transaction signature is invalid: \(e)"
         case .nonceTooLarge: "nonce must be below 2^64 - 1 (EIP-2681)"
         case .gasLimitTooLarge: "gas limit must fit in 64 bits"

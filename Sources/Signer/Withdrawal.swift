@@ -40,7 +40,9 @@ public struct Withdrawal: Sendable, Hashable {
         guard maxPriorityFeePerGas <= maxFeePerGas else { throw .priorityFeeAboveMaxFee }
         guard maxFeePerGas.significantBits <= 256 else { throw .feeTooLarge }
         let data: [UInt8]
-        do { data = try ERC20.transferCallData(to: recipient, amount: try amount.baseUnits()) } catch { throw .nonPositiveAmount }
+        do { data = try ERC20.transferCallData(to: recipient, amount: try amount.baseUnits()) } catch {
+            throw .nonPositiveAmount
+        }
         let tx = Transaction(
             chainID: BigUInt(chainID), nonce: BigUInt(nonce),
             fee: .dynamic(maxPriorityFeePerGas: maxPriorityFeePerGas, maxFeePerGas: maxFeePerGas),

@@ -28,7 +28,9 @@ public struct Migrator: Sendable {
                 if tx.dialect == .postgres {
                     try await tx.query("SELECT pg_advisory_xact_lock(74230001)")
                 }
-                if try await tx.first("SELECT version FROM schema_migrations WHERE version = $1", [.int(Int64(migration.version))]) != nil {
+                if try await tx.first(
+                    "SELECT version FROM schema_migrations WHERE version = $1", [.int(Int64(migration.version))]) != nil
+                {
                     return false
                 }
                 for statement in migration.statements(for: tx.dialect) {
@@ -44,7 +46,9 @@ public struct Migrator: Sendable {
                 return true
             }
             if did {
-                logger.info("applied migration", metadata: ["migration.version": "\(migration.version)", "migration.name": "\(migration.name)"])
+                logger.info(
+                    "applied migration",
+                    metadata: ["migration.version": "\(migration.version)", "migration.name": "\(migration.name)"])
                 applied.append(migration.version)
             }
         }

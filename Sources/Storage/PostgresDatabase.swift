@@ -70,10 +70,13 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
-    public func withLease<T: Sendable>(_ key: Int64, heartbeat: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+    public func withLease<T: Sendable>(
+        _ key: Int64, heartbeat: Duration, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T? {
         try await client.withConnection { connection in
             let logger = self.logger
-            let held = try await Self.run("SELECT pg_try_advisory_lock($1) AS held", [.int(key)], on: connection, logger: logger)
+            let held = try await Self.run(
+                "SELECT pg_try_advisory_lock($1) AS held", [.int(key)], on: connection, logger: logger)
             guard try held.first?.bool("held") == true else { return nil }
             let outcome = await withTaskGroup(of: Result<T, any Error>?.self) { group in
                 group.addTask {
@@ -84,7 +87,8 @@ public final class PostgresDatabase: SQLDatabase {
                         try? await Task.sleep(for: heartbeat)
                         if Task.isCancelled { break }
                         do { _ = try await Self.run("SELECT 1", [], on: connection, logger: logger) } catch {
-                            return .failure(StorageError.unavailable(detail: "the connection holding lease \(key) was lost"))
+                            return .failure(
+                                StorageError.unavailable(detail: "the connection holding lease \(key) was lost"))
                         }
                     }
                     return nil

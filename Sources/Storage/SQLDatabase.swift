@@ -18,7 +18,8 @@ public protocol SQLDatabase: SQLExecutor {
     /// duration and checked every `heartbeat`; if that connection dies (and with it the
     /// lock) `body` is cancelled and `StorageError.unavailable` is thrown, so a replica
     /// never keeps working after losing its lease. SQLite is single-process: `body` runs.
-    func withLease<T: Sendable>(_ key: Int64, heartbeat: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T?
+    func withLease<T: Sendable>(_ key: Int64, heartbeat: Duration, _ body: @escaping @Sendable () async throws -> T)
+        async throws -> T?
 }
 
 extension SQLDatabase {

@@ -3,7 +3,9 @@ import Ethereum
 import Foundation
 
 extension SQLStore: ClusterStore {
-    public func createCluster(id: String, userID: String, plan: ClusterPlan, start: Int64, now: Int64) async throws -> Cluster {
+    public func createCluster(id: String, userID: String, plan: ClusterPlan, start: Int64, now: Int64) async throws
+        -> Cluster
+    {
         // Its members' hours can collide with a booking at the exclusion constraint, which
         // may abort one of the two as a deadlock: run again, it gets a plain answer.
         try await db.transaction(retryingConflicts: Self.conflictAttempts) { tx in
@@ -17,7 +19,8 @@ extension SQLStore: ClusterStore {
                 VALUES ($1, $2, $3, 'held', $4, $5, $6, $7, $8, $9, $9)
                 """,
                 [
-                    .text(id), .text(userID), .text(plan.jobName), .int(Int64(plan.estimatedHours)), .int(plan.hourlyPrice.micro),
+                    .text(id), .text(userID), .text(plan.jobName), .int(Int64(plan.estimatedHours)),
+                    .int(plan.hourlyPrice.micro),
                     .int(plan.totalCost.micro), .int(start), .int(end), .int(now),
                 ])
             var members: [Cluster.Member] = []
@@ -32,7 +35,8 @@ extension SQLStore: ClusterStore {
                 }
                 let member = Cluster.Member(
                     gpuID: c.id, provider: c.provider, model: c.model, gpuCount: c.gpuCount, perfScore: c.perfScore,
-                    throughput: planned.throughput, pricePerHour: c.pricePerHour, payee: try await Self.payee(of: offer, in: tx),
+                    throughput: planned.throughput, pricePerHour: c.pricePerHour,
+                    payee: try await Self.payee(of: offer, in: tx),
                     reservationID: "\(id)-\(position)")
                 do {
                     try await Self.ensureFree(gpuID: c.id, from: start, to: end, except: nil, in: tx)
@@ -42,7 +46,8 @@ extension SQLStore: ClusterStore {
                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', 0, $8, $9, $9, $10)
                         """,
                         [
-                            .text(member.reservationID), .text(userID), .text(c.id), .int(start), .int(end), .int(c.pricePerHour.micro),
+                            .text(member.reservationID), .text(userID), .text(c.id), .int(start), .int(end),
+                            .int(c.pricePerHour.micro),
                             .int(shares[position].micro), .text(member.payee.key), .int(now), .text(id),
                         ])
                 } catch ReservationError.slotTaken {
@@ -56,8 +61,10 @@ extension SQLStore: ClusterStore {
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                     """,
                     [
-                        .text(id), .int(Int64(position)), .text(c.id), .text(c.provider), .text(c.model), .int(Int64(c.gpuCount)),
-                        .int(c.perfScore.milli), .int(planned.throughput.milli), .int(c.pricePerHour.micro), .text(member.payee.key),
+                        .text(id), .int(Int64(position)), .text(c.id), .text(c.provider), .text(c.model),
+                        .int(Int64(c.gpuCount)),
+                        .int(c.perfScore.milli), .int(planned.throughput.milli), .int(c.pricePerHour.micro),
+                        .text(member.payee.key),
                         .text(member.reservationID),
                     ])
                 members.append(member)
@@ -65,12 +72,14 @@ extension SQLStore: ClusterStore {
             if plan.totalCost > .zero {
                 try await Self.post(
                     try .transfer(
-                        id: "cluster-hold:\(id)", kind: .clusterHold, amount: plan.totalCost, from: .available(user: userID),
+                        id: "cluster-hold:\(id)", kind: .clusterHold, amount: plan.totalCost,
+                        from: .available(user: userID),
                         to: .held(user: userID), references: ["cluster": id], createdAt: now),
                     in: tx)
             }
             return Cluster(
-                id: id, userID: userID, jobName: plan.jobName, status: .held, members: members, hours: plan.estimatedHours,
+                id: id, userID: userID, jobName: plan.jobName, status: .held, members: members,
+                hours: plan.estimatedHours,
                 hourlyPrice: plan.hourlyPrice, totalCost: plan.totalCost, start: start, end: end, createdAt: now)
         }
     }
@@ -82,8 +91,9 @@ extension SQLStore: ClusterStore {
 
     public func clusters(userID: String, after: String?, limit: Int) async throws -> [Cluster] {
         let rows: [SQLRow]
-        if let after, let cursor = try await db.first(
-            "SELECT created_at FROM clusters WHERE id = $1 AND user_id = $2", [.text(after), .text(userID)])
+        if let after,
+            let cursor = try await db.first(
+                "SELECT created_at FROM clusters WHERE id = $1 AND user_id = $2", [.text(after), .text(userID)])
         {
             rows = try await db.query(
                 """
@@ -92,7 +102,8 @@ extension SQLStore: ClusterStore {
                 """, [.text(userID), .int(try cursor.int("created_at")), .text(after), .int(Int64(limit))])
         } else {
             rows = try await db.query(
-                "SELECT * FROM clusters WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2", [.text(userID), .int(Int64(limit))])
+                "SELECT * FROM clusters WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+                [.text(userID), .int(Int64(limit))])
         }
         var out: [Cluster] = []
         for row in rows { out.append(try await Self.cluster(row, in: db)) }
@@ -102,9 +113,12 @@ extension SQLStore: ClusterStore {
     public func startCluster(id: String, now: Int64) async throws -> Cluster {
         try await db.transaction { tx in
             var c = try await Self.lockedCluster(id: id, in: tx)
-            guard c.status.canMove(to: .running) else { throw ClusterError.invalidTransition(from: c.status, to: .running) }
+            guard c.status.canMove(to: .running) else {
+                throw ClusterError.invalidTransition(from: c.status, to: .running)
+            }
             try await tx.query(
-                "UPDATE clusters SET status = 'running', started_at = $1, updated_at = $1 WHERE id = $2", [.int(now), .text(id)])
+                "UPDATE clusters SET status = 'running', started_at = $1, updated_at = $1 WHERE id = $2",
+                [.int(now), .text(id)])
             try await tx.query(
                 "UPDATE reservations SET status = 'active', updated_at = $1 WHERE cluster_id = $2 AND status = 'confirmed'",
                 [.int(now), .text(id)])
@@ -114,7 +128,8 @@ extension SQLStore: ClusterStore {
         }
     }
 
-    public func finishCluster(id: String, outcome: Cluster.Status, now: Int64, fee: PlatformFee) async throws -> Cluster {
+    public func finishCluster(id: String, outcome: Cluster.Status, now: Int64, fee: PlatformFee) async throws -> Cluster
+    {
         try await db.transaction { tx in
             var c = try await Self.lockedCluster(id: id, in: tx)
             guard outcome == .completed || outcome == .failed, c.status.canMove(to: outcome) else {
@@ -125,7 +140,8 @@ extension SQLStore: ClusterStore {
             if s.refund > .zero {
                 try await Self.post(
                     try .transfer(
-                        id: "cluster-refund:\(id)", kind: .clusterRefund, amount: s.refund, from: held, to: .available(user: c.userID),
+                        id: "cluster-refund:\(id)", kind: .clusterRefund, amount: s.refund, from: held,
+                        to: .available(user: c.userID),
                         references: ["cluster": id], createdAt: now),
                     in: tx)
             }
@@ -135,10 +151,13 @@ extension SQLStore: ClusterStore {
                 for (member, payout) in zip(c.members, s.payouts) where payout > .zero {
                     credits[member.payee] = try (credits[member.payee] ?? .zero).adding(payout)
                 }
-                let entries = [LedgerTransaction.Entry(held, -s.charged)]
+                let entries =
+                    [LedgerTransaction.Entry(held, -s.charged)]
                     + credits.sorted { $0.key.key < $1.key.key }.map { LedgerTransaction.Entry($0.key, $0.value) }
                 try await Self.post(
-                    try LedgerTransaction(id: "cluster-charge:\(id)", kind: .clusterCharge, entries: entries, references: ["cluster": id], createdAt: now),
+                    try LedgerTransaction(
+                        id: "cluster-charge:\(id)", kind: .clusterCharge, entries: entries, references: ["cluster": id],
+                        createdAt: now),
                     in: tx)
             }
             // Completed or failed, the members' remaining hours are free again.
@@ -169,27 +188,36 @@ extension SQLStore: ClusterStore {
 
     static func lockedCluster(id: String, in tx: any SQLExecutor) async throws -> Cluster {
         let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
-        guard let row = try await tx.first("SELECT * FROM clusters WHERE id = $1\(lock)", [.text(id)]) else { throw ClusterError.notFound }
+        guard let row = try await tx.first("SELECT * FROM clusters WHERE id = $1\(lock)", [.text(id)]) else {
+            throw ClusterError.notFound
+        }
         return try await cluster(row, in: tx)
     }
 
     static func cluster(_ row: SQLRow, in executor: any SQLExecutor) async throws -> Cluster {
         let id = try row.string("id")
-        guard let status = Cluster.Status(rawValue: try row.string("status")) else { throw StorageError.decoding(column: "status") }
+        guard let status = Cluster.Status(rawValue: try row.string("status")) else {
+            throw StorageError.decoding(column: "status")
+        }
         let members = try await executor.query(
             "SELECT * FROM cluster_members WHERE cluster_id = $1 ORDER BY position", [.text(id)]
         ).map { m in
-            guard let payee = LedgerAccount(key: try m.string("payee")) else { throw StorageError.decoding(column: "payee") }
+            guard let payee = LedgerAccount(key: try m.string("payee")) else {
+                throw StorageError.decoding(column: "payee")
+            }
             return Cluster.Member(
                 gpuID: try m.string("gpu_id"), provider: try m.string("provider"), model: try m.string("model"),
                 gpuCount: Int(try m.int("gpu_count")), perfScore: PerfScore(milli: try m.int("perf_milli")),
-                throughput: PerfScore(milli: try m.int("throughput_milli")), pricePerHour: USDC(micro: try m.int("price_per_hour")),
+                throughput: PerfScore(milli: try m.int("throughput_milli")),
+                pricePerHour: USDC(micro: try m.int("price_per_hour")),
                 payee: payee, reservationID: try m.string("reservation_id"))
         }
         return Cluster(
-            id: id, userID: try row.string("user_id"), jobName: try row.string("job_name"), status: status, members: members,
+            id: id, userID: try row.string("user_id"), jobName: try row.string("job_name"), status: status,
+            members: members,
             hours: Int(try row.int("hours")), hourlyPrice: USDC(micro: try row.int("hourly_price")),
-            totalCost: USDC(micro: try row.int("total_cost")), start: try row.int("start_ts"), end: try row.int("end_ts"),
+            totalCost: USDC(micro: try row.int("total_cost")), start: try row.int("start_ts"),
+            end: try row.int("end_ts"),
             startedAt: try row.optionalInt("started_at"), finishedAt: try row.optionalInt("finished_at"),
             charged: USDC(micro: try row.int("charged")), refunded: USDC(micro: try row.int("refunded")),
             createdAt: try row.int("created_at"))

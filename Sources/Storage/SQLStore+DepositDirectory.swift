@@ -27,12 +27,16 @@ extension SQLStore: DepositDirectory {
                     "SELECT * FROM chain_deposits WHERE status = 'suspense' AND chain_id = $1 ORDER BY credited_at, block_number, log_index",
                     [.int(Int64(chainID))])
             } else {
-                try await db.query("SELECT * FROM chain_deposits WHERE status = 'suspense' ORDER BY credited_at, block_number, log_index")
+                try await db.query(
+                    "SELECT * FROM chain_deposits WHERE status = 'suspense' ORDER BY credited_at, block_number, log_index"
+                )
             }
         return try rows.map(Self.creditedRecord)
     }
 
-    public func assignDeposit(_ key: DepositKey, toUser userID: String, operator: String, at: Int64) async throws -> DepositRecord {
+    public func assignDeposit(_ key: DepositKey, toUser userID: String, operator: String, at: Int64) async throws
+        -> DepositRecord
+    {
         try await db.transaction { tx in
             let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
             guard
@@ -50,14 +54,19 @@ extension SQLStore: DepositDirectory {
                 UPDATE chain_deposits SET status = 'assigned', user_id = $1, assigned_by = $2, assigned_at = $3
                 WHERE chain_id = $4 AND tx_hash = $5 AND log_index = $6
                 """,
-                [.text(userID), .text(`operator`), .int(at), .int(Int64(key.chainID)), .text(key.transactionHash.description),
-                 .int(Int64(key.logIndex))])
+                [
+                    .text(userID), .text(`operator`), .int(at), .int(Int64(key.chainID)),
+                    .text(key.transactionHash.description),
+                    .int(Int64(key.logIndex)),
+                ])
             try await Self.post(
                 try LedgerTransaction.transfer(
-                    id: "deposit-assign:\(key)", kind: .deposit, amount: record.amount, from: .suspense(chain: key.chainID),
+                    id: "deposit-assign:\(key)", kind: .deposit, amount: record.amount,
+                    from: .suspense(chain: key.chainID),
                     to: .available(user: userID),
                     references: [
-                        "chain_id": "\(key.chainID)", "tx_hash": key.transactionHash.description, "log_index": "\(key.logIndex)",
+                        "chain_id": "\(key.chainID)", "tx_hash": key.transactionHash.description,
+                        "log_index": "\(key.logIndex)",
                         "assigned_by": `operator`,
                     ],
                     createdAt: at),
@@ -87,16 +96,19 @@ extension SQLStore: DepositDirectory {
               (SELECT MAX(credited_at) FROM chain_deposits WHERE chain_id = $1) AS last_credit
             """, [id])
         return ChainSummary(
-            chainID: chainID, cursor: try await loadCursor(chainID: chainID), pendingCount: Int(try counts?.int("pending") ?? 0),
+            chainID: chainID, cursor: try await loadCursor(chainID: chainID),
+            pendingCount: Int(try counts?.int("pending") ?? 0),
             creditedCount: Int(try counts?.int("credited") ?? 0), suspenseCount: Int(try counts?.int("suspense") ?? 0),
-            lastCreditAt: try counts?.optionalInt("last_credit"), openIncident: try await openIncident(chainID: chainID))
+            lastCreditAt: try counts?.optionalInt("last_credit"), openIncident: try await openIncident(chainID: chainID)
+        )
     }
 
     static func creditedRecord(_ row: SQLRow) throws -> DepositRecord {
         DepositRecord(
             key: try depositKey(row), status: DepositRecord.Status(rawValue: try row.string("status")) ?? .credited,
             from: try Address(parsing: try row.string("from_address")), amount: USDC(micro: try row.int("amount")),
-            block: try blockRef(number: row.int("block_number"), hash: row.string("block_hash")), confirmations: nil, required: nil,
+            block: try blockRef(number: row.int("block_number"), hash: row.string("block_hash")), confirmations: nil,
+            required: nil,
             userID: try row.optionalString("user_id"), at: try row.int("credited_at"))
     }
 
@@ -110,6 +122,8 @@ extension SQLStore: DepositDirectory {
     }
 
     static func depositKey(_ row: SQLRow) throws -> DepositKey {
-        DepositKey(chainID: Int(try row.int("chain_id")), transactionHash: try hash(row.string("tx_hash")), logIndex: UInt64(try row.int("log_index")))
+        DepositKey(
+            chainID: Int(try row.int("chain_id")), transactionHash: try hash(row.string("tx_hash")),
+            logIndex: UInt64(try row.int("log_index")))
     }
 }

@@ -5,7 +5,9 @@ import Foundation
 
 extension SQLStore: DepositLedger {
     public func loadCursor(chainID: Int) async throws -> BlockRef? {
-        guard let row = try await db.first("SELECT block_number, block_hash FROM chain_cursors WHERE chain_id = $1", [.int(Int64(chainID))])
+        guard
+            let row = try await db.first(
+                "SELECT block_number, block_hash FROM chain_cursors WHERE chain_id = $1", [.int(Int64(chainID))])
         else { return nil }
         return try Self.blockRef(number: row.int("block_number"), hash: row.string("block_hash"))
     }
@@ -14,7 +16,9 @@ extension SQLStore: DepositLedger {
     /// many deposits it holds (a backfill brings about a thousand per chunk): the senders'
     /// links, the deposit rows (a key already there is skipped), their ledger movements,
     /// and the cursor.
-    public func creditDeposits(_ deposits: [Deposit], advancingCursorTo cursor: BlockRef, chainID: Int) async throws -> [Deposit] {
+    public func creditDeposits(_ deposits: [Deposit], advancingCursorTo cursor: BlockRef, chainID: Int) async throws
+        -> [Deposit]
+    {
         if let stray = deposits.first(where: { $0.key.chainID != chainID }) {
             throw StorageError.other(detail: "deposit \(stray.key) is not on chain \(chainID)")
         }
@@ -22,7 +26,8 @@ extension SQLStore: DepositLedger {
         return try await db.transaction { tx in
             // Serialises crediting per chain (a standby replica that wakes up late waits here).
             let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
-            let stored = try await tx.first("SELECT block_number FROM chain_cursors WHERE chain_id = $1" + lock, [.int(Int64(chainID))])
+            let stored = try await tx.first(
+                "SELECT block_number FROM chain_cursors WHERE chain_id = $1" + lock, [.int(Int64(chainID))])
             // Each deposit's ledger id and sender in hex, made once: a backfill credits 100,000.
             let rows = deposits.map { (deposit: $0, id: Self.ledgerID($0), from: $0.from.lowercased) }
             let owners = try await Self.linkedOwners(of: Set(rows.map(\.from)), in: tx)
@@ -34,15 +39,19 @@ extension SQLStore: DepositLedger {
                 rows.map { r in
                     let (d, owner) = (r.deposit, owners[r.from])
                     return [
-                        .int(Int64(d.key.chainID)), .text(d.key.transactionHash.description), .int(Int64(d.key.logIndex)),
-                        .int(Int64(d.block.number)), .text(d.block.hash.description), .text(r.from), .int(d.amount.micro),
-                        .text(owner == nil ? "suspense" : "credited"), owner.map { .text($0) } ?? .null, .text(r.id), .int(now),
+                        .int(Int64(d.key.chainID)), .text(d.key.transactionHash.description),
+                        .int(Int64(d.key.logIndex)),
+                        .int(Int64(d.block.number)), .text(d.block.hash.description), .text(r.from),
+                        .int(d.amount.micro),
+                        .text(owner == nil ? "suspense" : "credited"), owner.map { .text($0) } ?? .null, .text(r.id),
+                        .int(now),
                     ]
                 },
                 "ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING RETURNING ledger_tx_id", in: tx)
             let fresh = Set(try inserted.map { try $0.string("ledger_tx_id") })
             let credited = rows.filter { fresh.contains($0.id) }
-            try await Self.post(try credited.map { try Self.movement($0.deposit, id: $0.id, owner: owners[$0.from], now: now) }, in: tx)
+            try await Self.post(
+                try credited.map { try Self.movement($0.deposit, id: $0.id, owner: owners[$0.from], now: now) }, in: tx)
             if let stored, try stored.int("block_number") > Int64(cursor.number) { return credited.map(\.deposit) }
             try await tx.query(
                 """
@@ -61,7 +70,8 @@ extension SQLStore: DepositLedger {
         var owners: [String: String] = [:]
         for group in statementGroups(Array(addresses)) {
             for row in try await tx.query(
-                "SELECT address, user_id FROM wallet_links WHERE address IN \(placeholders(group.count))", group.map { .text($0) })
+                "SELECT address, user_id FROM wallet_links WHERE address IN \(placeholders(group.count))",
+                group.map { .text($0) })
             {
                 owners[try row.string("address")] = try row.string("user_id")
             }
@@ -86,7 +96,8 @@ extension SQLStore: DepositLedger {
             id: id, kind: .deposit, amount: d.amount, from: .hotWallet(chain: d.key.chainID),
             to: owner.map { .available(user: $0) } ?? .suspense(chain: d.key.chainID),
             references: [
-                "chain_id": "\(d.key.chainID)", "tx_hash": d.key.transactionHash.description, "log_index": "\(d.key.logIndex)",
+                "chain_id": "\(d.key.chainID)", "tx_hash": d.key.transactionHash.description,
+                "log_index": "\(d.key.logIndex)",
                 "block": "\(d.block.number)", "from": d.from.checksummed,
             ],
             createdAt: now)
@@ -106,7 +117,8 @@ extension SQLStore: DepositLedger {
                     """,
                     [
                         .int(Int64(chainID)), .text(d.key.transactionHash.description), .int(Int64(d.key.logIndex)),
-                        .int(Int64(d.block.number)), .text(d.block.hash.description), .text(d.from.lowercased), .int(d.amount.micro),
+                        .int(Int64(d.block.number)), .text(d.block.hash.description), .text(d.from.lowercased),
+                        .int(d.amount.micro),
                         .int(Int64(p.confirmations)), .int(Int64(p.required)), .int(now),
                     ])
             }
@@ -123,7 +135,8 @@ extension SQLStore: DepositLedger {
             [
                 .text("\(incident.chainID):\(incident.height):\(incident.found)"), .int(Int64(incident.chainID)),
                 .int(Int64(incident.height)), .text(incident.expected.description), .text(incident.found.description),
-                .int(Int64(incident.cursor.number)), .text(incident.cursor.hash.description), .text(incident.description),
+                .int(Int64(incident.cursor.number)), .text(incident.cursor.hash.description),
+                .text(incident.description),
                 .int(Int64(Date().timeIntervalSince1970)),
             ])
     }
@@ -135,7 +148,8 @@ extension SQLStore: DepositLedger {
                 [.int(Int64(chainID))])
         else { return nil }
         return ReorgIncident(
-            chainID: chainID, height: UInt64(try row.int("block_number")), expected: try Self.hash(row.string("expected_hash")),
+            chainID: chainID, height: UInt64(try row.int("block_number")),
+            expected: try Self.hash(row.string("expected_hash")),
             found: try Self.hash(row.string("found_hash")),
             cursor: try Self.blockRef(number: row.int("cursor_number"), hash: row.string("cursor_hash")))
     }

@@ -14,7 +14,9 @@ public enum IdempotencyClaim: Sendable, Equatable {
 }
 
 extension SQLStore {
-    public func claimIdempotency(userID: String, key: String, requestHash: String, now: Int64) async throws -> IdempotencyClaim {
+    public func claimIdempotency(userID: String, key: String, requestHash: String, now: Int64) async throws
+        -> IdempotencyClaim
+    {
         do {
             try await db.query(
                 "INSERT INTO idempotency_keys (user_id, key, request_hash, status, created_at) VALUES ($1, $2, $3, 0, $4)",
@@ -23,8 +25,10 @@ extension SQLStore {
         } catch let e as StorageError {
             guard case .uniqueViolation = e else { throw e }
         }
-        guard let row = try await db.first(
-            "SELECT request_hash, status, response FROM idempotency_keys WHERE user_id = $1 AND key = $2", [.text(userID), .text(key)])
+        guard
+            let row = try await db.first(
+                "SELECT request_hash, status, response FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+                [.text(userID), .text(key)])
         else { return .inProgress }
         if try row.string("request_hash") != requestHash { return .mismatch }
         let status = try row.int("status")

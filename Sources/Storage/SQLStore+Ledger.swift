@@ -37,13 +37,16 @@ extension SQLStore: LedgerStore {
             updated = try await apply(changes, unlessPosted: ids, in: tx)
             if updated.count < changes.count {
                 // A posted id, or accounts that do not exist yet (created at zero, then changed).
-                if let posted = try await tx.first("SELECT id FROM ledger_transactions WHERE id IN \(placeholders(ids.count))", ids.map { .text($0) }) {
+                if let posted = try await tx.first(
+                    "SELECT id FROM ledger_transactions WHERE id IN \(placeholders(ids.count))", ids.map { .text($0) })
+                {
                     throw LedgerError.duplicate(id: try posted.string("id"))
                 }
                 let found = Set(try updated.map { try $0.string("id") })
                 let missing = changes.filter { !found.contains($0.key.key) }
                 try await insertRows(
-                    "INSERT INTO ledger_accounts (id, kind, owner, balance) VALUES", missing.map { [.text($0.key.key), .text($0.key.kind.rawValue), .text($0.key.owner), .int(0)] },
+                    "INSERT INTO ledger_accounts (id, kind, owner, balance) VALUES",
+                    missing.map { [.text($0.key.key), .text($0.key.kind.rawValue), .text($0.key.owner), .int(0)] },
                     "ON CONFLICT (id) DO NOTHING", in: tx)
                 updated += try await apply(missing, unlessPosted: ids, in: tx)
             }
@@ -58,10 +61,14 @@ extension SQLStore: LedgerStore {
         for t in ts {
             for e in t.entries {
                 balance[e.account.key, default: 0] += e.amount.micro
-                entries.append([.text(t.id), .text(e.account.key), .int(e.amount.micro), .int(balance[e.account.key]!), .int(t.createdAt)])
+                entries.append([
+                    .text(t.id), .text(e.account.key), .int(e.amount.micro), .int(balance[e.account.key]!),
+                    .int(t.createdAt),
+                ])
             }
         }
-        try await insertRows("INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES", entries, in: tx)
+        try await insertRows(
+            "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES", entries, in: tx)
         try await insertRows(
             "INSERT INTO ledger_transactions (id, kind, refs, created_at) VALUES",
             ts.map { [.text($0.id), .text($0.kind.rawValue), .text(references($0)), .int($0.createdAt)] }, in: tx)
@@ -74,7 +81,9 @@ extension SQLStore: LedgerStore {
     /// transaction, and the posting only happens once the write has succeeded. On SQLite
     /// they are two statements and need the caller's transaction.
     @discardableResult
-    public static func write(_ sql: String, _ binds: [SQLValue], thenPost t: LedgerTransaction, in tx: any SQLExecutor) async throws -> Bool {
+    public static func write(_ sql: String, _ binds: [SQLValue], thenPost t: LedgerTransaction, in tx: any SQLExecutor)
+        async throws -> Bool
+    {
         guard tx.dialect == .postgres else {
             guard try await wroteRow(sql, binds, in: tx) else { return false }
             try await post(t, in: tx)
@@ -85,20 +94,25 @@ extension SQLStore: LedgerStore {
 
     /// False only when `write` is given and wrote no row.
     @discardableResult
-    private static func postByFunction(_ ts: [LedgerTransaction], after write: (sql: String, binds: [SQLValue])? = nil, in tx: any SQLExecutor) async throws -> Bool {
+    private static func postByFunction(
+        _ ts: [LedgerTransaction], after write: (sql: String, binds: [SQLValue])? = nil, in tx: any SQLExecutor
+    ) async throws -> Bool {
         // Amounts travel as strings (exact whatever their size) and are read as BIGINT.
-        let movements = JSONRPCValue.array(ts.enumerated().map { n, t in
-            .object([
-                "id": .string(t.id), "kind": .string(t.kind.rawValue), "refs": .string(references(t)),
-                "created": .string(String(t.createdAt)), "n": .number(Double(n)),
-                "entries": .array(t.entries.enumerated().map { i, e in
-                    .object([
-                        "account": .string(e.account.key), "kind": .string(e.account.kind.rawValue), "owner": .string(e.account.owner),
-                        "amount": .string(String(e.amount.micro)), "n": .number(Double(i)),
-                    ])
-                }),
-            ])
-        })
+        let movements = JSONRPCValue.array(
+            ts.enumerated().map { n, t in
+                .object([
+                    "id": .string(t.id), "kind": .string(t.kind.rawValue), "refs": .string(references(t)),
+                    "created": .string(String(t.createdAt)), "n": .number(Double(n)),
+                    "entries": .array(
+                        t.entries.enumerated().map { i, e in
+                            .object([
+                                "account": .string(e.account.key), "kind": .string(e.account.kind.rawValue),
+                                "owner": .string(e.account.owner),
+                                "amount": .string(String(e.amount.micro)), "n": .number(Double(i)),
+                            ])
+                        }),
+                ])
+            })
         var binds = write?.binds ?? []
         binds.append(.text(movements.jsonText))
         let call = "SELECT ledger_post(CAST($\(binds.count) AS JSONB)) AS posted"
@@ -109,7 +123,9 @@ extension SQLStore: LedgerStore {
             throw insufficientFunds(netChanges(ts))
         }
         guard let row else { return false }
-        guard try row.bool("posted") else { throw LedgerError.duplicate(id: ts.count == 1 ? ts[0].id : "one of \(ts.count) movements") }
+        guard try row.bool("posted") else {
+            throw LedgerError.duplicate(id: ts.count == 1 ? ts[0].id : "one of \(ts.count) movements")
+        }
         return true
     }
 
@@ -134,9 +150,12 @@ extension SQLStore: LedgerStore {
 
     /// Adds each change to its account unless one of `txIDs` is already posted, and
     /// returns the accounts' new balances (SQLite, whose single writer needs no lock order).
-    private static func apply(_ changes: [(key: LedgerAccount, value: Int64)], unlessPosted txIDs: [String], in tx: any SQLExecutor) async throws -> [SQLRow] {
+    private static func apply(
+        _ changes: [(key: LedgerAccount, value: Int64)], unlessPosted txIDs: [String], in tx: any SQLExecutor
+    ) async throws -> [SQLRow] {
         var binds: [SQLValue] = txIDs.map { .text($0) }
-        var ids: [String] = [], cases: [String] = []
+        var ids: [String] = []
+        var cases: [String] = []
         for (account, change) in changes {
             binds += [.text(account.key), .int(change)]
             ids.append("$\(binds.count - 1)")

@@ -17,7 +17,9 @@ extension SQLStore: ListingStore {
     public func updateListing(_ listing: GPUListing) async throws {
         try await db.transaction { tx in
             let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
-            guard let row = try await tx.first("SELECT owner_id FROM provider_gpus WHERE id = $1\(lock)", [.text(listing.id)]),
+            guard
+                let row = try await tx.first(
+                    "SELECT owner_id FROM provider_gpus WHERE id = $1\(lock)", [.text(listing.id)]),
                 try row.string("owner_id") == listing.ownerID
             else { throw ListingError.notFound }
             try await Self.upsert(listing.offer, at: listing.updatedAt, in: tx)
@@ -42,8 +44,10 @@ extension SQLStore: ListingStore {
 
     private static func binds(_ l: GPUListing) -> [SQLValue] {
         [
-            .text(l.id), .text(l.ownerID), .text(l.model.id), .int(Int64(l.gpuCount)), .int(Int64(l.vramGB)), .int(l.pricePerHour.micro),
-            .text(l.location.region), l.location.country.map(SQLValue.text) ?? .null, .bool(l.available), .int(l.createdAt),
+            .text(l.id), .text(l.ownerID), .text(l.model.id), .int(Int64(l.gpuCount)), .int(Int64(l.vramGB)),
+            .int(l.pricePerHour.micro),
+            .text(l.location.region), l.location.country.map(SQLValue.text) ?? .null, .bool(l.available),
+            .int(l.createdAt),
             .int(l.updatedAt),
         ]
     }
@@ -51,9 +55,11 @@ extension SQLStore: ListingStore {
     static func listing(_ row: SQLRow) throws -> GPUListing {
         guard let model = GPUModel.lookup(try row.string("model")) else { throw StorageError.decoding(column: "model") }
         return GPUListing(
-            id: try row.string("id"), ownerID: try row.string("owner_id"), model: model, gpuCount: Int(try row.int("gpu_count")),
+            id: try row.string("id"), ownerID: try row.string("owner_id"), model: model,
+            gpuCount: Int(try row.int("gpu_count")),
             vramGB: Int(try row.int("vram_gb")), pricePerHour: USDC(micro: try row.int("price_per_hour")),
             location: OfferLocation(region: try row.string("region"), country: try row.optionalString("country")),
-            available: try row.bool("available"), createdAt: try row.int("created_at"), updatedAt: try row.int("updated_at"))
+            available: try row.bool("available"), createdAt: try row.int("created_at"),
+            updatedAt: try row.int("updated_at"))
     }
 }

@@ -5,7 +5,9 @@ import Foundation
 /// Offers are kept whole as JSON (the domain owns their shape) beside the few columns
 /// queries need: who lists them, whether they can be booked, what they cost.
 extension SQLStore: OfferStore {
-    public func replaceOffers(from provider: ProviderID, with offers: [Offer], at time: Date) async throws -> OfferReplacement {
+    public func replaceOffers(from provider: ProviderID, with offers: [Offer], at time: Date) async throws
+        -> OfferReplacement
+    {
         try await db.transaction { tx in
             var result = OfferReplacement(inserted: 0, updated: 0, markedUnavailable: 0)
             var seen = Set<String>()
@@ -17,7 +19,8 @@ extension SQLStore: OfferStore {
                 if existed { result.updated += 1 } else { result.inserted += 1 }
             }
             for row in try await tx.query(
-                "SELECT id, data FROM offers WHERE provider = $1 AND available = $2", [.text(provider.rawValue), .bool(true)])
+                "SELECT id, data FROM offers WHERE provider = $1 AND available = $2",
+                [.text(provider.rawValue), .bool(true)])
             {
                 let id = try row.string("id")
                 guard !seen.contains(id) else { continue }

@@ -13,13 +13,17 @@ extension SQLStore: ReservationStore {
     /// (or SQLite's trigger, under its single writer) refuses a taken slot in the insert
     /// itself. A write that finds the terms changed reads them afresh and starts over, as
     /// does one that loses a deadlock to a cluster.
-    public func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws -> Reservation {
+    public func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws
+        -> Reservation
+    {
         var known = bookingTermsCache[gpuID]
         for attempt in 1...Self.conflictAttempts {
             do {
                 let terms: BookingTerms
                 if let known { terms = known } else { terms = try await bookingTerms(gpuID: gpuID) }
-                if let reservation = try await book(id: id, userID: userID, gpuID: gpuID, start: start, end: end, now: now, terms: terms) {
+                if let reservation = try await book(
+                    id: id, userID: userID, gpuID: gpuID, start: start, end: end, now: now, terms: terms)
+                {
                     bookingTermsCache[gpuID] = terms
                     return reservation
                 }
@@ -41,24 +45,29 @@ extension SQLStore: ReservationStore {
     }
 
     func bookingTerms(gpuID: String) async throws -> BookingTerms {
-        guard let row = try await db.first(
-            """
-            SELECT o.provider, o.available, o.price_per_hour, p.owner_id
-            FROM offers o LEFT JOIN provider_gpus p ON p.id = o.id WHERE o.id = $1
-            """, [.text(gpuID)])
+        guard
+            let row = try await db.first(
+                """
+                SELECT o.provider, o.available, o.price_per_hour, p.owner_id
+                FROM offers o LEFT JOIN provider_gpus p ON p.id = o.id WHERE o.id = $1
+                """, [.text(gpuID)])
         else { throw ReservationError.gpuNotFound }
         guard try row.bool("available") else { throw ReservationError.gpuUnavailable }
         return BookingTerms(
-            provider: try row.string("provider"), pricePerHour: USDC(micro: try row.int("price_per_hour")), owner: try row.optionalString("owner_id"))
+            provider: try row.string("provider"), pricePerHour: USDC(micro: try row.int("price_per_hour")),
+            owner: try row.optionalString("owner_id"))
     }
 
     /// Books on `terms`, or returns nil (writing nothing) when the offer no longer has
     /// them: unavailable, repriced, or gone. A listing's owner never changes, so the
     /// provider and the price pin the payee and the total.
-    func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64, terms: BookingTerms) async throws -> Reservation? {
+    func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64, terms: BookingTerms)
+        async throws -> Reservation?
+    {
         let total = try ReservationPolicy.cost(start: start, end: end, pricePerHour: terms.pricePerHour)
         let reservation = Reservation(
-            id: id, userID: userID, gpuID: gpuID, start: start, end: end, pricePerHour: terms.pricePerHour, totalCost: total,
+            id: id, userID: userID, gpuID: gpuID, start: start, end: end, pricePerHour: terms.pricePerHour,
+            totalCost: total,
             status: .confirmed, payee: try Self.payee(provider: terms.provider, owner: terms.owner), createdAt: now)
         let insert = """
             INSERT INTO reservations (id, user_id, gpu_id, start_ts, end_ts, price_per_hour, total_cost, status, refunded, payee, created_at, updated_at)
@@ -69,7 +78,8 @@ extension SQLStore: ReservationStore {
             .text(id), .text(userID), .text(gpuID), .int(start), .int(end), .int(terms.pricePerHour.micro),
             .int(total.micro), .text(reservation.payee.key), .int(now), .text(terms.provider),
         ]
-        let hold = total > .zero
+        let hold =
+            total > .zero
             ? try LedgerTransaction.transfer(
                 id: "hold:\(id)", kind: .reservationHold, amount: total, from: .available(user: userID),
                 to: .held(user: userID), references: ["reservation": id], createdAt: now)
@@ -90,8 +100,9 @@ extension SQLStore: ReservationStore {
     }
 
     public func reservations(userID: String, after: String?, limit: Int) async throws -> [Reservation] {
-        if let after, let cursor = try await db.first(
-            "SELECT created_at FROM reservations WHERE id = $1 AND user_id = $2", [.text(after), .text(userID)])
+        if let after,
+            let cursor = try await db.first(
+                "SELECT created_at FROM reservations WHERE id = $1 AND user_id = $2", [.text(after), .text(userID)])
         {
             return try await db.query(
                 """
@@ -119,7 +130,8 @@ extension SQLStore: ReservationStore {
                     let kind: LedgerTransaction.Kind = retained == .zero ? .reservationRelease : .reservationRefund
                     try await Self.post(
                         try .transfer(
-                            id: "refund:\(id)", kind: kind, amount: refund, from: .held(user: userID), to: .available(user: userID),
+                            id: "refund:\(id)", kind: kind, amount: refund, from: .held(user: userID),
+                            to: .available(user: userID),
                             references: ["reservation": id], createdAt: now),
                         in: tx)
                 }
@@ -134,15 +146,21 @@ extension SQLStore: ReservationStore {
         }
     }
 
-    public func extend(id: String, userID: String, newEnd: Int64, now: Int64, fee: PlatformFee) async throws -> Reservation {
+    public func extend(id: String, userID: String, newEnd: Int64, now: Int64, fee: PlatformFee) async throws
+        -> Reservation
+    {
         // Run again if it loses a deadlock at the exclusion constraint, as a booking does.
         try await db.transaction(retryingConflicts: Self.conflictAttempts) { tx in
             var r = try await Self.lockedReservation(id: id, userID: userID, in: tx)
             guard r.status == .confirmed || r.status == .active else {
                 throw ReservationError.notAllowed("a \(r.status.rawValue) reservation cannot be extended")
             }
-            guard newEnd > r.end else { throw ReservationError.invalidTimes(field: "end_time", reason: "end_time must be after the current end") }
-            guard newEnd > now else { throw ReservationError.invalidTimes(field: "end_time", reason: "end_time is in the past") }
+            guard newEnd > r.end else {
+                throw ReservationError.invalidTimes(field: "end_time", reason: "end_time must be after the current end")
+            }
+            guard newEnd > now else {
+                throw ReservationError.invalidTimes(field: "end_time", reason: "end_time is in the past")
+            }
             try ReservationPolicy.validate(start: r.start, end: newEnd, now: min(now, r.start))
             try await Self.ensureFree(gpuID: r.gpuID, from: r.end, to: newEnd, except: id, in: tx)
             let extra = try ReservationPolicy.cost(start: r.end, end: newEnd, pricePerHour: r.pricePerHour)
@@ -157,11 +175,13 @@ extension SQLStore: ReservationStore {
             if extra > .zero {
                 try await Self.post(
                     try .transfer(
-                        id: txID, kind: .reservationHold, amount: extra, from: .available(user: userID), to: .held(user: userID),
+                        id: txID, kind: .reservationHold, amount: extra, from: .available(user: userID),
+                        to: .held(user: userID),
                         references: ["reservation": id], createdAt: now),
                     in: tx)
                 if r.status == .active {
-                    try await Self.capture(r, amount: extra, id: "capture:\(id):to:\(newEnd)", fee: fee, now: now, in: tx)
+                    try await Self.capture(
+                        r, amount: extra, id: "capture:\(id):to:\(newEnd)", fee: fee, now: now, in: tx)
                 }
             }
             r.end = newEnd
@@ -170,7 +190,9 @@ extension SQLStore: ReservationStore {
         }
     }
 
-    public func advanceLifecycle(now: Int64, fee: PlatformFee, limit: Int) async throws -> (started: Int, completed: Int) {
+    public func advanceLifecycle(now: Int64, fee: PlatformFee, limit: Int) async throws -> (
+        started: Int, completed: Int
+    ) {
         try await db.transaction { tx in
             // SKIP LOCKED lets several replicas share the work without waiting on each
             // other; SQLite's single writer needs no claim.
@@ -182,7 +204,8 @@ extension SQLStore: ReservationStore {
             for r in due {
                 try await Self.capture(r, amount: r.totalCost, id: "capture:\(r.id)", fee: fee, now: now, in: tx)
                 try await tx.query(
-                    "UPDATE reservations SET status = 'active', updated_at = $1 WHERE id = $2", [.int(now), .text(r.id)])
+                    "UPDATE reservations SET status = 'active', updated_at = $1 WHERE id = $2",
+                    [.int(now), .text(r.id)])
             }
             let finished = try await tx.query(
                 "SELECT id FROM reservations WHERE status = 'active' AND cluster_id IS NULL AND end_ts <= $1 ORDER BY end_ts, id LIMIT $2\(lock)",
@@ -209,7 +232,8 @@ extension SQLStore: ReservationStore {
 
     /// The in-transaction check SQLite relies on (under its write lock); on PostgreSQL
     /// the exclusion constraint is the real guard and this only gives the error early.
-    static func ensureFree(gpuID: String, from: Int64, to: Int64, except: String?, in tx: any SQLExecutor) async throws {
+    static func ensureFree(gpuID: String, from: Int64, to: Int64, except: String?, in tx: any SQLExecutor) async throws
+    {
         let clash = try await tx.first(
             """
             SELECT id FROM reservations WHERE gpu_id = $1 AND status IN ('confirmed', 'active')
@@ -232,22 +256,27 @@ extension SQLStore: ReservationStore {
 
     /// Moves `amount` out of the user's hold: the platform fee to revenue, the rest to
     /// the payee.
-    static func capture(_ r: Reservation, amount: USDC, id: String, fee: PlatformFee, now: Int64, in tx: any SQLExecutor) async throws {
+    static func capture(
+        _ r: Reservation, amount: USDC, id: String, fee: PlatformFee, now: Int64, in tx: any SQLExecutor
+    ) async throws {
         guard amount > .zero else { return }
         let (platform, payee) = fee.split(amount)
         var entries = [LedgerTransaction.Entry(.held(user: r.userID), -amount)]
         if platform > .zero { entries.append(.init(.revenue, platform)) }
         if payee > .zero { entries.append(.init(r.payee, payee)) }
         try await post(
-            try LedgerTransaction(id: id, kind: .reservationCapture, entries: entries, references: ["reservation": r.id], createdAt: now),
+            try LedgerTransaction(
+                id: id, kind: .reservationCapture, entries: entries, references: ["reservation": r.id], createdAt: now),
             in: tx)
     }
 
     /// Who earns from booking `offer`: a GP4U listing pays its owner's earnings account;
     /// marketplace offers earn for their upstream provider (settled off-platform).
     static func payee(of offer: Offer, in tx: any SQLExecutor) async throws -> LedgerAccount {
-        let owner = offer.provider == .gp4u
-            ? try await tx.first("SELECT owner_id FROM provider_gpus WHERE id = $1", [.text(offer.id)])?.string("owner_id") : nil
+        let owner =
+            offer.provider == .gp4u
+            ? try await tx.first("SELECT owner_id FROM provider_gpus WHERE id = $1", [.text(offer.id)])?.string(
+                "owner_id") : nil
         return try payee(provider: offer.provider.rawValue, owner: owner)
     }
 
@@ -263,8 +292,10 @@ extension SQLStore: ReservationStore {
         else { throw StorageError.decoding(column: "status") }
         return Reservation(
             id: try row.string("id"), userID: try row.string("user_id"), gpuID: try row.string("gpu_id"),
-            start: try row.int("start_ts"), end: try row.int("end_ts"), pricePerHour: USDC(micro: try row.int("price_per_hour")),
-            totalCost: USDC(micro: try row.int("total_cost")), status: status, refunded: USDC(micro: try row.int("refunded")),
+            start: try row.int("start_ts"), end: try row.int("end_ts"),
+            pricePerHour: USDC(micro: try row.int("price_per_hour")),
+            totalCost: USDC(micro: try row.int("total_cost")), status: status,
+            refunded: USDC(micro: try row.int("refunded")),
             payee: payee, createdAt: try row.int("created_at"))
     }
 }

@@ -5,7 +5,9 @@ extension SQLStore {
     /// `items` in runs of at most 500: one statement's worth, the databases' bind
     /// limits in mind.
     static func statementGroups<T>(_ items: [T]) -> [ArraySlice<T>] {
-        stride(from: 0, to: items.count, by: statementGroupSize).map { items[$0..<min(items.count, $0 + statementGroupSize)] }
+        stride(from: 0, to: items.count, by: statementGroupSize).map {
+            items[$0..<min(items.count, $0 + statementGroupSize)]
+        }
     }
 
     static let statementGroupSize = 500
@@ -13,7 +15,9 @@ extension SQLStore {
     /// Inserts `rows` (each the binds of one row) in statements of at most 500 rows;
     /// returns what `suffix` (e.g. RETURNING) yields.
     @discardableResult
-    static func insertRows(_ prefix: String, _ rows: [[SQLValue]], _ suffix: String = "", in tx: any SQLExecutor) async throws -> [SQLRow] {
+    static func insertRows(_ prefix: String, _ rows: [[SQLValue]], _ suffix: String = "", in tx: any SQLExecutor)
+        async throws -> [SQLRow]
+    {
         var out: [SQLRow] = []
         for group in statementGroups(rows) {
             var binds: [SQLValue] = []

@@ -37,7 +37,10 @@ extension SQLStore: UserStore {
     public func createSession(_ session: Session) async throws {
         try await db.query(
             "INSERT INTO sessions (id, user_id, created_at, expires_at, revoked) VALUES ($1, $2, $3, $4, $5)",
-            [.text(session.id), .text(session.userID), .int(session.createdAt), .int(session.expiresAt), .bool(session.revoked)])
+            [
+                .text(session.id), .text(session.userID), .int(session.createdAt), .int(session.expiresAt),
+                .bool(session.revoked),
+            ])
     }
 
     public func session(id: String) async throws -> Session? {

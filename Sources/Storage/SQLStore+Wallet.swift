@@ -4,7 +4,9 @@ import Foundation
 
 extension SQLStore: WalletStore {
     public func summary(userID: String) async throws -> WalletSummary {
-        let accounts = [LedgerAccount.available(user: userID), .held(user: userID), .earnings(user: userID)].map { SQLValue.text($0.key) }
+        let accounts = [LedgerAccount.available(user: userID), .held(user: userID), .earnings(user: userID)].map {
+            SQLValue.text($0.key)
+        }
         let row = try await db.first(
             """
             SELECT
@@ -16,14 +18,20 @@ extension SQLStore: WalletStore {
             WHERE e.account_id IN ($1, $2, $3)
             """, accounts)
         return WalletSummary(
-            available: try await balance(of: .available(user: userID)), held: try await balance(of: .held(user: userID)),
+            available: try await balance(of: .available(user: userID)),
+            held: try await balance(of: .held(user: userID)),
             earnings: try await balance(of: .earnings(user: userID)),
-            totalDeposited: USDC(micro: try row?.int("deposited") ?? 0), totalWithdrawn: USDC(micro: try row?.int("withdrawn") ?? 0),
+            totalDeposited: USDC(micro: try row?.int("deposited") ?? 0),
+            totalWithdrawn: USDC(micro: try row?.int("withdrawn") ?? 0),
             totalSpent: USDC(micro: try row?.int("spent") ?? 0), totalEarned: USDC(micro: try row?.int("earned") ?? 0))
     }
 
-    public func history(userID: String, kind: LedgerTransaction.Kind?, after: Int64?, limit: Int) async throws -> [WalletEntry] {
-        try await entries(of: [.available(user: userID), .held(user: userID), .earnings(user: userID)], kind: kind, after: after, limit: limit)
+    public func history(userID: String, kind: LedgerTransaction.Kind?, after: Int64?, limit: Int) async throws
+        -> [WalletEntry]
+    {
+        try await entries(
+            of: [.available(user: userID), .held(user: userID), .earnings(user: userID)], kind: kind, after: after,
+            limit: limit)
     }
 
     public func earningsHistory(userID: String, limit: Int) async throws -> [WalletEntry] {
@@ -31,7 +39,9 @@ extension SQLStore: WalletStore {
     }
 
     /// Entries of `accounts`, newest first.
-    private func entries(of accounts: [LedgerAccount], kind: LedgerTransaction.Kind?, after: Int64?, limit: Int) async throws -> [WalletEntry] {
+    private func entries(of accounts: [LedgerAccount], kind: LedgerTransaction.Kind?, after: Int64?, limit: Int)
+        async throws -> [WalletEntry]
+    {
         let n = accounts.count
         return try await db.query(
             """
@@ -39,12 +49,16 @@ extension SQLStore: WalletStore {
             FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.tx_id
             WHERE e.account_id IN \(Self.placeholders(n)) AND ($\(n + 1) = '' OR t.kind = $\(n + 1)) AND e.id < $\(n + 2)
             ORDER BY e.id DESC LIMIT $\(n + 3)
-            """, accounts.map { SQLValue.text($0.key) } + [.text(kind?.rawValue ?? ""), .int(after ?? Int64.max), .int(Int64(limit))]
+            """,
+            accounts.map { SQLValue.text($0.key) } + [
+                .text(kind?.rawValue ?? ""), .int(after ?? Int64.max), .int(Int64(limit)),
+            ]
         ).map { row in
             guard let kind = LedgerTransaction.Kind(rawValue: try row.string("kind")),
                 let account = LedgerAccount(key: try row.string("account_id"))
             else { throw StorageError.decoding(column: "kind") }
-            let refs = (try? JSONDecoder().decode([String: String].self, from: Data(try row.string("refs").utf8))) ?? [:]
+            let refs =
+                (try? JSONDecoder().decode([String: String].self, from: Data(try row.string("refs").utf8))) ?? [:]
             return WalletEntry(
                 id: try row.int("id"), transactionID: try row.string("tx_id"), kind: kind, account: account.kind,
                 amount: USDC(micro: try row.int("amount")), balanceAfter: USDC(micro: try row.int("balance_after")),

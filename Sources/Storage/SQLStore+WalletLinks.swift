@@ -4,7 +4,8 @@ import Ethereum
 extension SQLStore: WalletLinkStore {
     public func issueSIWENonce(_ nonce: String, userID: String, expiresAt: Int64) async throws {
         try await db.query(
-            "INSERT INTO siwe_nonces (nonce, user_id, expires_at) VALUES ($1, $2, $3)", [.text(nonce), .text(userID), .int(expiresAt)])
+            "INSERT INTO siwe_nonces (nonce, user_id, expires_at) VALUES ($1, $2, $3)",
+            [.text(nonce), .text(userID), .int(expiresAt)])
     }
 
     public func consumeSIWENonce(_ nonce: String, userID: String, now: Int64) async throws -> Bool {
@@ -20,7 +21,10 @@ extension SQLStore: WalletLinkStore {
             try await tx.query(
                 "INSERT INTO wallet_links (address, user_id, chain_id, linked_at) VALUES ($1, $2, $3, $4) ON CONFLICT (address) DO NOTHING",
                 [.text(address.lowercased), .text(userID), .int(Int64(chainID)), .int(at)])
-            guard let row = try await tx.first("SELECT * FROM wallet_links WHERE address = $1", [.text(address.lowercased)]) else {
+            guard
+                let row = try await tx.first(
+                    "SELECT * FROM wallet_links WHERE address = $1", [.text(address.lowercased)])
+            else {
                 throw StorageError.conflict(detail: "wallet link vanished while being written")
             }
             let link = try Self.linkedAddress(row)
@@ -35,7 +39,8 @@ extension SQLStore: WalletLinkStore {
     }
 
     public func owner(of address: Address) async throws -> String? {
-        try await db.first("SELECT user_id FROM wallet_links WHERE address = $1", [.text(address.lowercased)])?.string("user_id")
+        try await db.first("SELECT user_id FROM wallet_links WHERE address = $1", [.text(address.lowercased)])?.string(
+            "user_id")
     }
 
     static func linkedAddress(_ row: SQLRow) throws -> LinkedAddress {

@@ -14,7 +14,8 @@ public final class SQLiteDatabase: SQLDatabase {
 
     /// Opens (and creates) the database file; `path` of `:memory:` gives a private
     /// in-memory database.
-    public static func open(path: String, logger: Logger = Logger(label: "gp4u.sqlite")) async throws -> SQLiteDatabase {
+    public static func open(path: String, logger: Logger = Logger(label: "gp4u.sqlite")) async throws -> SQLiteDatabase
+    {
         if path != ":memory:" {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty {
@@ -52,7 +53,9 @@ public final class SQLiteDatabase: SQLDatabase {
         try await lock.withLock { try await self.raw(sql, binds) }
     }
 
-    public func withLease<T: Sendable>(_ key: Int64, heartbeat: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+    public func withLease<T: Sendable>(
+        _ key: Int64, heartbeat: Duration, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T? {
         try await body()
     }
 

@@ -1,6 +1,8 @@
 /// The schema, as an ordered list of migrations. Never edit a released step: add one.
 public enum Schema {
-    public static let migrations: [Migration] = [accounts, ledger, offers, reservations, clustersAndListings, chain, ledgerPost]
+    public static let migrations: [Migration] = [
+        accounts, ledger, offers, reservations, clustersAndListings, chain, ledgerPost,
+    ]
 
     static let accounts = Migration(
         version: 1, name: "users and sessions",

@@ -14,14 +14,20 @@ public enum ScratchDatabase {
 
     /// Runs `body` with the URL of a new database on `admin`'s PostgreSQL server (a role
     /// that may create databases), then drops it.
-    public static func postgres<T>(admin: String, prefix: String, logger: Logger, _ body: (String) async throws -> T) async throws -> T {
+    public static func postgres<T>(admin: String, prefix: String, logger: Logger, _ body: (String) async throws -> T)
+        async throws -> T
+    {
         let name = prefix + "_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        _ = try await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("CREATE DATABASE \(name)") }
+        _ = try await withDatabase(.postgres(url: admin), logger: logger) {
+            try await $0.query("CREATE DATABASE \(name)")
+        }
         var parts = URLComponents(string: admin)!
         parts.path = "/" + name
         let result: Result<T, any Error>
         do { result = .success(try await body(parts.string!)) } catch { result = .failure(error) }
-        _ = try? await withDatabase(.postgres(url: admin), logger: logger) { try await $0.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        _ = try? await withDatabase(.postgres(url: admin), logger: logger) {
+            try await $0.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        }
         return try result.get()
     }
 }

@@ -12,7 +12,8 @@ import Storage
 /// straight from the table (must be 0) and checks the ledger still balances.
 struct BenchBookings: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bookings", abstract: "Reservations: bookings/s on PostgreSQL with concurrent clients, 0 overlaps.")
+        commandName: "bookings", abstract: "Reservations: bookings/s on PostgreSQL with concurrent clients, 0 overlaps."
+    )
 
     @Option(help: "PostgreSQL URL of a role that may create databases (default: $GP4U_TEST_DATABASE_URL).")
     var databaseURL: String?
@@ -25,10 +26,18 @@ struct BenchBookings: AsyncParsableCommand {
 
     func run() async throws {
         guard let admin = databaseURL ?? ProcessInfo.processInfo.environment["GP4U_TEST_DATABASE_URL"] else {
-            throw ValidationError("set --database-url or GP4U_TEST_DATABASE_URL (for example: export GP4U_TEST_DATABASE_URL=$(scripts/start-postgres))")
+            throw ValidationError(
+                "set --database-url or GP4U_TEST_DATABASE_URL (for example: export GP4U_TEST_DATABASE_URL=$(scripts/start-postgres))"
+            )
         }
-        let logger = { var l = Logger(label: "bench"); l.logLevel = .error; return l }()
-        try await ScratchDatabase.postgres(admin: admin, prefix: "gp4u_bench", logger: logger) { try await run(url: $0, logger: logger) }
+        let logger = {
+            var l = Logger(label: "bench")
+            l.logLevel = .error
+            return l
+        }()
+        try await ScratchDatabase.postgres(admin: admin, prefix: "gp4u_bench", logger: logger) {
+            try await run(url: $0, logger: logger)
+        }
     }
 
     func run(url: String, logger: Logger) async throws {
@@ -44,16 +53,22 @@ struct BenchBookings: AsyncParsableCommand {
             let model = GPUModel.lookup("RTX 4090")!
             let offers = (0..<gpus).map {
                 Offer(
-                    provider: .vastai, externalID: "b\($0)", model: model, providerModelName: "RTX 4090", gpuCount: 1, vramGB: 24,
-                    pricePerHour: USDC(micro: 400_000), location: OfferLocation(region: "Bench", country: "US"), available: true,
+                    provider: .vastai, externalID: "b\($0)", model: model, providerModelName: "RTX 4090", gpuCount: 1,
+                    vramGB: 24,
+                    pricePerHour: USDC(micro: 400_000), location: OfferLocation(region: "Bench", country: "US"),
+                    available: true,
                     reliability: 0.99, lastSynced: Date(), priceKind: .firm)
             }
             _ = try await store.replaceOffers(from: .vastai, with: offers, at: Date())
             for c in 0..<clients {
-                _ = try await store.createUser(User(id: "c\(c)", email: try Email("c\(c)@bench.example"), passwordHash: "x", role: .renter, createdAt: now))
+                _ = try await store.createUser(
+                    User(
+                        id: "c\(c)", email: try Email("c\(c)@bench.example"), passwordHash: "x", role: .renter,
+                        createdAt: now))
                 try await store.post(
-                    try .transfer(id: "fund-\(c)", kind: .simulatedDeposit, amount: try USDC(units: 1_000_000), from: .simulator,
-                                  to: .available(user: "c\(c)"), createdAt: now))
+                    try .transfer(
+                        id: "fund-\(c)", kind: .simulatedDeposit, amount: try USDC(units: 1_000_000), from: .simulator,
+                        to: .available(user: "c\(c)"), createdAt: now))
             }
             // Other users and their history, so plans and indexes are those of a ledger in use.
             for batch in stride(from: 0, to: idleAccounts, by: 1000) {
@@ -65,14 +80,19 @@ struct BenchBookings: AsyncParsableCommand {
                 try await db.transaction { try await SQLStore.post(deposits, in: $0) }
             }
             try await db.query("ANALYZE")
-            print("GP4U booking benchmark: PostgreSQL, \(clients) concurrent clients, \(gpus) GPUs, \(idleAccounts) other users, \(Int(seconds)) s")
+            print(
+                "GP4U booking benchmark: PostgreSQL, \(clients) concurrent clients, \(gpus) GPUs, \(idleAccounts) other users, \(Int(seconds)) s"
+            )
             let start = ContinuousClock.now
             let deadline = start + .milliseconds(Int(seconds * 1000))
-            let results = try await withThrowingTaskGroup(of: (ok: Int, taken: Int, latencies: [Double]).self) { clientsGroup in
+            let results = try await withThrowingTaskGroup(of: (ok: Int, taken: Int, latencies: [Double]).self) {
+                clientsGroup in
                 for c in 0..<clients {
                     clientsGroup.addTask {
                         var rng = SystemRandomNumberGenerator()
-                        var ok = 0, taken = 0, lat: [Double] = []
+                        var ok = 0
+                        var taken = 0
+                        var lat: [Double] = []
                         var n = 0
                         while ContinuousClock.now < deadline {
                             let gpu = Int.random(in: 0..<gpus, using: &rng)
@@ -92,23 +112,33 @@ struct BenchBookings: AsyncParsableCommand {
                         return (ok, taken, lat)
                     }
                 }
-                return try await clientsGroup.reduce(into: [(ok: Int, taken: Int, latencies: [Double])]()) { $0.append($1) }
+                return try await clientsGroup.reduce(into: [(ok: Int, taken: Int, latencies: [Double])]()) {
+                    $0.append($1)
+                }
             }
             let elapsed = (ContinuousClock.now - start).seconds
             let ok = results.map(\.ok).reduce(0, +)
             let taken = results.map(\.taken).reduce(0, +)
             let lat = results.flatMap(\.latencies).sorted()
-            func pct(_ p: Double) -> Double { lat.isEmpty ? 0 : lat[min(lat.count - 1, Int(Double(lat.count) * p))] * 1000 }
-            let overlaps = try await db.first(
-                """
-                SELECT COUNT(*) AS n FROM reservations a JOIN reservations b
-                  ON a.gpu_id = b.gpu_id AND a.id < b.id AND a.start_ts < b.end_ts AND b.start_ts < a.end_ts
-                WHERE a.status IN ('confirmed', 'active') AND b.status IN ('confirmed', 'active')
-                """)?.int("n") ?? -1
-            print(String(format: "bookings: %d in %.1f s = %.0f bookings/s (%d refused as taken, %.0f attempts/s)", ok, elapsed, Double(ok) / elapsed, taken, Double(ok + taken) / elapsed))
+            func pct(_ p: Double) -> Double {
+                lat.isEmpty ? 0 : lat[min(lat.count - 1, Int(Double(lat.count) * p))] * 1000
+            }
+            let overlaps =
+                try await db.first(
+                    """
+                    SELECT COUNT(*) AS n FROM reservations a JOIN reservations b
+                      ON a.gpu_id = b.gpu_id AND a.id < b.id AND a.start_ts < b.end_ts AND b.start_ts < a.end_ts
+                    WHERE a.status IN ('confirmed', 'active') AND b.status IN ('confirmed', 'active')
+                    """)?.int("n") ?? -1
+            print(
+                String(
+                    format: "bookings: %d in %.1f s = %.0f bookings/s (%d refused as taken, %.0f attempts/s)", ok,
+                    elapsed, Double(ok) / elapsed, taken, Double(ok + taken) / elapsed))
             print(String(format: "latency per booking: p50 %.1f ms, p99 %.1f ms", pct(0.5), pct(0.99)))
             print("overlapping live bookings: \(overlaps)")
-            print("ledger: entries sum to \(try await store.entriesTotal()), accounts out of balance: \(try await store.accountsOutOfBalance().count)")
+            print(
+                "ledger: entries sum to \(try await store.entriesTotal()), accounts out of balance: \(try await store.accountsOutOfBalance().count)"
+            )
             print(String(format: "peak RSS: %.1f MB", Double(PeakRSS.kilobytes()) / 1024))
         }
     }

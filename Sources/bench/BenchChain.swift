@@ -16,24 +16,33 @@ import Synchronization
 /// each credit is timed from the appearance of the block that confirms it.
 struct BenchChain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "chain", abstract: "Deposit watcher: backfill blocks/s and credits/s on SQLite and PostgreSQL, credit latency.")
+        commandName: "chain",
+        abstract: "Deposit watcher: backfill blocks/s and credits/s on SQLite and PostgreSQL, credit latency.")
 
     @Option(help: "Python with the rig's requirements.") var python = ".venv/bin/python"
     @Option(help: "The fake node script.") var script = "Tests/python/chain/fastchain.py"
     @Option(help: "Blocks in the synthetic chain.") var blocks = 1_000_000
     @Option(help: "Transfer logs to the deposit address.") var logs = 100_000
     @Option(help: "Confirmations required.") var confirmations = 12
-    @Option(help: "PostgreSQL URL of a role that may create databases (default: $GP4U_TEST_DATABASE_URL; none skips PostgreSQL).")
+    @Option(
+        help:
+            "PostgreSQL URL of a role that may create databases (default: $GP4U_TEST_DATABASE_URL; none skips PostgreSQL)."
+    )
     var databaseURL: String?
     @Option(help: "Seconds between blocks in the latency run.") var blockTime = 1.0
     @Option(help: "Watcher poll interval in the latency run, seconds.") var pollInterval = 1.0
     @Option(help: "New blocks to time in the latency run.") var latencyBlocks = 30
 
     func run() async throws {
-        let logger = { var l = Logger(label: "bench"); l.logLevel = .error; return l }()
+        let logger = {
+            var l = Logger(label: "bench")
+            l.logLevel = .error
+            return l
+        }()
         let pg = databaseURL ?? ProcessInfo.processInfo.environment["GP4U_TEST_DATABASE_URL"]
         print("GP4U chain benchmark: \(blocks) blocks, \(logs) deposits, \(confirmations) confirmations")
-        let node = try FakeNode.start(python: python, script: script, arguments: ["--blocks", "\(blocks)", "--logs", "\(logs)"])
+        let node = try FakeNode.start(
+            python: python, script: script, arguments: ["--blocks", "\(blocks)", "--logs", "\(logs)"])
         defer { node.stop() }
         func backfillOn(_ name: String, _ config: DatabaseConfiguration) async throws {
             try await withDatabase(config, logger: logger) { db in
@@ -41,8 +50,14 @@ struct BenchChain: AsyncParsableCommand {
                 try await backfill(name: name, store: SQLStore(db: db), url: node.url, logger: logger)
             }
         }
-        try await ScratchDatabase.directory(prefix: "gp4u-bench") { try await backfillOn("SQLite", .sqlite(path: $0 + "/chain.sqlite")) }
-        if let pg { try await ScratchDatabase.postgres(admin: pg, prefix: "gp4u_bench", logger: logger) { try await backfillOn("PostgreSQL", .postgres(url: $0)) } }
+        try await ScratchDatabase.directory(prefix: "gp4u-bench") {
+            try await backfillOn("SQLite", .sqlite(path: $0 + "/chain.sqlite"))
+        }
+        if let pg {
+            try await ScratchDatabase.postgres(admin: pg, prefix: "gp4u_bench", logger: logger) {
+                try await backfillOn("PostgreSQL", .postgres(url: $0))
+            }
+        }
         node.stop()
         try await latency(logger: logger)
     }
@@ -55,14 +70,17 @@ struct BenchChain: AsyncParsableCommand {
     }
 
     static func reader(_ url: String) throws -> RPCChainReader {
-        RPCChainReader(rpc: EthereumRPC(pool: RPCEndpointPool(endpoints: [try RPCEndpoint(parsing: url)], transport: HTTPJSONRPCTransport())))
+        RPCChainReader(
+            rpc: EthereumRPC(
+                pool: RPCEndpointPool(endpoints: [try RPCEndpoint(parsing: url)], transport: HTTPJSONRPCTransport())))
     }
 
     func backfill(name: String, store: SQLStore, url: String, logger: Logger) async throws {
         let tip = UInt64(blocks - 1) + 1 - UInt64(confirmations)
         let board = WatcherStatusBoard()
         let watcher = DepositWatcherService(
-            settings: settings(start: 0), reader: try Self.reader(url), ledger: store, pollInterval: .milliseconds(20), board: board,
+            settings: settings(start: 0), reader: try Self.reader(url), ledger: store, pollInterval: .milliseconds(20),
+            board: board,
             logger: logger)
         let cpu0 = CPUTime.now()
         let pool0 = CPUTime.threads(named: "SGLTN-TP-")
@@ -71,7 +89,10 @@ struct BenchChain: AsyncParsableCommand {
             group.addTask { try await watcher.run() }
             while (board.status(chainID: 1337)?.cursor?.number ?? 0) < tip {
                 try await Task.sleep(for: .milliseconds(20))
-                if ContinuousClock.now - start > .seconds(600) { print("  \(name): gave up after 600 s"); break }
+                if ContinuousClock.now - start > .seconds(600) {
+                    print("  \(name): gave up after 600 s")
+                    break
+                }
             }
             group.cancelAll()
         }
@@ -79,17 +100,23 @@ struct BenchChain: AsyncParsableCommand {
         let reached = min(board.status(chainID: 1337)?.cursor?.number ?? 0, tip)
         let cpu = CPUTime.now() - cpu0
         let pool = CPUTime.threads(named: "SGLTN-TP-") - pool0
-        let row = try await store.db.first("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM chain_deposits")
+        let row = try await store.db.first(
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM chain_deposits")
         let credited = try row?.int("n") ?? 0
-        print(String(
-            format: "  backfill %@: %d blocks in %.1f s = %.0f blocks/s, %lld credits = %.0f credits/s, CPU %.1f s = %.0f%% of wall (goal <= 60 s, <= 30%%)",
-            name, Int(reached) + 1, wall, Double(reached + 1) / wall, credited, Double(credited) / wall, cpu, 100 * cpu / wall))
+        print(
+            String(
+                format:
+                    "  backfill %@: %d blocks in %.1f s = %.0f blocks/s, %lld credits = %.0f credits/s, CPU %.1f s = %.0f%% of wall (goal <= 60 s, <= 30%%)",
+                name, Int(reached) + 1, wall, Double(reached + 1) / wall, credited, Double(credited) / wall, cpu,
+                100 * cpu / wall))
         if pool > 0 {
-            print(String(
-                format: "    of which SQLite's statement threads %.1f s; the rest %.1f s = %.0f%% of wall", pool, cpu - pool, 100 * (cpu - pool) / wall))
+            print(
+                String(
+                    format: "    of which SQLite's statement threads %.1f s; the rest %.1f s = %.0f%% of wall", pool,
+                    cpu - pool, 100 * (cpu - pool) / wall))
         }
         #if DEBUG
-        print("  (debug build: run with -c release for real figures)")
+            print("  (debug build: run with -c release for real figures)")
         #endif
     }
 
@@ -98,33 +125,47 @@ struct BenchChain: AsyncParsableCommand {
         let total = headStart + latencyBlocks + confirmations + 2
         let node = try FakeNode.start(
             python: python, script: script,
-            arguments: ["--blocks", "\(total)", "--logs", "\(total)", "--head-start", "\(headStart)", "--block-time", "\(blockTime)"])
+            arguments: [
+                "--blocks", "\(total)", "--logs", "\(total)", "--head-start", "\(headStart)", "--block-time",
+                "\(blockTime)",
+            ])
         defer { node.stop() }
-        try await ScratchDatabase.directory(prefix: "gp4u-bench") { dir in try await withDatabase(.sqlite(path: dir + "/latency.sqlite"), logger: logger) { db in
-            try await Migrator(logger: logger).migrate(db)
-            let ledger = TimedLedger(store: SQLStore(db: db))
-            let watcher = DepositWatcherService(
-                settings: settings(start: 0), reader: try Self.reader(node.url), ledger: ledger,
-                pollInterval: .milliseconds(Int(pollInterval * 1000)), logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await watcher.run() }
-                try await Task.sleep(for: .milliseconds(Int(Double(latencyBlocks + confirmations) * blockTime * 1000 + 2000)))
-                group.cancelAll()
+        try await ScratchDatabase.directory(prefix: "gp4u-bench") { dir in
+            try await withDatabase(.sqlite(path: dir + "/latency.sqlite"), logger: logger) { db in
+                try await Migrator(logger: logger).migrate(db)
+                let ledger = TimedLedger(store: SQLStore(db: db))
+                let watcher = DepositWatcherService(
+                    settings: settings(start: 0), reader: try Self.reader(node.url), ledger: ledger,
+                    pollInterval: .milliseconds(Int(pollInterval * 1000)), logger: logger)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await watcher.run() }
+                    try await Task.sleep(
+                        for: .milliseconds(Int(Double(latencyBlocks + confirmations) * blockTime * 1000 + 2000)))
+                    group.cancelAll()
+                }
+                let appeared = try await node.blockTimes(to: total - 1)
+                var latencies: [Double] = []
+                for (block, credited) in ledger.creditTimes {
+                    let confirming = block + UInt64(confirmations) - 1
+                    guard confirming > UInt64(headStart), let shown = appeared[confirming] else { continue }
+                    latencies.append(credited - shown)
+                }
+                latencies.sort()
+                guard !latencies.isEmpty else {
+                    print("  latency: no deposit was confirmed by a new block")
+                    return
+                }
+                func pct(_ p: Double) -> Double {
+                    latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+                }
+                print(
+                    String(
+                        format:
+                            "  latency (block every %.1f s, poll %.1f s): %d credits, p50 %.2f s, p99 %.2f s, max %.2f s (goal <= poll + 1 s = %.1f s)",
+                        blockTime, pollInterval, latencies.count, pct(0.5), pct(0.99), latencies.last!, pollInterval + 1
+                    ))
             }
-            let appeared = try await node.blockTimes(to: total - 1)
-            var latencies: [Double] = []
-            for (block, credited) in ledger.creditTimes {
-                let confirming = block + UInt64(confirmations) - 1
-                guard confirming > UInt64(headStart), let shown = appeared[confirming] else { continue }
-                latencies.append(credited - shown)
-            }
-            latencies.sort()
-            guard !latencies.isEmpty else { print("  latency: no deposit was confirmed by a new block"); return }
-            func pct(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-            print(String(
-                format: "  latency (block every %.1f s, poll %.1f s): %d credits, p50 %.2f s, p99 %.2f s, max %.2f s (goal <= poll + 1 s = %.1f s)",
-                blockTime, pollInterval, latencies.count, pct(0.5), pct(0.99), latencies.last!, pollInterval + 1))
-        } }
+        }
     }
 }
 
@@ -138,7 +179,9 @@ final class TimedLedger: DepositLedger {
     var creditTimes: [UInt64: Double] { times.withLock { $0 } }
 
     func loadCursor(chainID: Int) async throws -> BlockRef? { try await store.loadCursor(chainID: chainID) }
-    func creditDeposits(_ deposits: [Deposit], advancingCursorTo cursor: BlockRef, chainID: Int) async throws -> [Deposit] {
+    func creditDeposits(_ deposits: [Deposit], advancingCursorTo cursor: BlockRef, chainID: Int) async throws
+        -> [Deposit]
+    {
         let credited = try await store.creditDeposits(deposits, advancingCursorTo: cursor, chainID: chainID)
         let now = Date().timeIntervalSince1970
         times.withLock { t in for d in credited { t[d.block.number] = t[d.block.number] ?? now } }
@@ -169,7 +212,9 @@ final class FakeNode: Sendable {
         process.standardOutput = out
         try process.run()
         var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+            line += byte
+        }
         let text = String(decoding: line, as: UTF8.self)
         guard text.hasPrefix("READY "), let url = text.split(separator: " ").dropFirst().first else {
             process.terminate()
@@ -192,7 +237,8 @@ final class FakeNode: Sendable {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"rig_blockTimes","params":[0,\#(last)]}"#))
+        request.body = .bytes(
+            ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"rig_blockTimes","params":[0,\#(last)]}"#))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 64 << 20)
         let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]

@@ -45,7 +45,9 @@ struct BenchCrypto: ParsableCommand {
             try p.run()
             let out = pipe.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
-            guard p.terminationStatus == 0 else { throw CLIError("the Python reference failed (exit \(p.terminationStatus))") }
+            guard p.terminationStatus == 0 else {
+                throw CLIError("the Python reference failed (exit \(p.terminationStatus))")
+            }
             theirs = try JSONDecoder().decode(Figures.self, from: out)
         }
         func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
@@ -55,13 +57,21 @@ struct BenchCrypto: ParsableCommand {
         func num(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "n/a" }
         func row(_ name: String, _ a: Double, _ b: Double?, _ unit: String, goal: String) {
             let ratio = b.map { String(format: "%.2fx", a / $0) } ?? "n/a"
-            print(pad(name, 40) + pad(num(a), 12, left: true) + pad(num(b), 12, left: true) + "  " + pad(unit, 6) + pad(ratio, 8, left: true) + "   " + goal)
+            print(
+                pad(name, 40) + pad(num(a), 12, left: true) + pad(num(b), 12, left: true) + "  " + pad(unit, 6)
+                    + pad(ratio, 8, left: true) + "   " + goal)
         }
-        print(pad("metric (reference library)", 40) + pad("gp4u", 12, left: true) + pad("reference", 12, left: true) + "  " + pad("unit", 6) + pad("ratio", 8, left: true) + "   goal")
+        print(
+            pad("metric (reference library)", 40) + pad("gp4u", 12, left: true) + pad("reference", 12, left: true)
+                + "  " + pad("unit", 6) + pad("ratio", 8, left: true) + "   goal")
         row("keccak-256 64 B (pycryptodome)", ours.keccak64MBps, theirs?.keccak64MBps, "MB/s", goal: "(info)")
         row("keccak-256 1 MiB (pycryptodome)", ours.keccak1MiBMBps, theirs?.keccak1MiBMBps, "MB/s", goal: ">= 1.0x")
-        row("sign+recover (coincurve)", ours.signRecoverPerSecond, theirs?.signRecoverPerSecond, "ops/s", goal: ">= 0.9x")
-        row("keystore decrypt n=2^18 (eth-keyfile)", ours.scryptDecryptSeconds, theirs?.scryptDecryptSeconds, "s", goal: "<= 1.5x (time ratio)")
+        row(
+            "sign+recover (coincurve)", ours.signRecoverPerSecond, theirs?.signRecoverPerSecond, "ops/s",
+            goal: ">= 0.9x")
+        row(
+            "keystore decrypt n=2^18 (eth-keyfile)", ours.scryptDecryptSeconds, theirs?.scryptDecryptSeconds, "s",
+            goal: "<= 1.5x (time ratio)")
     }
 
     func measure() throws -> Figures {
@@ -69,7 +79,13 @@ struct BenchCrypto: ParsableCommand {
         let small = [UInt8](repeating: 0x61, count: 64)
         let large = [UInt8](repeating: 0x61, count: 1 << 20)
         let k64 = rate(bytesPerCall: 64) { sink ^= Keccak256.hash(small)[0] }
-        let k1m = rate(bytesPerCall: large.count) { large.withUnsafeBytes { raw in var h = Keccak256(); h.update(raw); sink ^= h.finalize()[0] } }
+        let k1m = rate(bytesPerCall: large.count) {
+            large.withUnsafeBytes { raw in
+                var h = Keccak256()
+                h.update(raw)
+                sink ^= h.finalize()[0]
+            }
+        }
 
         let key = PrivateKey.generate()
         var digest = Keccak256.hash([1, 2, 3])
@@ -90,7 +106,9 @@ struct BenchCrypto: ParsableCommand {
             best = min(best, dt)
         }
         if sink == 0x42 { print("") }  // keep the hashing observable
-        return Figures(keccak64MBps: k64 / 1e6, keccak1MiBMBps: k1m / 1e6, signRecoverPerSecond: signRecover, scryptDecryptSeconds: best)
+        return Figures(
+            keccak64MBps: k64 / 1e6, keccak1MiBMBps: k1m / 1e6, signRecoverPerSecond: signRecover,
+            scryptDecryptSeconds: best)
     }
 
     /// Calls `body` repeatedly for about `seconds`; returns bytesPerCall × calls per second.

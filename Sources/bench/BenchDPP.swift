@@ -32,7 +32,9 @@ struct BenchDPP: ParsableCommand {
     func run() throws {
         let data: Data
         do {
-            data = input == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: input))
+            data =
+                input == "-"
+                ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: input))
         } catch {
             throw ValidationError("cannot read \(input): \(error.localizedDescription)")
         }
@@ -52,7 +54,8 @@ struct BenchDPP: ParsableCommand {
                     try DPPPlanner.plan(instance.request.clusterRequest, candidates: instance.offers.map(\.candidate))
                 }
                 let elapsed = clock.now - start
-                fastest = min(fastest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                fastest = min(
+                    fastest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
             }
             total += fastest
             results.append(InstanceResult(id: instance.id, outcome: outcome, seconds: fastest))
@@ -76,7 +79,8 @@ private struct FlexiblePerfScore: Decodable {
         let c = try decoder.singleValueContainer()
         if let text = try? c.decode(String.self) {
             guard let s = PerfScore(parsing: text) else {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a decimal with at most 3 places: \(text)")
+                throw DecodingError.dataCorruptedError(
+                    in: c, debugDescription: "not a decimal with at most 3 places: \(text)")
             }
             score = s
         } else {
@@ -109,9 +113,14 @@ private struct RequestDTO: Decodable {
     let minReliability: Double?
 
     enum CodingKeys: String, CodingKey {
-        case jobName = "job_name", computeIntensity = "compute_intensity", vramGb = "vram_gb"
-        case deadlineHours = "deadline_hours", maxGpus = "max_gpus", maxHourlyBudget = "max_hourly_budget"
-        case sameProvider = "same_provider", minReliability = "min_reliability"
+        case jobName = "job_name"
+        case computeIntensity = "compute_intensity"
+        case vramGb = "vram_gb"
+        case deadlineHours = "deadline_hours"
+        case maxGpus = "max_gpus"
+        case maxHourlyBudget = "max_hourly_budget"
+        case sameProvider = "same_provider"
+        case minReliability = "min_reliability"
     }
 
     var clusterRequest: ClusterRequest {
@@ -133,8 +142,13 @@ private struct OfferDTO: Decodable {
     let reliability: Double
 
     enum CodingKeys: String, CodingKey {
-        case gpuId = "gpu_id", provider, model, gpuCount = "gpu_count", vramGb = "vram_gb"
-        case perfScore = "perf_score", pricePerHour = "price_per_hour", reliability
+        case gpuId = "gpu_id"
+        case provider, model
+        case gpuCount = "gpu_count"
+        case vramGb = "vram_gb"
+        case perfScore = "perf_score"
+        case pricePerHour = "price_per_hour"
+        case reliability
     }
 
     var candidate: ClusterCandidate {
@@ -151,9 +165,13 @@ private struct InstanceResult: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, feasible, members, contributions, reason, error
-        case totalCostMicro = "total_cost_micro", hourlyPriceMicro = "hourly_price_micro"
-        case estimatedHours = "estimated_hours", gpuCount = "gpu_count", reasonCode = "reason_code"
-        case solveSeconds = "solve_seconds", totalCost = "total_cost"
+        case totalCostMicro = "total_cost_micro"
+        case hourlyPriceMicro = "hourly_price_micro"
+        case estimatedHours = "estimated_hours"
+        case gpuCount = "gpu_count"
+        case reasonCode = "reason_code"
+        case solveSeconds = "solve_seconds"
+        case totalCost = "total_cost"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -186,6 +204,7 @@ private struct Results: Encodable {
     let totalSolveSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case results, totalSolveSeconds = "total_solve_seconds"
+        case results
+        case totalSolveSeconds = "total_solve_seconds"
     }
 }

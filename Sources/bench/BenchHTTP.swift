@@ -10,7 +10,8 @@ import Storage
 /// concurrent keep-alive clients. Prints requests/s and p50/p99 of `GET /health` and of
 /// login (bcrypt cost 12, so CPU-bound by design), and the process's peak RSS.
 struct BenchHTTP: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "http", abstract: "HTTP server: /health and login under load.")
+    static let configuration = CommandConfiguration(
+        commandName: "http", abstract: "HTTP server: /health and login under load.")
 
     @Option(help: "Concurrent connections.") var connections = 64
     @Option(help: "Seconds per scenario.") var seconds = 10.0
@@ -18,11 +19,17 @@ struct BenchHTTP: AsyncParsableCommand {
 
     func run() async throws {
         try await BenchServer.with { port, _ in
-            print("GP4U HTTP benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores, client and server in one process)")
-            let health = try await RawHTTPLoad.run(port: port, connections: connections, seconds: seconds) { _ in .init(uri: "/health") }
+            print(
+                "GP4U HTTP benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores, client and server in one process)"
+            )
+            let health = try await RawHTTPLoad.run(port: port, connections: connections, seconds: seconds) { _ in
+                .init(uri: "/health")
+            }
             health.print(name: "GET /health", connections: connections)
             let login = try await RawHTTPLoad.run(port: port, connections: loginConnections, seconds: seconds) { _ in
-                .init(method: .POST, uri: "/api/v1/auth/login", body: #"{"email":"bench@example.com","password":"correct horse battery"}"#)
+                .init(
+                    method: .POST, uri: "/api/v1/auth/login",
+                    body: #"{"email":"bench@example.com","password":"correct horse battery"}"#)
             }
             login.print(name: "POST /api/v1/auth/login (bcrypt 12)", connections: loginConnections)
             print(String(format: "peak RSS: %.1f MB", Double(PeakRSS.kilobytes()) / 1024))
@@ -43,22 +50,25 @@ enum BenchServer {
             return l
         }()
         let port = Int.random(in: 20000...40000)
-        try await ScratchDatabase.directory(prefix: "gp4u-bench") { dir in try await withDatabase(.sqlite(path: dir + "/bench.sqlite"), logger: logger) { db in
-            try await Migrator(logger: logger).migrate(db)
-            let store = SQLStore(db: db)
-            let accounts = AccountService(
-                store: store, tokens: await TokenService(secret: String(repeating: "b", count: 32)),
-                throttle: LoginThrottle(maxPerEmail: .max, maxPerIP: .max, now: { Int64(Date().timeIntervalSince1970) }))
-            _ = try await accounts.signup(email: "bench@example.com", password: "correct horse battery")
-            let deps = AppDependencies(store: store, accounts: accounts, version: "bench", market: market)
-            let app = buildApplication(deps, host: "127.0.0.1", port: port, logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await app.runService() }
-                try await Task.sleep(for: .milliseconds(300))
-                try await body(port, deps)
-                group.cancelAll()
+        try await ScratchDatabase.directory(prefix: "gp4u-bench") { dir in
+            try await withDatabase(.sqlite(path: dir + "/bench.sqlite"), logger: logger) { db in
+                try await Migrator(logger: logger).migrate(db)
+                let store = SQLStore(db: db)
+                let accounts = AccountService(
+                    store: store, tokens: await TokenService(secret: String(repeating: "b", count: 32)),
+                    throttle: LoginThrottle(
+                        maxPerEmail: .max, maxPerIP: .max, now: { Int64(Date().timeIntervalSince1970) }))
+                _ = try await accounts.signup(email: "bench@example.com", password: "correct horse battery")
+                let deps = AppDependencies(store: store, accounts: accounts, version: "bench", market: market)
+                let app = buildApplication(deps, host: "127.0.0.1", port: port, logger: logger)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await app.runService() }
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await body(port, deps)
+                    group.cancelAll()
+                }
             }
-        } }
+        }
     }
 }
 

@@ -54,14 +54,15 @@ struct BenchMarket: AsyncParsableCommand {
             }
             latencies.sort()
             let lookups = (0..<200).map { _ in time { _ = index.arbitrage.opportunities(minSpreadPct: 15) } }.sorted()
-            print("""
-              \(size) offers:
-                index build (sorts + arbitrage): \(ms(buildTime)) ms
-                arbitrage computation (sorting included): median \(ms(arbitrageTimes[arbitrageTimes.count / 2])) ms wall, \(ms(arbitrageCPU[arbitrageCPU.count / 2])) ms CPU, best \(ms(arbitrageTimes[0])) ms wall (goal < 50 ms at 100k)
-                arbitrage lookup (opportunities): p50 \(us(percentile(lookups, 0.5))) µs
-                search: p50 \(us(percentile(latencies, 0.5))) µs, p99 \(us(percentile(latencies, 0.99))) µs (\(returned / max(1, queryList.count)) offers per page on average)
-                peak RSS (VmHWM): \(String(format: "%.1f", Double(PeakRSS.kilobytes()) / 1024)) MB (goal <= 200 MB at 100k)
-            """)
+            print(
+                """
+                  \(size) offers:
+                    index build (sorts + arbitrage): \(ms(buildTime)) ms
+                    arbitrage computation (sorting included): median \(ms(arbitrageTimes[arbitrageTimes.count / 2])) ms wall, \(ms(arbitrageCPU[arbitrageCPU.count / 2])) ms CPU, best \(ms(arbitrageTimes[0])) ms wall (goal < 50 ms at 100k)
+                    arbitrage lookup (opportunities): p50 \(us(percentile(lookups, 0.5))) µs
+                    search: p50 \(us(percentile(latencies, 0.5))) µs, p99 \(us(percentile(latencies, 0.99))) µs (\(returned / max(1, queryList.count)) offers per page on average)
+                    peak RSS (VmHWM): \(String(format: "%.1f", Double(PeakRSS.kilobytes()) / 1024)) MB (goal <= 200 MB at 100k)
+                """)
         }
         if httpSeconds > 0 { try await overHTTP() }
     }
@@ -72,17 +73,27 @@ struct BenchMarket: AsyncParsableCommand {
     /// same process on its own event loops (as a separate client would have its own
     /// threads), but on the same two cores, so the figures are a floor for a separate one.
     func overHTTP() async throws {
-        let market = MarketIndexHolder(MarketIndex(offers: MarketSnapshot.synthetic(count: httpOffers, seed: 42), builtAt: Date()))
-        let queries = ["model=rtx-4090&sort=price", "max_price=2&sort=g_score", "min_reliability=0.95&sort=price_per_perf", "sort=reliability&limit=100"]
+        let market = MarketIndexHolder(
+            MarketIndex(offers: MarketSnapshot.synthetic(count: httpOffers, seed: 42), builtAt: Date()))
+        let queries = [
+            "model=rtx-4090&sort=price", "max_price=2&sort=g_score", "min_reliability=0.95&sort=price_per_perf",
+            "sort=reliability&limit=100",
+        ]
         let (seconds, connections, rate) = (httpSeconds, connections, rate)
         try await BenchServer.with(market: market) { port, _ in
-            print("over HTTP (\(httpOffers) offers, \(ProcessInfo.processInfo.activeProcessorCount) cores, client and server in one process, on separate event loops):")
-            let search: @Sendable (Int) -> RawHTTPLoad.Request = { .init(uri: "/api/v1/gpus/search?\(queries[$0 % queries.count])") }
+            print(
+                "over HTTP (\(httpOffers) offers, \(ProcessInfo.processInfo.activeProcessorCount) cores, client and server in one process, on separate event loops):"
+            )
+            let search: @Sendable (Int) -> RawHTTPLoad.Request = {
+                .init(uri: "/api/v1/gpus/search?\(queries[$0 % queries.count])")
+            }
             try await RawHTTPLoad.run(port: port, connections: connections, seconds: seconds, request: search)
                 .print(name: "  GET /api/v1/gpus/search", connections: connections)
             if rate > 0 {
-                try await RawHTTPLoad.run(port: port, connections: connections, seconds: seconds, rate: rate, request: search)
-                    .print(name: "  GET /api/v1/gpus/search", connections: connections, rate: rate)
+                try await RawHTTPLoad.run(
+                    port: port, connections: connections, seconds: seconds, rate: rate, request: search
+                )
+                .print(name: "  GET /api/v1/gpus/search", connections: connections, rate: rate)
             }
             try await RawHTTPLoad.run(port: port, connections: connections, seconds: seconds) { _ in
                 .init(uri: "/api/v1/arbitrage/opportunities?min_spread_pct=15")
@@ -94,7 +105,9 @@ struct BenchMarket: AsyncParsableCommand {
     /// A realistic mix: model filters, price caps, reliability floors, every sort, some paging.
     static func queries(count: Int, seed: UInt64) -> [OfferQuery] {
         var rng = SplitMix64(seed: seed)
-        let models = ["rtx-4090", "h100-sxm", "a100-sxm", "rtx-3090", "l40s", nil, nil].map { $0.flatMap(GPUModel.lookup) }
+        let models = ["rtx-4090", "h100-sxm", "a100-sxm", "rtx-3090", "l40s", nil, nil].map {
+            $0.flatMap(GPUModel.lookup)
+        }
         return (0..<count).map { _ in
             var q = OfferQuery()
             q.model = models[Int(rng.next() % UInt64(models.count))]

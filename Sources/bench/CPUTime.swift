@@ -17,13 +17,16 @@ enum CPUTime {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         return tasks.reduce(0) { total, tid in
-            guard let comm = try? String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8), comm.hasPrefix(prefix),
+            guard let comm = try? String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8),
+                comm.hasPrefix(prefix),
                 let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
                 let afterName = stat.range(of: ") ", options: .backwards)
             else { return total }
             // Fields after "(comm) ": state is the 3rd field, utime and stime the 14th and 15th.
             let fields = stat[afterName.upperBound...].split(separator: " ")
-            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return total }
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
+                return total
+            }
             return total + (user + system) / ticks
         }
     }

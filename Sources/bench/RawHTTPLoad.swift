@@ -33,13 +33,18 @@ enum RawHTTPLoad {
 
         func print(name: String, connections: Int, rate: Double? = nil) {
             let sorted = latencies.sorted()
-            func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
+            func pct(_ p: Double) -> Double {
+                sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000
+            }
             func perRequest(_ seconds: Double) -> Double { seconds / Double(max(1, sorted.count + errors)) * 1e6 }
             let mode = rate.map { String(format: "open loop at %.0f req/s", $0) } ?? "closed loop"
-            Swift.print(String(
-                format: "%@: %d conns, %@: %.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors; CPU per request %.0f µs (server %.0f, client %.0f), %.1f%% stolen",
-                name, connections, mode, Double(sorted.count) / elapsed, pct(0.5), pct(0.99), sorted.last.map { $0 * 1000 } ?? 0, errors,
-                perRequest(cpu), perRequest(cpu - clientCPU), perRequest(clientCPU), stolenPercent))
+            Swift.print(
+                String(
+                    format:
+                        "%@: %d conns, %@: %.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors; CPU per request %.0f µs (server %.0f, client %.0f), %.1f%% stolen",
+                    name, connections, mode, Double(sorted.count) / elapsed, pct(0.5), pct(0.99),
+                    sorted.last.map { $0 * 1000 } ?? 0, errors,
+                    perRequest(cpu), perRequest(cpu - clientCPU), perRequest(clientCPU), stolenPercent))
         }
     }
 
@@ -66,16 +71,22 @@ enum RawHTTPLoad {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        let first = start + (interval.map { .nanoseconds($0.nanoseconds * Int64(c) / Int64(connections)) } ?? .zero)
+                        let first =
+                            start
+                            + (interval.map { .nanoseconds($0.nanoseconds * Int64(c) / Int64(connections)) } ?? .zero)
                         try channel.pipeline.syncOperations.addHandler(
-                            LoadHandler(port: port, first: first, end: end, interval: interval, index: c, step: connections, request: request))
+                            LoadHandler(
+                                port: port, first: first, end: end, interval: interval, index: c, step: connections,
+                                request: request))
                     }
                 }
                 .connect(host: "127.0.0.1", port: port).get()
-            results.append(try await channel.pipeline.handler(type: LoadHandler.self).map { $0.done.futureResult }.get())
+            results.append(
+                try await channel.pipeline.handler(type: LoadHandler.self).map { $0.done.futureResult }.get())
         }
         let (cpu0, client0, stolen0) = (CPUTime.now(), CPUTime.threads(named: clientThreads), StolenTime.now())
-        var latencies: [Double] = [], errors = 0
+        var latencies: [Double] = []
+        var errors = 0
         for r in results {
             let (l, e) = try await r.get()
             latencies += l
@@ -106,8 +117,13 @@ enum RawHTTPLoad {
         var done: EventLoopPromise<([Double], Int)>!
         var context: ChannelHandlerContext?
 
-        init(port: Int, first: NIODeadline, end: NIODeadline, interval: TimeAmount?, index: Int, step: Int, request: @escaping @Sendable (Int) -> Request) {
-            (self.port, self.first, self.end, self.interval, self.n, self.step, self.request) = (port, first, end, interval, index, step, request)
+        init(
+            port: Int, first: NIODeadline, end: NIODeadline, interval: TimeAmount?, index: Int, step: Int,
+            request: @escaping @Sendable (Int) -> Request
+        ) {
+            (self.port, self.first, self.end, self.interval, self.n, self.step, self.request) = (
+                port, first, end, interval, index, step, request
+            )
         }
 
         func handlerAdded(context: ChannelHandlerContext) {
@@ -119,7 +135,9 @@ enum RawHTTPLoad {
         /// A send falls due at `at` (its scheduled time); open loop schedules the next one.
         func fire(at: NIODeadline) {
             if let interval, at + interval < end {
-                context?.eventLoop.assumeIsolated().scheduleTask(deadline: at + interval) { self.fire(at: at + interval) }
+                context?.eventLoop.assumeIsolated().scheduleTask(deadline: at + interval) {
+                    self.fire(at: at + interval)
+                }
             }
             if inFlight == nil { send(scheduled: at) } else { due.append(at) }
         }

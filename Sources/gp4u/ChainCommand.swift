@@ -28,7 +28,12 @@ struct ChainStatusCommand: AsyncParsableCommand {
             try await Migrator(logger: env.logger).migrate(db)
             let store = SQLStore(db: db)
             let nodes = env.config.chains.map { chain in
-                (chain, EthereumRPC(pool: RPCEndpointPool(endpoints: chain.rpcEndpoints, transport: HTTPJSONRPCTransport(), logger: env.logger)))
+                (
+                    chain,
+                    EthereumRPC(
+                        pool: RPCEndpointPool(
+                            endpoints: chain.rpcEndpoints, transport: HTTPJSONRPCTransport(), logger: env.logger))
+                )
             }
             var starts: [Int: UInt64] = [:]
             repeat {
@@ -37,8 +42,11 @@ struct ChainStatusCommand: AsyncParsableCommand {
                     let summary = try await store.chainSummary(chainID: chain.chainID)
                     let head = try? await rpc.blockNumber()
                     let health = await rpc.pool.health()
-                    if let cursor = summary.cursor?.number, starts[chain.chainID] == nil { starts[chain.chainID] = chain.startBlock ?? cursor }
-                    lines += ChainStatusReport.lines(chain, summary, head: head, health: health, start: starts[chain.chainID])
+                    if let cursor = summary.cursor?.number, starts[chain.chainID] == nil {
+                        starts[chain.chainID] = chain.startBlock ?? cursor
+                    }
+                    lines += ChainStatusReport.lines(
+                        chain, summary, head: head, health: health, start: starts[chain.chainID])
                 }
                 if watch { print("\u{1B}[2J\u{1B}[H", terminator: "") }
                 print(lines.joined(separator: "\n"))
@@ -63,10 +71,12 @@ struct ChainResumeCommand: AsyncParsableCommand {
             try await Migrator(logger: env.logger).migrate(db)
             let store = SQLStore(db: db)
             let operatorUser = try await op.resolve(store)
-            return try await store.resolveIncidents(chainID: chain, operator: operatorUser.id, at: Int64(Date().timeIntervalSince1970))
+            return try await store.resolveIncidents(
+                chainID: chain, operator: operatorUser.id, at: Int64(Date().timeIntervalSince1970))
         }
         guard resolved > 0 else { throw fail("chain \(chain) has no open incident; nothing to resume") }
-        env.logger.notice("chain resumed by operator", metadata: ["chain.id": "\(chain)", "operator": "\(op.operatorEmail)"])
+        env.logger.notice(
+            "chain resumed by operator", metadata: ["chain.id": "\(chain)", "operator": "\(op.operatorEmail)"])
         print("chain \(chain): \(resolved) incident(s) resolved; the watcher resumes on its next poll")
     }
 }

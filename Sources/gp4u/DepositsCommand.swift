@@ -13,7 +13,8 @@ struct DepositsCommand: AsyncParsableCommand {
 
 /// Lists deposits no linked address claimed.
 struct DepositsSuspenseCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "suspense", abstract: "List deposits waiting in suspense.")
+    static let configuration = CommandConfiguration(
+        commandName: "suspense", abstract: "List deposits waiting in suspense.")
 
     @Option(help: "Only this chain id.") var chain: Int?
 
@@ -25,7 +26,9 @@ struct DepositsSuspenseCommand: AsyncParsableCommand {
         }
         if records.isEmpty { print("no deposits in suspense") }
         for r in records {
-            print("chain \(r.key.chainID)  tx \(r.key.transactionHash)  log \(r.key.logIndex)  from \(r.from)  \(r.amount) USDC  block \(r.block.number)")
+            print(
+                "chain \(r.key.chainID)  tx \(r.key.transactionHash)  log \(r.key.logIndex)  from \(r.from)  \(r.amount) USDC  block \(r.block.number)"
+            )
         }
     }
 }
@@ -43,7 +46,9 @@ struct DepositsAssignCommand: AsyncParsableCommand {
     @OptionGroup var op: OperatorOptions
 
     func validate() throws {
-        guard (try? Hash32(parsing: tx)) != nil else { throw ValidationError("--tx must be 0x followed by 64 hex digits") }
+        guard (try? Hash32(parsing: tx)) != nil else {
+            throw ValidationError("--tx must be 0x followed by 64 hex digits")
+        }
     }
 
     func run() async throws {

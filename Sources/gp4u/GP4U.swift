@@ -8,7 +8,8 @@ struct GP4U: AsyncParsableCommand {
         abstract: "GP4U: the Kayak of GPUs, with honest on-chain payments.",
         version: GP4UVersion.current,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, UsersCommand.self, KeysCommand.self, TxCommand.self, ChainCommand.self,
+            ServeCommand.self, MigrateCommand.self, UsersCommand.self, KeysCommand.self, TxCommand.self,
+            ChainCommand.self,
             DepositsCommand.self,
         ]
     )

@@ -2,8 +2,9 @@ import ArgumentParser
 import Ethereum
 import Foundation
 import Signer
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `gp4u keys`: create, import and inspect keystore v3 files (geth-compatible).
@@ -35,13 +36,16 @@ struct KeysCommand: ParsableCommand {
         var parameters: Keystore.ScryptParameters { .init(n: scryptN, r: 8, p: scryptP) }
 
         func validate() throws {
-            guard scryptN >= 2, scryptN & (scryptN - 1) == 0 else { throw ValidationError("--scrypt-n must be a power of two") }
+            guard scryptN >= 2, scryptN & (scryptN - 1) == 0 else {
+                throw ValidationError("--scrypt-n must be a power of two")
+            }
             guard (1...16).contains(scryptP) else { throw ValidationError("--scrypt-p must be between 1 and 16") }
         }
     }
 
     struct New: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Generate a new key and write it encrypted; prints the address.")
+        static let configuration = CommandConfiguration(
+            abstract: "Generate a new key and write it encrypted; prints the address.")
 
         @Option(name: .long, help: "Keystore file to create (must not exist).")
         var out: String
@@ -52,13 +56,16 @@ struct KeysCommand: ParsableCommand {
             var pw = try password.read(confirm: true)
             defer { Password.zero(&pw) }
             let key = PrivateKey.generate()
-            try CLIError.wrap { try Keystore.write(try Keystore.encrypt(key, password: pw, scrypt: scrypt.parameters), to: out) }
+            try CLIError.wrap {
+                try Keystore.write(try Keystore.encrypt(key, password: pw, scrypt: scrypt.parameters), to: out)
+            }
             print(key.address.checksummed)
         }
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Encrypt a hex private key read from stdin; prints the address.")
+        static let configuration = CommandConfiguration(
+            abstract: "Encrypt a hex private key read from stdin; prints the address.")
 
         @Option(name: .long, help: "Keystore file to create (must not exist).")
         var out: String
@@ -71,7 +78,9 @@ struct KeysCommand: ParsableCommand {
             let key = try CLIError.wrap { try PrivateKey(hex: String(decoding: input, as: UTF8.self)) }
             var pw = try password.read(confirm: true)
             defer { Password.zero(&pw) }
-            try CLIError.wrap { try Keystore.write(try Keystore.encrypt(key, password: pw, scrypt: scrypt.parameters), to: out) }
+            try CLIError.wrap {
+                try Keystore.write(try Keystore.encrypt(key, password: pw, scrypt: scrypt.parameters), to: out)
+            }
             print(key.address.checksummed)
         }
     }
@@ -146,7 +155,8 @@ extension KeysCommand {
 
         func run() throws {
             let input = Array(FileHandle.standardInput.readDataToEndOfFile())
-            let pairs: [[[UInt8]]] = lines
+            let pairs: [[[UInt8]]] =
+                lines
                 ? try LineInput.hexLines(input, fields: 2)
                 : [[input, try CLIError.wrap { try Hex.decode(signature!, prefix: .required) }]]
             for p in pairs {
@@ -161,13 +171,17 @@ enum LineInput {
     static func hexLines(_ input: [UInt8], fields: Int = 1) throws -> [[[UInt8]]] {
         var out: [[[UInt8]]] = []
         for (n, line) in input.split(separator: 0x0a).enumerated() {
-            let parts = line.split(separator: 0x20).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+            let parts = line.split(separator: 0x20).map {
+                String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            }
             guard parts.count == fields else { throw CLIError("line \(n + 1): expected \(fields) hex field(s)") }
-            out.append(try parts.map { p in
-                do { return try Hex.decode(p, prefix: .required) } catch { throw CLIError("line \(n + 1): \(error)") }
-            })
+            out.append(
+                try parts.map { p in
+                    do { return try Hex.decode(p, prefix: .required) } catch {
+                        throw CLIError("line \(n + 1): \(error)")
+                    }
+                })
         }
         return out
     }
 }
-

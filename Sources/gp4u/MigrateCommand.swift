@@ -11,7 +11,9 @@ struct MigrateCommand: AsyncParsableCommand {
             let applied = try await withDatabase(env.config.database, logger: env.logger) { db in
                 try await Migrator(logger: env.logger).migrate(db)
             }
-            print(applied.isEmpty ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+            print(
+                applied.isEmpty
+                    ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
         } catch {
             throw fail("migration failed: \(error)")
         }

@@ -32,7 +32,9 @@ struct TxCommand: ParsableCommand {
             let input = FileHandle.standardInput.readDataToEndOfFile()
             let documents = lines ? input.split(separator: 0x0a).map { Data($0) } : [input]
             let txs = try documents.enumerated().map { (n, d) in
-                do { return try TransactionJSON.parse(d) } catch { throw lines ? CLIError("line \(n + 1): \(error)") : error }
+                do { return try TransactionJSON.parse(d) } catch {
+                    throw lines ? CLIError("line \(n + 1): \(error)") : error
+                }
             }
             var pw = try Password.fromFile(passwordFile)
             defer { Password.zero(&pw) }
@@ -50,7 +52,9 @@ struct TxCommand: ParsableCommand {
 
         @Argument(help: "The raw transaction as 0x hex, or - to read it from stdin (one per line).")
         var raw: String
-        @Option(name: .long, help: "Also apply a node's checks for this chain (chain id, nonce and gas limits, intrinsic gas).")
+        @Option(
+            name: .long,
+            help: "Also apply a node's checks for this chain (chain id, nonce and gas limits, intrinsic gas).")
         var expectChainId: String?
 
         func run() throws {
@@ -84,7 +88,9 @@ enum TransactionJSON {
         switch type {
         case "2":
             allowed.formUnion(["max_priority_fee_per_gas", "max_fee_per_gas", "access_list"])
-            fee = .dynamic(maxPriorityFeePerGas: try uint(o, "max_priority_fee_per_gas"), maxFeePerGas: try uint(o, "max_fee_per_gas"))
+            fee = .dynamic(
+                maxPriorityFeePerGas: try uint(o, "max_priority_fee_per_gas"),
+                maxFeePerGas: try uint(o, "max_fee_per_gas"))
         case "0":
             allowed.insert("gas_price")
             fee = .legacy(gasPrice: try uint(o, "gas_price"))
@@ -107,13 +113,19 @@ enum TransactionJSON {
         do { payload = try Hex.decode(dataHex, prefix: .required) } catch { throw CLIError("field \"data\": \(error)") }
         var accessList: [Transaction.AccessListEntry] = []
         if let al = o["access_list"] {
-            guard let entries = al as? [[String: Any]] else { throw CLIError("field \"access_list\" must be a list of {address, storage_keys}") }
+            guard let entries = al as? [[String: Any]] else {
+                throw CLIError("field \"access_list\" must be a list of {address, storage_keys}")
+            }
             for e in entries {
-                guard let a = e["address"] as? String, let keys = e["storage_keys"] as? [String], let address = try? Address(parsing: a) else {
+                guard let a = e["address"] as? String, let keys = e["storage_keys"] as? [String],
+                    let address = try? Address(parsing: a)
+                else {
                     throw CLIError("field \"access_list\" has an entry without a valid address and storage_keys")
                 }
                 let decoded = try keys.map { k throws -> [UInt8] in
-                    guard let b = try? Hex.decode(k, prefix: .required), b.count == 32 else { throw CLIError("access_list storage keys must be 32-byte 0x hex") }
+                    guard let b = try? Hex.decode(k, prefix: .required), b.count == 32 else {
+                        throw CLIError("access_list storage keys must be 32-byte 0x hex")
+                    }
                     return b
                 }
                 accessList.append(.init(address: address, storageKeys: decoded))
@@ -163,7 +175,9 @@ enum TransactionJSON {
             o["y_parity"] = "\(s.signature.recoveryID)"
         }
         if tx.type != 0 {
-            o["access_list"] = tx.accessList.map { ["address": $0.address.lowercased, "storage_keys": $0.storageKeys.map { Hex.encode($0) }] }
+            o["access_list"] = tx.accessList.map {
+                ["address": $0.address.lowercased, "storage_keys": $0.storageKeys.map { Hex.encode($0) }]
+            }
         }
         let data = try! JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)

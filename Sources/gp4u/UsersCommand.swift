@@ -11,7 +11,8 @@ struct UsersCommand: AsyncParsableCommand {
 
 /// Creates an account directly, so a fresh install can get its first operator.
 struct UsersCreateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a user (e.g. the first operator).")
+    static let configuration = CommandConfiguration(
+        commandName: "create", abstract: "Create a user (e.g. the first operator).")
 
     @Option(help: "The user's email.") var email: String
     @Option(help: "renter, provider or operator.") var role: String = "renter"

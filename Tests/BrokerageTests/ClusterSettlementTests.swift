@@ -23,7 +23,9 @@ struct ClusterSettlementTests {
     }
 
     /// Seconds run before failing → hours charged.
-    static let runningCases: [(Int64, Int)] = [(0, 0), (1, 1), (3_600, 1), (3_601, 2), (4 * 3_600 + 1, 5), (100 * 3_600, 5)]
+    static let runningCases: [(Int64, Int)] = [
+        (0, 0), (1, 1), (3_600, 1), (3_601, 2), (4 * 3_600 + 1, 5), (100 * 3_600, 5),
+    ]
 
     @Test("legal moves: held→running|failed, running→completed|failed, nothing else")
     func transitions() {
@@ -50,7 +52,8 @@ struct ClusterSettlementTests {
 
     @Test("failing before start refunds everything and pays nobody")
     func failBeforeStart() throws {
-        let s = try ClusterSettlement(cluster: Self.cluster(status: .held, startedAt: nil), outcome: .failed, now: 50_000, fee: .default)
+        let s = try ClusterSettlement(
+            cluster: Self.cluster(status: .held, startedAt: nil), outcome: .failed, now: 50_000, fee: .default)
         #expect(s.chargedHours == 0 && s.charged == .zero && s.fee == .zero)
         #expect(s.refund == USDC(micro: 35_000_030))
         #expect(s.payouts.allSatisfy { $0 == .zero })
@@ -60,7 +63,8 @@ struct ClusterSettlementTests {
         "failing while running charges every started hour, at most the plan",
         arguments: Self.runningCases)
     func failWhileRunning(elapsed: Int64, hours: Int) throws {
-        let s = try ClusterSettlement(cluster: Self.cluster(startedAt: 1_000), outcome: .failed, now: 1_000 + elapsed, fee: .default)
+        let s = try ClusterSettlement(
+            cluster: Self.cluster(startedAt: 1_000), outcome: .failed, now: 1_000 + elapsed, fee: .default)
         #expect(s.chargedHours == hours)
         #expect(s.charged == USDC(micro: 7_000_006 * Int64(hours)))
         #expect(s.refund.micro + s.charged.micro == 35_000_030)

@@ -1,7 +1,7 @@
 import Brokerage
 import Ethereum
-import Testing
 import TestSupport
+import Testing
 
 /// The planner against enumeration of every subset, on 500 seeded random instances of
 /// 8-14 offers whose repeated values produce ties, zero prices and every constraint.

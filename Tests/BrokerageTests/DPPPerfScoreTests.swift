@@ -14,7 +14,9 @@ struct DPPPerfScoreTests {
         #expect(PerfScore(parsing: text)?.milli == milli)
     }
 
-    @Test("formats the shortest exact decimal and round-trips", arguments: [82_600, 133_000, 125, 1, 0, 100_010] as [Int64])
+    @Test(
+        "formats the shortest exact decimal and round-trips",
+        arguments: [82_600, 133_000, 125, 1, 0, 100_010] as [Int64])
     func format(milli: Int64) {
         let score = PerfScore(milli: milli)
         #expect(PerfScore(parsing: score.description) == score)

@@ -39,9 +39,11 @@ struct DPPPlannerTests {
         }
         #expect(try plan(dppRequest(intensity: 100, deadline: 3), [offer(33_334)]).estimatedHours == 3)
         let r = try reason(dppRequest(intensity: 100, deadline: 3), [offer(33_333)])
-        #expect(r == .insufficientThroughput(
-            required: PerfScore(milli: 33_334), available: PerfScore(milli: 33_333), fastestHours: 4,
-            deadlineHours: 3, eligibleCandidates: 1, provider: nil))
+        #expect(
+            r
+                == .insufficientThroughput(
+                    required: PerfScore(milli: 33_334), available: PerfScore(milli: 33_333), fastestHours: 4,
+                    deadlineHours: 3, eligibleCandidates: 1, provider: nil))
     }
 
     @Test("a tighter deadline forces a larger, dearer cluster")
@@ -82,7 +84,9 @@ struct DPPPlannerTests {
     func tieThroughputThenID() throws {
         let faster = [dppOffer("a", perf: 10, price: 1), dppOffer("b", perf: 15, price: 1)]
         #expect(try plan(dppRequest(intensity: 10, deadline: 1), faster).members.map(\.candidate.id) == ["b"])
-        let twins = [dppOffer("q", perf: 10, price: 1), dppOffer("p", perf: 10, price: 1), dppOffer("r", perf: 10, price: 1)]
+        let twins = [
+            dppOffer("q", perf: 10, price: 1), dppOffer("p", perf: 10, price: 1), dppOffer("r", perf: 10, price: 1),
+        ]
         #expect(try plan(dppRequest(intensity: 20, deadline: 1), twins).members.map(\.candidate.id) == ["p", "q"])
     }
 
@@ -97,7 +101,8 @@ struct DPPPlannerTests {
         ]
         let mixed = try plan(dppRequest(intensity: 20, deadline: 1, vram: 24, minReliability: 0.9), offers)
         #expect(mixed.members.map(\.candidate.id).sorted() == ["ok1", "ok2"])
-        let single = try plan(dppRequest(intensity: 20, deadline: 1, vram: 24, sameProvider: true, minReliability: 0.9), offers)
+        let single = try plan(
+            dppRequest(intensity: 20, deadline: 1, vram: 24, sameProvider: true, minReliability: 0.9), offers)
         #expect(single.members.map(\.candidate.id).sorted() == ["ok2", "ok3"])
         #expect(single.totalCost == USDC(micro: 3_000_000))
     }
@@ -120,37 +125,51 @@ struct DPPPlannerTests {
             dppOffer("a", vram: 16, perf: 10, price: 1), dppOffer("b", vram: 16, perf: 10, price: 1, reliability: 0.5),
             dppOffer("c", vram: 80, perf: 10, price: 1, reliability: 0.5),
         ]
-        #expect(try reason(dppRequest(intensity: 1, deadline: 1, vram: 24, minReliability: 0.9), offers)
-            == .noEligibleCandidates(requiredVRAMGB: 24, minReliability: 0.9, candidates: 3, tooLittleVRAM: 2, tooUnreliable: 2))
+        #expect(
+            try reason(dppRequest(intensity: 1, deadline: 1, vram: 24, minReliability: 0.9), offers)
+                == .noEligibleCandidates(
+                    requiredVRAMGB: 24, minReliability: 0.9, candidates: 3, tooLittleVRAM: 2, tooUnreliable: 2))
     }
 
     @Test("too little throughput names the fastest single provider")
     func throughputReason() throws {
         let offers = [
-            dppOffer("a", provider: "akash", gpus: 4, perf: 10, price: 1), dppOffer("b", provider: "vast", perf: 30, price: 1),
+            dppOffer("a", provider: "akash", gpus: 4, perf: 10, price: 1),
+            dppOffer("b", provider: "vast", perf: 30, price: 1),
         ]
-        #expect(try reason(dppRequest(intensity: 500, deadline: 5, sameProvider: true), offers)
-            == .insufficientThroughput(
-                required: PerfScore(milli: 100_000), available: PerfScore(milli: 40_000), fastestHours: 13,
-                deadlineHours: 5, eligibleCandidates: 2, provider: "akash"))
+        #expect(
+            try reason(dppRequest(intensity: 500, deadline: 5, sameProvider: true), offers)
+                == .insufficientThroughput(
+                    required: PerfScore(milli: 100_000), available: PerfScore(milli: 40_000), fastestHours: 13,
+                    deadlineHours: 5, eligibleCandidates: 2, provider: "akash"))
     }
 
     @Test("GPU cap below the fewest GPUs that can finish")
     func gpuCapReason() throws {
-        let offers = [dppOffer("a", gpus: 4, perf: 10, price: 1), dppOffer("b", gpus: 3, perf: 10, price: 1), dppOffer("c", gpus: 2, perf: 10, price: 1)]
+        let offers = [
+            dppOffer("a", gpus: 4, perf: 10, price: 1), dppOffer("b", gpus: 3, perf: 10, price: 1),
+            dppOffer("c", gpus: 2, perf: 10, price: 1),
+        ]
         // 50/h needed: 3+2 GPUs (50) is the fewest.
-        #expect(try reason(dppRequest(intensity: 50, deadline: 1, maxGPUs: 4), offers) == .tooFewGPUsAllowed(maxGPUs: 4, minimumGPUs: 5))
+        #expect(
+            try reason(dppRequest(intensity: 50, deadline: 1, maxGPUs: 4), offers)
+                == .tooFewGPUsAllowed(maxGPUs: 4, minimumGPUs: 5))
     }
 
     @Test("budget below the cheapest hourly price that can finish within the GPU cap")
     func budgetReason() throws {
         let offers = [dppOffer("cheap", gpus: 4, perf: 10, price: 3), dppOffer("fast", gpus: 1, perf: 40, price: 5)]
-        #expect(try reason(dppRequest(intensity: 40, deadline: 1, budget: 2), offers)
-            == .budgetTooLow(maxHourlyBudget: USDC(micro: 2_000_000), minimumHourlyPrice: USDC(micro: 3_000_000)))
-        #expect(try reason(dppRequest(intensity: 40, deadline: 1, maxGPUs: 2, budget: 4), offers)
-            == .budgetTooLow(maxHourlyBudget: USDC(micro: 4_000_000), minimumHourlyPrice: USDC(micro: 5_000_000)))
-        #expect(ClusterInfeasibility.budgetTooLow(maxHourlyBudget: USDC(micro: 4_000_000), minimumHourlyPrice: USDC(micro: 5_000_000)).description
-            .contains("5.00"))
+        #expect(
+            try reason(dppRequest(intensity: 40, deadline: 1, budget: 2), offers)
+                == .budgetTooLow(maxHourlyBudget: USDC(micro: 2_000_000), minimumHourlyPrice: USDC(micro: 3_000_000)))
+        #expect(
+            try reason(dppRequest(intensity: 40, deadline: 1, maxGPUs: 2, budget: 4), offers)
+                == .budgetTooLow(maxHourlyBudget: USDC(micro: 4_000_000), minimumHourlyPrice: USDC(micro: 5_000_000)))
+        #expect(
+            ClusterInfeasibility.budgetTooLow(
+                maxHourlyBudget: USDC(micro: 4_000_000), minimumHourlyPrice: USDC(micro: 5_000_000)
+            ).description
+                .contains("5.00"))
     }
 
     static let badRequests: [(ClusterRequest, String)] = [
@@ -170,7 +189,10 @@ struct DPPPlannerTests {
             _ = try DPPPlanner.plan(request, candidates: [])
             Issue.record("no error for \(field)")
         } catch {
-            guard case .invalidRequest(let f, _) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .invalidRequest(let f, _) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(f == field)
         }
     }
@@ -193,7 +215,10 @@ struct DPPPlannerTests {
             _ = try DPPPlanner.plan(dppRequest(intensity: 1, deadline: 1), candidates: [offer])
             Issue.record("no error for \(offer)")
         } catch {
-            guard case .invalidCandidate(let id, _) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .invalidCandidate(let id, _) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(id == offer.id)
         }
     }

@@ -1,7 +1,7 @@
 import Brokerage
 import Ethereum
-import Testing
 import TestSupport
+import Testing
 
 @Suite("DPP contribution split")
 struct DPPSplitTests {
@@ -25,7 +25,9 @@ struct DPPSplitTests {
         var rng = SeededGenerator(seed: 1_000 + seed)
         for _ in 0..<250 {
             let amount = Int64.random(in: -10_000_000_000...10_000_000_000, using: &rng)
-            let weights = (0..<Int.random(in: 1...12, using: &rng)).map { _ in Int64.random(in: 0...1_000_000_000, using: &rng) }
+            let weights = (0..<Int.random(in: 1...12, using: &rng)).map { _ in
+                Int64.random(in: 0...1_000_000_000, using: &rng)
+            }
             guard weights.contains(where: { $0 > 0 }) else { continue }
             let parts = try USDC(micro: amount).split(proportionalTo: weights)
             #expect(parts.reduce(Int64(0)) { $0 + $1.micro } == amount)
@@ -39,7 +41,8 @@ struct DPPSplitTests {
     @Test("extreme amounts do not trap")
     func extremes() throws {
         #expect(try USDC(micro: .max).split(proportionalTo: [1, 1]).reduce(Int64(0)) { $0 &+ $1.micro } == .max)
-        #expect(try USDC(micro: .min).split(proportionalTo: [.max, .max]) == [USDC(micro: .min / 2), USDC(micro: .min / 2)])
+        #expect(
+            try USDC(micro: .min).split(proportionalTo: [.max, .max]) == [USDC(micro: .min / 2), USDC(micro: .min / 2)])
     }
 
     @Test("weights must be non-empty, non-negative and not all zero", arguments: [[], [0, 0], [1, -1]] as [[Int64]])

@@ -1,7 +1,8 @@
-@testable import Brokerage
 import Ethereum
 import Foundation
 import Testing
+
+@testable import Brokerage
 
 @Suite("Arbitrage")
 struct MarketArbitrageTests {
@@ -31,7 +32,9 @@ struct MarketArbitrageTests {
         let negative = small.map { 150 - $0 }  // packed from the smallest key
         let spread = small.enumerated().map { $0.offset == 3 ? Int64.min : $0.offset == 9 ? Int64.max : $0.element }
         for keys in [small, large, negative, spread, []] {
-            let expected = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map { Int32($0) }
+            let expected = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map {
+                Int32($0)
+            }
             #expect(ArbitrageBook.ascendingPositions(keys) == expected)
         }
     }
@@ -55,7 +58,8 @@ struct MarketArbitrageTests {
     @Test func twentyDollarListingAloneDoesNotMakeANinetyFivePercentSpread() {
         // The $20 listing is the only other-provider price: dropped as above 3 × the model median.
         let offers = [
-            F.offer(.vastai, "outlier", price: "20.00"), F.offer(.ionet, "i1", price: "0.40"), F.offer(.ionet, "i2", price: "0.41"),
+            F.offer(.vastai, "outlier", price: "20.00"), F.offer(.ionet, "i1", price: "0.40"),
+            F.offer(.ionet, "i2", price: "0.41"),
             F.offer(.ionet, "i3", price: "0.42"),
         ]
         let book = ArbitrageBook(offers: offers)
@@ -64,7 +68,10 @@ struct MarketArbitrageTests {
     }
 
     @Test func sameProviderGapsAreNotArbitrage() {
-        let offers = [F.offer(.vastai, "a", price: "0.20"), F.offer(.vastai, "b", price: "0.80"), F.offer(.vastai, "c", price: "0.85")]
+        let offers = [
+            F.offer(.vastai, "a", price: "0.20"), F.offer(.vastai, "b", price: "0.80"),
+            F.offer(.vastai, "c", price: "0.85"),
+        ]
         #expect(ArbitrageBook(offers: offers).opportunities().isEmpty)
     }
 
@@ -77,7 +84,10 @@ struct MarketArbitrageTests {
     }
 
     @Test func renderEstimatesStayOutUnlessFirm() {
-        let base = [F.offer(.vastai, "v1", price: "0.40"), F.offer(.vastai, "v2", price: "0.42"), F.offer(.vastai, "v3", price: "0.44")]
+        let base = [
+            F.offer(.vastai, "v1", price: "0.40"), F.offer(.vastai, "v2", price: "0.42"),
+            F.offer(.vastai, "v3", price: "0.44"),
+        ]
         let estimate = F.offer(.render, "r1", price: "0.10", kind: .estimate)
         let firm = F.offer(.render, "r2", price: "0.10", kind: .firm)
         #expect(ArbitrageBook(offers: base + [estimate]).opportunities().isEmpty)
@@ -85,9 +95,11 @@ struct MarketArbitrageTests {
     }
 
     @Test func filtersMinSpreadModelAndReliability() {
-        let book = ArbitrageBook(offers: Self.market + [
-            F.offer(.vastai, "h1", model: "h100-sxm", price: "2.00"), F.offer(.ionet, "h2", model: "h100-sxm", price: "1.90"),
-        ])
+        let book = ArbitrageBook(
+            offers: Self.market + [
+                F.offer(.vastai, "h1", model: "h100-sxm", price: "2.00"),
+                F.offer(.ionet, "h2", model: "h100-sxm", price: "1.90"),
+            ])
         let all = book.opportunities()
         #expect(all.map(\.gpuModel.id) == ["rtx-4090", "h100-sxm"])
         #expect(book.opportunities(minSpreadPct: 10).map(\.gpuModel.id) == ["rtx-4090"])
@@ -112,8 +124,10 @@ struct MarketArbitrageTests {
         // io.net's 4090 is dearer per hour, but Vast's listing measured slow: per performance
         // point, io.net wins.
         let vast = Offer(
-            provider: .vastai, externalID: "slow", model: F.model("rtx-4090"), providerModelName: "RTX 4090", gpuCount: 1, vramGB: 24,
-            pricePerHour: F.price("0.40"), location: OfferLocation(region: "Utah", country: "US"), available: true, reliability: 0.99,
+            provider: .vastai, externalID: "slow", model: F.model("rtx-4090"), providerModelName: "RTX 4090",
+            gpuCount: 1, vramGB: 24,
+            pricePerHour: F.price("0.40"), location: OfferLocation(region: "Utah", country: "US"), available: true,
+            reliability: 0.99,
             perfScore: 50, lastSynced: F.t0, priceKind: .firm)
         let ionet = F.offer(.ionet, "fast", price: "0.45")
         let book = ArbitrageBook(offers: [vast, ionet])

@@ -29,10 +29,16 @@ struct MarketCircuitBreakerTests {
     }
 
     @Test func opensOnFailureRatioOverTheWindow() {
-        var breaker = CircuitBreaker(configuration: .init(failureThreshold: 100, failureRatio: 0.5, ratioWindow: .seconds(60), minimumCallsInWindow: 10), now: t0)
+        var breaker = CircuitBreaker(
+            configuration: .init(
+                failureThreshold: 100, failureRatio: 0.5, ratioWindow: .seconds(60), minimumCallsInWindow: 10), now: t0)
         // Alternating success/failure: never 100 in a row, but 50 % over 10 calls.
         for i in 0..<9 {
-            if i % 2 == 0 { breaker.recordFailure(at: t0.addingTimeInterval(Double(i))) } else { breaker.recordSuccess(at: t0.addingTimeInterval(Double(i))) }
+            if i % 2 == 0 {
+                breaker.recordFailure(at: t0.addingTimeInterval(Double(i)))
+            } else {
+                breaker.recordSuccess(at: t0.addingTimeInterval(Double(i)))
+            }
         }
         #expect(breaker.state == .closed)
         breaker.recordFailure(at: t0.addingTimeInterval(9))
@@ -40,7 +46,9 @@ struct MarketCircuitBreakerTests {
     }
 
     @Test func oldCallsLeaveTheRatioWindow() {
-        var breaker = CircuitBreaker(configuration: .init(failureThreshold: 100, failureRatio: 0.5, ratioWindow: .seconds(60), minimumCallsInWindow: 4), now: t0)
+        var breaker = CircuitBreaker(
+            configuration: .init(
+                failureThreshold: 100, failureRatio: 0.5, ratioWindow: .seconds(60), minimumCallsInWindow: 4), now: t0)
         for _ in 0..<3 { breaker.recordFailure(at: t0) }
         for i in 0..<3 { breaker.recordSuccess(at: t0.addingTimeInterval(120 + Double(i))) }
         breaker.recordFailure(at: t0.addingTimeInterval(125))
@@ -134,7 +142,8 @@ struct MarketRetryPolicyTests {
     }
 
     @Test func seededJitterIsReproducible() {
-        let a = SeededJitter(seed: 7), b = SeededJitter(seed: 7)
+        let a = SeededJitter(seed: 7)
+        let b = SeededJitter(seed: 7)
         let xs = (0..<5).map { _ in a.unit() }
         #expect(xs == (0..<5).map { _ in b.unit() })
         #expect(xs.allSatisfy { (0..<1).contains($0) })
@@ -145,7 +154,9 @@ struct MarketRetryPolicyTests {
 struct MarketAdaptiveCacheTests {
     let t0 = MarketFixtures.t0
 
-    @Test(arguments: [(nil, 300.0), (1.0, 300), (0.9, 300), (0.89, 45), (0.7, 45), (0.69, 10), (0, 10)] as [(Double?, Double)])
+    @Test(
+        arguments: [(nil, 300.0), (1.0, 300), (0.9, 300), (0.89, 45), (0.7, 45), (0.69, 10), (0, 10)]
+            as [(Double?, Double)])
     func ttlFollowsSuccessRate(rate: Double?, seconds: Double) {
         #expect(AdaptiveCache<Int>().ttl(successRate: rate).seconds == seconds)
     }
@@ -154,10 +165,19 @@ struct MarketAdaptiveCacheTests {
         var cache = AdaptiveCache<Int>()
         #expect(isMiss(cache.lookup(at: t0, successRate: 1)))
         cache.store(7, at: t0)
-        guard case .fresh(7, _) = cache.lookup(at: t0.addingTimeInterval(299), successRate: 1) else { Issue.record("expected fresh"); return }
-        guard case .stale(7, _) = cache.lookup(at: t0.addingTimeInterval(301), successRate: 1) else { Issue.record("expected stale"); return }
+        guard case .fresh(7, _) = cache.lookup(at: t0.addingTimeInterval(299), successRate: 1) else {
+            Issue.record("expected fresh")
+            return
+        }
+        guard case .stale(7, _) = cache.lookup(at: t0.addingTimeInterval(301), successRate: 1) else {
+            Issue.record("expected stale")
+            return
+        }
         // An unreliable provider's data goes stale after 10 s.
-        guard case .stale = cache.lookup(at: t0.addingTimeInterval(11), successRate: 0.5) else { Issue.record("expected stale"); return }
+        guard case .stale = cache.lookup(at: t0.addingTimeInterval(11), successRate: 0.5) else {
+            Issue.record("expected stale")
+            return
+        }
         #expect(isMiss(cache.lookup(at: t0.addingTimeInterval(3601), successRate: 1)))
         #expect(cache.hits == 1)
         #expect(cache.misses == 4)

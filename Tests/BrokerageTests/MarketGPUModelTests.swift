@@ -1,4 +1,5 @@
 import Brokerage
+import Foundation
 import Testing
 
 @Suite("Canonical GPU models")
@@ -55,7 +56,8 @@ struct MarketGPUModelTests {
 /// Reads the 40 real Vast offers from ../shared/reference beside the package.
 enum VastSample {
     static var url: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("shared/reference/vast-offers-sample.json")
     }
 
@@ -66,5 +68,3 @@ enum VastSample {
         return Set(offers.compactMap { $0["gpu_name"] as? String })
     }
 }
-
-import Foundation

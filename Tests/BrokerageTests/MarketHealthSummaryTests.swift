@@ -21,7 +21,8 @@ struct MarketHealthSummaryTests {
         let clock = ManualMarketClock()
         let board = ProviderHealthBoard(feeds: [feed(.vastai, clock), feed(.akash, clock)])
         let summary = await board.summary(at: clock.now)
-        #expect(summary.status == .unknown && summary.unknown == 2 && summary.requests == 0 && summary.successRate == nil)
+        #expect(
+            summary.status == .unknown && summary.unknown == 2 && summary.requests == 0 && summary.successRate == nil)
         #expect(summary.providers.map(\.provider) == [.vastai, .akash])
     }
 
@@ -33,7 +34,8 @@ struct MarketHealthSummaryTests {
         for _ in 0..<5 { _ = try? await failing.fetch { _ in throw ProviderCallError.server(status: 500) } }
         let healthy = ResilientFetcher<[Offer]>(provider: .vastai, clock: clock)
         _ = try await healthy.fetch { _ in [] }
-        let mixed = ProviderHealthSummary(providers: [await healthy.snapshot(), await failing.snapshot()], at: clock.now)
+        let mixed = ProviderHealthSummary(
+            providers: [await healthy.snapshot(), await failing.snapshot()], at: clock.now)
         #expect(mixed.status == .degraded && mixed.down == 1 && mixed.healthy == 1)
         #expect(mixed.requests == 6 && mixed.successRate == 1.0 / 6.0 && mixed.breakerTrips == 1)
         #expect(ProviderHealthSummary(providers: [await failing.snapshot()], at: clock.now).status == .down)

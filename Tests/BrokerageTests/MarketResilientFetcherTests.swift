@@ -82,7 +82,8 @@ struct MarketResilientFetcherTests {
     @Test func breakerOpensServesStaleFlaggedThenRecoversThroughOneProbe() async throws {
         let clock = ManualMarketClock()
         let f = make(clock, retries: 10)
-        let p = ScriptedProvider([.success(7)] + Array(repeating: .failure(.server(status: 500)), count: 5) + [.success(8)])
+        let p = ScriptedProvider(
+            [.success(7)] + Array(repeating: .failure(.server(status: 500)), count: 5) + [.success(8)])
         _ = try await fetch(f, p)
         clock.advance(by: .seconds(301))  // past the 300 s TTL
         let stale = try await fetch(f, p)
@@ -107,7 +108,9 @@ struct MarketResilientFetcherTests {
         let f = make(clock, retries: 0)
         let p = ScriptedProvider(Array(repeating: .failure(.timeout), count: 5))
         for _ in 0..<5 { _ = try? await fetch(f, p) }
-        await #expect(throws: MarketFetchError.circuitOpen(provider: .vastai, retryAfter: .seconds(60))) { try await fetch(f, p) }
+        await #expect(throws: MarketFetchError.circuitOpen(provider: .vastai, retryAfter: .seconds(60))) {
+            try await fetch(f, p)
+        }
         #expect(await p.calls == 5)
     }
 
@@ -155,7 +158,8 @@ struct MarketResilientFetcherTests {
     @Test func operatorActions() async throws {
         let clock = ManualMarketClock()
         let f = make(clock, retries: 0, rate: 60, burst: 5)
-        let p = ScriptedProvider(Array(repeating: .failure(.server(status: 503)), count: 5) + [.success(1), .success(2)])
+        let p = ScriptedProvider(
+            Array(repeating: .failure(.server(status: 503)), count: 5) + [.success(1), .success(2)])
         for _ in 0..<5 { _ = try? await fetch(f, p) }
         #expect(await f.snapshot().breaker.state == .open)
         await f.resetBreaker()

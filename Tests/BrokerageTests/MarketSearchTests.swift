@@ -1,8 +1,9 @@
-@testable import Brokerage
 import Ethereum
 import Foundation
 import Synchronization
 import Testing
+
+@testable import Brokerage
 
 @Suite("Market search")
 struct MarketSearchTests {
@@ -15,7 +16,9 @@ struct MarketSearchTests {
         F.offer(.vastai, "4", price: "0.30", available: false),
         F.offer(.ionet, "5", model: "h100-sxm", price: "2.00", reliability: 0.95),
         F.offer(.akash, "6", model: "h100-sxm", price: "1.70", reliability: 0.95, kind: .estimate),
-        F.offer(.ionet, "7", model: "rtx-3090", price: "0.20", reliability: 0.93, location: OfferLocation(geolocation: "Japan, JP")),
+        F.offer(
+            .ionet, "7", model: "rtx-3090", price: "0.20", reliability: 0.93,
+            location: OfferLocation(geolocation: "Japan, JP")),
     ]
 
     let index = MarketIndex(offers: offers, builtAt: F.t0)
@@ -27,7 +30,10 @@ struct MarketSearchTests {
     }
 
     @Test func filters() throws {
-        #expect(ids(try OfferQuery(parameters: ["model": "NVIDIA GeForce RTX 4090"])) == ["vastai-2", "vastai-1", "vastai-3"])
+        #expect(
+            ids(try OfferQuery(parameters: ["model": "NVIDIA GeForce RTX 4090"])) == [
+                "vastai-2", "vastai-1", "vastai-3",
+            ])
         #expect(ids(try OfferQuery(parameters: ["min_vram": "40"])) == ["akash-6", "ionet-5"])
         #expect(ids(try OfferQuery(parameters: ["max_price": "0.35"])) == ["ionet-7", "vastai-2"])
         #expect(ids(try OfferQuery(parameters: ["provider": "akash,ionet"])) == ["ionet-7", "akash-6", "ionet-5"])
@@ -35,7 +41,10 @@ struct MarketSearchTests {
         #expect(ids(try OfferQuery(parameters: ["location": "japan"])) == ["ionet-7"])
         #expect(ids(try OfferQuery(parameters: ["min_reliability": "0.96"])) == ["vastai-1", "vastai-3"])
         #expect(ids(try OfferQuery(parameters: ["min_gpus": "2"])) == ["vastai-3"])
-        #expect(ids(try OfferQuery(parameters: ["available_only": "false", "model": "rtx-4090"])) == ["vastai-4", "vastai-2", "vastai-1", "vastai-3"])
+        #expect(
+            ids(try OfferQuery(parameters: ["available_only": "false", "model": "rtx-4090"])) == [
+                "vastai-4", "vastai-2", "vastai-1", "vastai-3",
+            ])
     }
 
     @Test func sorts() throws {
@@ -61,7 +70,9 @@ struct MarketSearchTests {
     }
 
     @Test func parametersAreTrimmedOfSpacesAndTabs() throws {
-        let q = try OfferQuery(parameters: ["model": " \trtx-4090 ", "provider": " vastai , ionet\t", "min_vram": "  ", "sort": "price "])
+        let q = try OfferQuery(parameters: [
+            "model": " \trtx-4090 ", "provider": " vastai , ionet\t", "min_vram": "  ", "sort": "price ",
+        ])
         #expect(q.model == GPUModel.lookup("RTX 4090"))
         #expect(q.providers == [.vastai, .ionet])
         #expect(q.minVRAM == OfferQuery().minVRAM)
@@ -74,7 +85,8 @@ struct MarketSearchTests {
         for id in ["vastai-1", "vastai-12", "vastai-123", "gp4u-\u{FB}\u{FF}?>", "x"] {
             let cursor = OfferCursor(sort: .price, key: -42, id: id)
             let foundation = Data("c1|price|-42|\(id)".utf8).base64EncodedString()
-                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                    of: "=", with: "")
             #expect(cursor.encoded == foundation)
             #expect(OfferCursor(encoded: cursor.encoded) == cursor)
         }
@@ -98,9 +110,12 @@ struct MarketSearchTests {
 
     @Test(arguments: [
         (["max_price": "-1"], "max_price"), (["max_price": "abc"], "max_price"), (["sort": "cheapest"], "sort"),
-        (["provider": "aws"], "provider"), (["min_reliability": "1.5"], "min_reliability"), (["min_gpus": "0"], "min_gpus"),
-        (["min_vram": "-4"], "min_vram"), (["model": "Voodoo 2"], "model"), (["available_only": "maybe"], "available_only"),
-        (["cursor": "garbage!"], "cursor"), (["model": "rtx-4090", "min_vram": "80"], "min_vram"), (["limit": "0"], "limit"),
+        (["provider": "aws"], "provider"), (["min_reliability": "1.5"], "min_reliability"),
+        (["min_gpus": "0"], "min_gpus"),
+        (["min_vram": "-4"], "min_vram"), (["model": "Voodoo 2"], "model"),
+        (["available_only": "maybe"], "available_only"),
+        (["cursor": "garbage!"], "cursor"), (["model": "rtx-4090", "min_vram": "80"], "min_vram"),
+        (["limit": "0"], "limit"),
     ])
     func invalidQueriesAreTypedFieldErrors(params: [String: String], field: String) {
         do {
@@ -113,14 +128,18 @@ struct MarketSearchTests {
     }
 
     @Test func allProblemsReportedAtOnce() {
-        #expect(throws: MarketValidationError(fields: [
-            "max_price": "must not be negative", "min_gpus": "must be a whole number between 1 and 1024",
-        ])) { try OfferQuery(parameters: ["max_price": "-2", "min_gpus": "0"]) }
+        #expect(
+            throws: MarketValidationError(fields: [
+                "max_price": "must not be negative", "min_gpus": "must be a whole number between 1 and 1024",
+            ])
+        ) { try OfferQuery(parameters: ["max_price": "-2", "min_gpus": "0"]) }
     }
 
     @Test func cursorFromAnotherSortIsRejected() throws {
         let page = index.search(try OfferQuery(parameters: ["limit": "1"]))
-        #expect(throws: MarketValidationError.self) { try OfferQuery(parameters: ["sort": "g_score", "cursor": page.nextCursor ?? ""]) }
+        #expect(throws: MarketValidationError.self) {
+            try OfferQuery(parameters: ["sort": "g_score", "cursor": page.nextCursor ?? ""])
+        }
     }
 
     @Test func lookupByIDAndSummaries() {
@@ -151,7 +170,9 @@ struct MarketSearchTests {
         let holder = MarketIndexHolder()
         // (offers in the prepared index, offers readers saw meanwhile)
         let seen = Mutex<[[Int]]>([])
-        holder.prepareEachIndex { prepared in seen.withLock { $0.append([prepared.offers.count, holder.current.offers.count]) } }
+        holder.prepareEachIndex { prepared in
+            seen.withLock { $0.append([prepared.offers.count, holder.current.offers.count]) }
+        }
         holder.replace(with: index)
         #expect(seen.withLock { $0 } == [[0, 0], [Self.offers.count, 0]])
         #expect(holder.current.isIdentical(to: index))
@@ -164,7 +185,8 @@ struct MarketSearchTests {
         let (early, late) = (holder.ticket(), holder.ticket())  // a sync reads, then a listing route reads
         let fromLate = MarketIndex(offers: Self.offers, builtAt: F.t0)
         #expect(holder.replace(with: fromLate, ticket: late))
-        #expect(!holder.replace(with: MarketIndex(offers: Array(Self.offers.prefix(1)), builtAt: F.t0), ticket: early))  // the slower sync finishes last
+        // The slower sync finishes last.
+        #expect(!holder.replace(with: MarketIndex(offers: Array(Self.offers.prefix(1)), builtAt: F.t0), ticket: early))
         #expect(holder.current.isIdentical(to: fromLate))
         #expect(prepared.withLock { $0 } == [0, Self.offers.count])  // the refused one was never prepared
         #expect(holder.replace(with: MarketIndex(offers: [], builtAt: F.t0)))  // no ticket: read now, the latest

@@ -17,12 +17,14 @@ enum MarketFixtures {
 
     static func offer(
         _ provider: ProviderID, _ id: String, model: String = "rtx-4090", price: String, gpus: Int = 1,
-        reliability: Double = 0.98, available: Bool = true, kind: PriceKind = .firm, location: OfferLocation = OfferLocation(region: "Texas", country: "US"),
+        reliability: Double = 0.98, available: Bool = true, kind: PriceKind = .firm,
+        location: OfferLocation = OfferLocation(region: "Texas", country: "US"),
         vram: Int? = nil, source: OfferOrigin = .live, at: Date = t0
     ) -> Offer {
         let m = self.model(model)
         return Offer(
-            provider: provider, externalID: id, model: m, providerModelName: m.name, gpuCount: gpus, vramGB: vram ?? m.vramGB,
+            provider: provider, externalID: id, model: m, providerModelName: m.name, gpuCount: gpus,
+            vramGB: vram ?? m.vramGB,
             pricePerHour: self.price(price), location: location, available: available, reliability: reliability,
             lastSynced: at, priceKind: kind, source: source)
     }

@@ -11,7 +11,10 @@ struct ChainConfigurationTests {
 
     /// The least a chain needs: its id listed, an RPC URL and a deposit address.
     static func env(_ id: Int, _ extra: [String: String] = [:]) -> [String: String] {
-        var env = ["GP4U_CHAINS": "\(id)", "GP4U_CHAIN_\(id)_RPC_URLS": "http://127.0.0.1:8545", "GP4U_CHAIN_\(id)_DEPOSIT_ADDRESS": deposit]
+        var env = [
+            "GP4U_CHAINS": "\(id)", "GP4U_CHAIN_\(id)_RPC_URLS": "http://127.0.0.1:8545",
+            "GP4U_CHAIN_\(id)_DEPOSIT_ADDRESS": deposit,
+        ]
         env.merge(extra) { _, new in new }
         return env
     }
@@ -27,9 +30,11 @@ struct ChainConfigurationTests {
         #expect(try ChainConfiguration.fromEnvironment(env).isEmpty)
     }
 
-    @Test("known chains take USDC, confirmations and poll interval from the table", arguments: [
-        (1, Duration.seconds(12)), (137, .seconds(2)), (11_155_111, .seconds(12)), (80_002, .seconds(2)),
-    ])
+    @Test(
+        "known chains take USDC, confirmations and poll interval from the table",
+        arguments: [
+            (1, Duration.seconds(12)), (137, .seconds(2)), (11_155_111, .seconds(12)), (80_002, .seconds(2)),
+        ])
     func knownDefaults(id: Int, poll: Duration) throws {
         let chain = try Self.only(Self.env(id))
         let table = try #require(Chain.known(id: id))
@@ -53,11 +58,14 @@ struct ChainConfigurationTests {
 
     @Test("every value can be overridden; fractional poll intervals; URLs keep their order")
     func overrides() throws {
-        let chain = try Self.only(Self.env(137, [
-            "GP4U_CHAIN_137_RPC_URLS": "https://a.example/v2/k1, http://10.0.0.2:8545",
-            "GP4U_CHAIN_137_USDC": Self.token, "GP4U_CHAIN_137_CONFIRMATIONS": "200",
-            "GP4U_CHAIN_137_POLL_INTERVAL": "0.25", "GP4U_CHAIN_137_START_BLOCK": "65000000",
-        ]))
+        let chain = try Self.only(
+            Self.env(
+                137,
+                [
+                    "GP4U_CHAIN_137_RPC_URLS": "https://a.example/v2/k1, http://10.0.0.2:8545",
+                    "GP4U_CHAIN_137_USDC": Self.token, "GP4U_CHAIN_137_CONFIRMATIONS": "200",
+                    "GP4U_CHAIN_137_POLL_INTERVAL": "0.25", "GP4U_CHAIN_137_START_BLOCK": "65000000",
+                ]))
         #expect(chain.rpcEndpoints.map(\.redacted) == ["https://a.example/…", "http://10.0.0.2:8545"])
         #expect(chain.usdc.checksummed == Self.token)
         #expect(chain.confirmations == 200)
@@ -74,30 +82,38 @@ struct ChainConfigurationTests {
         #expect(try ChainConfiguration.fromEnvironment(env).map(\.chainID) == [137, 1337])
     }
 
-    @Test("each bad value is refused naming its variable", arguments: [
-        (["GP4U_CHAINS": "polygon"], "GP4U_CHAINS"),
-        (["GP4U_CHAINS": "1,,137"], "GP4U_CHAINS"),
-        (["GP4U_CHAINS": "1,1"], "GP4U_CHAINS"),
-        (["GP4U_CHAINS": "424242"], "GP4U_CHAINS"),
-        (["GP4U_CHAIN_1_RPC_URLS": ""], "GP4U_CHAIN_1_RPC_URLS"),
-        (["GP4U_CHAIN_1_RPC_URLS": "ftp://node.example"], "GP4U_CHAIN_1_RPC_URLS"),
-        (["GP4U_CHAIN_1_RPC_URLS": "http://"], "GP4U_CHAIN_1_RPC_URLS"),
-        (["GP4U_CHAIN_1_RPC_URLS": "http://a.example,"], "GP4U_CHAIN_1_RPC_URLS"),
-        (["GP4U_CHAIN_1_RPC_URLS": "http://a.example,http://a.example"], "GP4U_CHAIN_1_RPC_URLS"),
-        (["GP4U_CHAIN_1_DEPOSIT_ADDRESS": ""], "GP4U_CHAIN_1_DEPOSIT_ADDRESS"),
-        (["GP4U_CHAIN_1_DEPOSIT_ADDRESS": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"], "GP4U_CHAIN_1_DEPOSIT_ADDRESS"),
-        (["GP4U_CHAIN_1_DEPOSIT_ADDRESS": "0x0000000000000000000000000000000000000000"], "GP4U_CHAIN_1_DEPOSIT_ADDRESS"),
-        (["GP4U_CHAIN_1_USDC": "0x1234"], "GP4U_CHAIN_1_USDC"),
-        (["GP4U_CHAIN_1_CONFIRMATIONS": "0"], "GP4U_CHAIN_1_CONFIRMATIONS"),
-        (["GP4U_CHAIN_1_CONFIRMATIONS": "-3"], "GP4U_CHAIN_1_CONFIRMATIONS"),
-        (["GP4U_CHAIN_1_CONFIRMATIONS": "twelve"], "GP4U_CHAIN_1_CONFIRMATIONS"),
-        (["GP4U_CHAIN_1_POLL_INTERVAL": "0"], "GP4U_CHAIN_1_POLL_INTERVAL"),
-        (["GP4U_CHAIN_1_POLL_INTERVAL": "1e3"], "GP4U_CHAIN_1_POLL_INTERVAL"),
-        (["GP4U_CHAIN_1_POLL_INTERVAL": "-1"], "GP4U_CHAIN_1_POLL_INTERVAL"),
-        (["GP4U_CHAIN_1_POLL_INTERVAL": "5s"], "GP4U_CHAIN_1_POLL_INTERVAL"),
-        (["GP4U_CHAIN_1_START_BLOCK": "-5"], "GP4U_CHAIN_1_START_BLOCK"),
-        (["GP4U_CHAIN_1_START_BLOCK": "0x10"], "GP4U_CHAIN_1_START_BLOCK"),
-    ])
+    @Test(
+        "each bad value is refused naming its variable",
+        arguments: [
+            (["GP4U_CHAINS": "polygon"], "GP4U_CHAINS"),
+            (["GP4U_CHAINS": "1,,137"], "GP4U_CHAINS"),
+            (["GP4U_CHAINS": "1,1"], "GP4U_CHAINS"),
+            (["GP4U_CHAINS": "424242"], "GP4U_CHAINS"),
+            (["GP4U_CHAIN_1_RPC_URLS": ""], "GP4U_CHAIN_1_RPC_URLS"),
+            (["GP4U_CHAIN_1_RPC_URLS": "ftp://node.example"], "GP4U_CHAIN_1_RPC_URLS"),
+            (["GP4U_CHAIN_1_RPC_URLS": "http://"], "GP4U_CHAIN_1_RPC_URLS"),
+            (["GP4U_CHAIN_1_RPC_URLS": "http://a.example,"], "GP4U_CHAIN_1_RPC_URLS"),
+            (["GP4U_CHAIN_1_RPC_URLS": "http://a.example,http://a.example"], "GP4U_CHAIN_1_RPC_URLS"),
+            (["GP4U_CHAIN_1_DEPOSIT_ADDRESS": ""], "GP4U_CHAIN_1_DEPOSIT_ADDRESS"),
+            (
+                ["GP4U_CHAIN_1_DEPOSIT_ADDRESS": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"],
+                "GP4U_CHAIN_1_DEPOSIT_ADDRESS"
+            ),
+            (
+                ["GP4U_CHAIN_1_DEPOSIT_ADDRESS": "0x0000000000000000000000000000000000000000"],
+                "GP4U_CHAIN_1_DEPOSIT_ADDRESS"
+            ),
+            (["GP4U_CHAIN_1_USDC": "0x1234"], "GP4U_CHAIN_1_USDC"),
+            (["GP4U_CHAIN_1_CONFIRMATIONS": "0"], "GP4U_CHAIN_1_CONFIRMATIONS"),
+            (["GP4U_CHAIN_1_CONFIRMATIONS": "-3"], "GP4U_CHAIN_1_CONFIRMATIONS"),
+            (["GP4U_CHAIN_1_CONFIRMATIONS": "twelve"], "GP4U_CHAIN_1_CONFIRMATIONS"),
+            (["GP4U_CHAIN_1_POLL_INTERVAL": "0"], "GP4U_CHAIN_1_POLL_INTERVAL"),
+            (["GP4U_CHAIN_1_POLL_INTERVAL": "1e3"], "GP4U_CHAIN_1_POLL_INTERVAL"),
+            (["GP4U_CHAIN_1_POLL_INTERVAL": "-1"], "GP4U_CHAIN_1_POLL_INTERVAL"),
+            (["GP4U_CHAIN_1_POLL_INTERVAL": "5s"], "GP4U_CHAIN_1_POLL_INTERVAL"),
+            (["GP4U_CHAIN_1_START_BLOCK": "-5"], "GP4U_CHAIN_1_START_BLOCK"),
+            (["GP4U_CHAIN_1_START_BLOCK": "0x10"], "GP4U_CHAIN_1_START_BLOCK"),
+        ])
     func badValues(override: [String: String], variable: String) {
         #expect {
             _ = try ChainConfiguration.fromEnvironment(Self.env(1, override))
@@ -108,7 +124,11 @@ struct ChainConfigurationTests {
 
     @Test("a dev chain without its token is refused")
     func devChainNeedsToken() {
-        #expect(throws: ChainConfigError("GP4U_CHAIN_1337_USDC", "is required for dev chain 1337: set the address of the test USDC token it deployed")) {
+        #expect(
+            throws: ChainConfigError(
+                "GP4U_CHAIN_1337_USDC",
+                "is required for dev chain 1337: set the address of the test USDC token it deployed")
+        ) {
             try ChainConfiguration.fromEnvironment(Self.env(1337))
         }
     }
@@ -122,7 +142,8 @@ struct ChainConfigurationTests {
         }
         #expect(error?.variable == "GP4U_CHAIN_1_RPC_URLS")
         #expect(error.map { !$0.description.contains(secret) } == true)
-        let chain = try Self.only(Self.env(1, ["GP4U_CHAIN_1_RPC_URLS": "https://eth.example:8443/v2/\(secret)?token=\(secret)"]))
+        let chain = try Self.only(
+            Self.env(1, ["GP4U_CHAIN_1_RPC_URLS": "https://eth.example:8443/v2/\(secret)?token=\(secret)"]))
         let shown = "\(chain) \(chain.rpcEndpoints) \(String(reflecting: chain.rpcEndpoints[0]))"
         #expect(!shown.contains(secret))
         #expect(chain.rpcEndpoints[0].redacted == "https://eth.example:8443/…")

@@ -6,12 +6,14 @@ import Testing
 /// confirmation depth would credit the wrong token or credit too early.
 @Suite("Chain table")
 struct ChainTableTests {
-    @Test("defaults of chains.md", arguments: [
-        (1, "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", 12),
-        (137, "0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359", 128),
-        (11_155_111, "0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238", 3),
-        (80_002, "0x41E94Eb019C0762f9Bfcf9Fb1E58725BfB0e7582", 10),
-    ])
+    @Test(
+        "defaults of chains.md",
+        arguments: [
+            (1, "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", 12),
+            (137, "0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359", 128),
+            (11_155_111, "0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238", 3),
+            (80_002, "0x41E94Eb019C0762f9Bfcf9Fb1E58725BfB0e7582", 10),
+        ])
     func defaults(id: Int, usdc: String, confirmations: Int) throws {
         let chain = try #require(Chain.known(id: id))
         #expect(chain.usdc == usdc)

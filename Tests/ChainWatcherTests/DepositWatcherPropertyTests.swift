@@ -10,12 +10,15 @@ private typealias F = WatcherFixtures
 /// none before its depth (the in-memory ledger checks that at every credit).
 @Suite("Deposit watcher exactly-once property")
 struct DepositWatcherPropertyTests {
-    @Test("random transfers, reorgs and faults: credited equals confirmed canonical transfers, once", arguments: 1...16 as ClosedRange<UInt64>)
+    @Test(
+        "random transfers, reorgs and faults: credited equals confirmed canonical transfers, once",
+        arguments: 1...16 as ClosedRange<UInt64>)
     func exactlyOnce(seed: UInt64) async throws {
         var rng = SplitMix64(seed: seed)
         let confirmations = UInt64.random(in: 2...6, using: &rng)
         let faults = ScriptedChain.Faults(
-            unavailable: 0.08, maxSpan: UInt64.random(in: 1...6, using: &rng), suggestsRange: rng.chance(0.5), missingHeader: 0.05,
+            unavailable: 0.08, maxSpan: UInt64.random(in: 1...6, using: &rng), suggestsRange: rng.chance(0.5),
+            missingHeader: 0.05,
             staleLogs: 0.1, staleHeader: 0.05, unfiltered: 0.1)
         let harness = WatcherHarness(
             ChainModel(length: 12), confirmations: confirmations, startBlock: 1, faults: faults,
@@ -72,12 +75,16 @@ struct DepositWatcherPropertyTests {
         #expect(Set(credited).count == credited.count, "seed \(seed)")
         let confirmed = model.confirmedDeposits(confirmations: confirmations)
         #expect(confirmed.subtracting(credited).isEmpty, "seed \(seed): confirmed transfers never credited")
-        #expect(Set(credited).subtracting(confirmed).isEmpty, "seed \(seed): credits of transfers that are not confirmed and canonical")
+        #expect(
+            Set(credited).subtracting(confirmed).isEmpty,
+            "seed \(seed): credits of transfers that are not confirmed and canonical")
         #expect(await harness.ledger.reoffered.isEmpty, "seed \(seed)")
         #expect(await harness.ledger.premature.isEmpty, "seed \(seed)")
         #expect(await harness.ledger.incidents.isEmpty, "seed \(seed)")
         // The run was adversarial: the node failed or answered inconsistently at least once.
-        #expect(harness.counter("gp4u_watcher_rpc_errors_total") + harness.counter("gp4u_watcher_inconsistent_reads_total") > 0)
+        #expect(
+            harness.counter("gp4u_watcher_rpc_errors_total") + harness.counter("gp4u_watcher_inconsistent_reads_total")
+                > 0)
         #expect(await harness.ledger.cursor?.number == model.head.number + 1 - confirmations, "seed \(seed)")
     }
 }

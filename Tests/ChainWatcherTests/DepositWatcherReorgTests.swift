@@ -13,7 +13,9 @@ struct DepositWatcherReorgTests {
         case sameHeight, laterBlock, dropped
     }
 
-    @Test("a reorg inside the window refreshes pending; the transfer is credited once at depth N, or never", arguments: 1...3, Reinclusion.allCases)
+    @Test(
+        "a reorg inside the window refreshes pending; the transfer is credited once at depth N, or never",
+        arguments: 1...3, Reinclusion.allCases)
     func reorgInsideWindow(depth: Int, reinclusion: Reinclusion) throws {
         let confirmations: UInt64 = 4
         var chain = ChainModel(length: 30)
@@ -35,7 +37,8 @@ struct DepositWatcherReorgTests {
         }
         let orphan = try #require(chain.orphans[block]?.last)
         let report = driver.poll(chain).first
-        let notice = ReorgNotice(height: block, depth: UInt64(depth), expected: orphan.header.hash, found: chain.header(at: block)!.hash)
+        let notice = ReorgNotice(
+            height: block, depth: UInt64(depth), expected: orphan.header.hash, found: chain.header(at: block)!.hash)
         #expect(report == .report(.reorg(notice)))
         // From here on, after every poll: pending deposits are canonical and below depth N,
         // credited ones canonical and at depth N or more, and nothing is credited twice.
@@ -79,7 +82,10 @@ struct DepositWatcherReorgTests {
         let incident = ReorgIncident(
             chainID: F.chainID, height: lowest, expected: try #require(chain.orphans[lowest]?.last).header.hash,
             found: chain.header(at: lowest)!.hash, cursor: cursor)
-        #expect(driver.poll(chain) == [.raiseIncident(incident), .updatePending([], head: chain.head.ref), .waitForNextPoll])
+        #expect(
+            driver.poll(chain) == [
+                .raiseIncident(incident), .updatePending([], head: chain.head.ref), .waitForNextPoll,
+            ])
         #expect(driver.machine.incident == incident)
         #expect(driver.credited.count == 1)
 
@@ -102,8 +108,10 @@ struct DepositWatcherReorgTests {
     func startsHalted() throws {
         let chain = ChainModel(length: 10)
         let cursor = try #require(chain.header(at: 8)).ref
-        let incident = ReorgIncident(chainID: F.chainID, height: 8, expected: F.hash(1), found: cursor.hash, cursor: cursor)
-        var machine = DepositWatcherStateMachine(settings: F.settings(confirmations: 2), cursor: cursor, incident: incident)
+        let incident = ReorgIncident(
+            chainID: F.chainID, height: 8, expected: F.hash(1), found: cursor.hash, cursor: cursor)
+        var machine = DepositWatcherStateMachine(
+            settings: F.settings(confirmations: 2), cursor: cursor, incident: incident)
         #expect(machine.isHalted)
         #expect(machine.handle(.pollDue) == [.waitForNextPoll])
         #expect(machine.handle(.resume) == [.fetchHeaders([8])])

@@ -94,7 +94,8 @@ struct DepositWatcherServiceTests {
             model.mine(transfers)
         }
         let harness = WatcherHarness(
-            model, confirmations: 2, startBlock: 3, faults: ScriptedChain.Faults(maxSpan: 3, suggestsRange: suggestsRange),
+            model, confirmations: 2, startBlock: 3,
+            faults: ScriptedChain.Faults(maxSpan: 3, suggestsRange: suggestsRange),
             rangeSizer: AdaptiveLogRange(initial: 16, ceiling: 64))
         await harness.service.pollOnce()
         let credited = Set(await harness.ledger.credited.map(\.key))
@@ -143,7 +144,8 @@ struct DepositWatcherServiceTests {
     @Test("run() polls on its interval, survives a flaky node, and ends on graceful shutdown")
     func runUntilShutdown() async throws {
         let harness = WatcherHarness(
-            ChainModel(length: 30), confirmations: 2, startBlock: 25, faults: ScriptedChain.Faults(unavailable: 0.3), seed: 7,
+            ChainModel(length: 30), confirmations: 2, startBlock: 25, faults: ScriptedChain.Faults(unavailable: 0.3),
+            seed: 7,
             sleep: { try await Task.sleep(for: $0) })
         let transfer = await harness.chain.newTransfer(micro: 9_000_000)
         await harness.chain.mine([transfer], empty: 2)

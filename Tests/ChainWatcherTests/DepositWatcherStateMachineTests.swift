@@ -12,8 +12,11 @@ private func header(_ n: UInt64, fork: UInt64 = 0, from: UInt64 = 0) -> Observed
     return ObservedHeader(number: n, hash: F.hash(id(n), salt: 0xB), parentHash: parent)
 }
 
-private func log(at n: UInt64, tx: UInt64, index: UInt64 = 0, micro: UInt64 = 5_000_000, fork: UInt64 = 0) -> ObservedLog {
-    F.transferLog(block: n, blockHash: header(n, fork: fork).hash, tx: F.hash(tx, salt: 0x7A), logIndex: index, micro: micro)
+private func log(at n: UInt64, tx: UInt64, index: UInt64 = 0, micro: UInt64 = 5_000_000, fork: UInt64 = 0)
+    -> ObservedLog
+{
+    F.transferLog(
+        block: n, blockHash: header(n, fork: fork).hash, tx: F.hash(tx, salt: 0x7A), logIndex: index, micro: micro)
 }
 
 /// The opening of a poll with a stored cursor: the head, the hash check of the cursor
@@ -70,7 +73,10 @@ struct DepositWatcherStateMachineTests {
                 (.headers([header(89)]), [.credit([], advancingCursorTo: header(89).ref)]),
                 (.creditCommitted(header(89).ref), [.fetchLogs(from: 90, through: 98)]),
                 (.logs(90...98, [deposit]), [.fetchHeaders([95, 98])]),
-                (.headers([header(98), header(95)]), [.credit([F.deposit(deposit)], advancingCursorTo: header(98).ref)]),
+                (
+                    .headers([header(98), header(95)]),
+                    [.credit([F.deposit(deposit)], advancingCursorTo: header(98).ref)]
+                ),
                 (.creditCommitted(header(98).ref), [.fetchLogs(from: 99, through: 100)]),
                 (.logs(99...100, []), [.fetchHeaders([99])]),
                 (.headers([header(99)]), [.updatePending([], head: header(100).ref), .waitForNextPoll]),
@@ -119,21 +125,28 @@ struct DepositWatcherStateMachineTests {
                 (.headers([header(4)]), [.credit([], advancingCursorTo: header(4).ref)]),
                 (.creditCommitted(header(4).ref), [.fetchLogs(from: 5, through: 10)]),
                 // Logs that start past the asked block would skip block 5: refused.
-                (.logs(6...10, []), [.report(.unexpected("logs for 6...10, asked from 5 through 10")), .waitForNextPoll]),
+                (
+                    .logs(6...10, []),
+                    [.report(.unexpected("logs for 6...10, asked from 5 through 10")), .waitForNextPoll]
+                ),
             ])
         #expect(machine.cursor == header(4).ref)
         // Nor may a chunk run past the confirmed tip.
         expectSteps(
             &machine,
             opening(cursor: 4, head: 10, through: 10) + [
-                (.logs(5...11, []), [.report(.unexpected("logs for 5...11, asked from 5 through 10")), .waitForNextPoll]),
+                (
+                    .logs(5...11, []),
+                    [.report(.unexpected("logs for 5...11, asked from 5 through 10")), .waitForNextPoll]
+                )
             ])
     }
 
     @Test("too many range refusals in one poll end it until the next")
     func refusalLimit() {
         let settings = DepositWatchSettings(
-            chainID: F.chainID, usdc: F.usdc, depositAddress: F.depositAddress, confirmations: 1, maxRangeRefusalsPerPoll: 3)
+            chainID: F.chainID, usdc: F.usdc, depositAddress: F.depositAddress, confirmations: 1,
+            maxRangeRefusalsPerPoll: 3)
         var machine = Machine(settings: settings, cursor: header(0).ref)
         _ = machine.handle(.pollDue)
         _ = machine.handle(.head(header(10)))
@@ -143,7 +156,8 @@ struct DepositWatcherStateMachineTests {
         #expect(!machine.isPolling)
     }
 
-    @Test("chunked scans cover every block exactly once, whatever the chunk size", arguments: [1, 3, 7, 64] as [UInt64])
+    @Test(
+        "chunked scans cover every block exactly once, whatever the chunk size", arguments: [1, 3, 7, 64] as [UInt64])
     func chunksCoverEveryBlock(span: UInt64) {
         var chain = ChainModel(length: 5)
         var expected: [Deposit] = []
@@ -151,7 +165,8 @@ struct DepositWatcherStateMachineTests {
             if n % 3 == 0 {
                 let transfer = chain.newTransfer(micro: UInt64(n + 1))
                 chain.mine([transfer])
-                expected += chain.logs(in: chain.head.number...chain.head.number, filter: ChainModel.filter).map(F.deposit)
+                expected += chain.logs(in: chain.head.number...chain.head.number, filter: ChainModel.filter).map(
+                    F.deposit)
             } else {
                 chain.mine()
             }
@@ -197,16 +212,18 @@ struct DepositWatcherStateMachineTests {
                 (
                     .logs(10...10, [stale]),
                     [
-                        .report(.blockHashMismatch(height: 10, logBlockHash: header(10, fork: 1).hash, canonical: header(10).hash)),
+                        .report(
+                            .blockHashMismatch(
+                                height: 10, logBlockHash: header(10, fork: 1).hash, canonical: header(10).hash)),
                         .waitForNextPoll,
                     ]
-                ),
+                )
             ])
         #expect(machine.cursor == header(9).ref)
         expectSteps(
             &machine,
             opening(cursor: 9, head: 10, through: 10) + [
-                (.logs(10...10, [good]), [.credit([F.deposit(good)], advancingCursorTo: header(10).ref)]),
+                (.logs(10...10, [good]), [.credit([F.deposit(good)], advancingCursorTo: header(10).ref)])
             ])
     }
 
@@ -245,7 +262,8 @@ struct DepositWatcherStateMachineTests {
         var machine = Machine(settings: F.settings(confirmations: 1), cursor: header(9).ref)
         let valid = log(at: 10, tx: 1, index: 0)
         let foreign = F.transferLog(
-            block: 10, blockHash: header(10).hash, tx: F.hash(2, salt: 0x7A), logIndex: 1, micro: 9, emitter: F.foreignToken)
+            block: 10, blockHash: header(10).hash, tx: F.hash(2, salt: 0x7A), logIndex: 1, micro: 9,
+            emitter: F.foreignToken)
         var malformed = log(at: 10, tx: 3, index: 2)
         malformed.topics.removeLast()
         let elsewhere = F.transferLog(
@@ -256,12 +274,17 @@ struct DepositWatcherStateMachineTests {
         var huge = log(at: 10, tx: 8, index: 5)
         huge.data = [UInt8](repeating: 0xFF, count: 32)
         func refused(_ log: ObservedLog, _ reason: DiscardedLog.Reason) -> Machine.Action {
-            .report(.discarded(DiscardedLog(blockNumber: log.blockNumber, transactionHash: log.transactionHash, logIndex: log.logIndex, reason: reason)))
+            .report(
+                .discarded(
+                    DiscardedLog(
+                        blockNumber: log.blockNumber, transactionHash: log.transactionHash, logIndex: log.logIndex,
+                        reason: reason)))
         }
         _ = machine.handle(.pollDue)
         _ = machine.handle(.head(header(10)))
         _ = machine.handle(.headers([header(9)]))
-        let actions = machine.handle(.logs(10...10, [foreign, valid, malformed, elsewhere, removed, outside, huge, valid]))
+        let actions = machine.handle(
+            .logs(10...10, [foreign, valid, malformed, elsewhere, removed, outside, huge, valid]))
         #expect(
             actions == [
                 refused(foreign, .foreignContract(F.foreignToken)),
@@ -279,9 +302,10 @@ struct DepositWatcherStateMachineTests {
     func creditFailureRetries() {
         var machine = Machine(settings: F.settings(confirmations: 1), cursor: header(9).ref)
         let deposit = log(at: 10, tx: 1)
-        let scanSteps = opening(cursor: 9, head: 10, through: 10) + [
-            (.logs(10...10, [deposit]), [.credit([F.deposit(deposit)], advancingCursorTo: header(10).ref)])
-        ]
+        let scanSteps =
+            opening(cursor: 9, head: 10, through: 10) + [
+                (.logs(10...10, [deposit]), [.credit([F.deposit(deposit)], advancingCursorTo: header(10).ref)])
+            ]
         expectSteps(&machine, scanSteps + [(.failed(.storeUnavailable), [.waitForNextPoll])])
         #expect(machine.cursor == header(9).ref)
         #expect(machine.handle(.creditCommitted(header(10).ref)) == [])

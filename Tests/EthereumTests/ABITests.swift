@@ -13,10 +13,15 @@ enum JSONArgument: Decodable, Sendable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if let b = try? c.decode(Bool.self) { self = .flag(b) }
-        else if let n = try? c.decode(Int.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .text(s) }
-        else { self = .list(try c.decode([JSONArgument].self)) }
+        if let b = try? c.decode(Bool.self) {
+            self = .flag(b)
+        } else if let n = try? c.decode(Int.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .text(s)
+        } else {
+            self = .list(try c.decode([JSONArgument].self))
+        }
     }
 
     /// The `ABIValue` this argument means for `type`.
@@ -38,19 +43,31 @@ enum JSONArgument: Decodable, Sendable {
 
 struct ABIFile: Decodable, Sendable {
     struct SpecExample: Decodable, Sendable, CustomTestStringConvertible {
-        let signature: String; let selector: String; let types: [String]; let calldata: String; let args: [JSONArgument]
+        let signature: String
+        let selector: String
+        let types: [String]
+        let calldata: String
+        let args: [JSONArgument]
         var testDescription: String { signature }
     }
     struct TestsCase: Decodable, Sendable, CustomTestStringConvertible {
-        let name: String; let types: [String]; let args: [JSONArgument]; let encoded: String
+        let name: String
+        let types: [String]
+        let args: [JSONArgument]
+        let encoded: String
         var testDescription: String { name }
     }
     struct Call: Decodable, Sendable, CustomTestStringConvertible {
-        let function: String; let args: [JSONArgument]; let calldata: String
+        let function: String
+        let args: [JSONArgument]
+        let calldata: String
         var testDescription: String { function }
     }
     struct Return: Decodable, Sendable, CustomTestStringConvertible {
-        let function: String; let returnTypes: [String]; let values: [JSONArgument]; let returnData: String
+        let function: String
+        let returnTypes: [String]
+        let values: [JSONArgument]
+        let returnData: String
         var testDescription: String { function }
     }
     let abiSpecExamples: [SpecExample]
@@ -106,25 +123,37 @@ struct ABITests {
         #expect(encoded[0..<32].allSatisfy { $0 == 0xff })
         #expect(try ABI.decode([.int(bits: 256), .int(bits: 8)], from: encoded) == [.int(-1), .int(-128)])
         #expect(throws: ABIError.self) { try ABI.encode([.int(128)], as: [.int(bits: 8)]) }
-        #expect(throws: ABIError.nonZeroPadding) { try ABI.decode([.int(bits: 8)], from: [UInt8](repeating: 0, count: 31) + [0x80]) }
+        #expect(throws: ABIError.nonZeroPadding) {
+            try ABI.decode([.int(bits: 8)], from: [UInt8](repeating: 0, count: 31) + [0x80])
+        }
     }
 
-    @Test("bad types and mismatched values are refused", arguments: ["uint7", "uint264", "bytes33", "bytes0", "int", "tuple", "uint256[0]", "uint256[x]", "(uint256)"])
+    @Test(
+        "bad types and mismatched values are refused",
+        arguments: ["uint7", "uint264", "bytes33", "bytes0", "int", "tuple", "uint256[0]", "uint256[x]", "(uint256)"])
     func badTypes(_ text: String) {
-        if text == "int" { #expect((try? ABIType(parsing: text)) == .int(bits: 256)); return }
+        if text == "int" {
+            #expect((try? ABIType(parsing: text)) == .int(bits: 256))
+            return
+        }
         #expect(throws: ABIError.unsupportedType(text)) { try ABIType(parsing: text) }
     }
 
     @Test("hostile offsets, lengths and padding are refused")
     func hostile() throws {
-        let good = try ABI.encode([.bytes([1, 2, 3]), .array([.uint(1), .uint(2)])], as: [.bytes, .array(.uint(bits: 256))])
-        var offset = good; offset[31] = 0xff
+        let good = try ABI.encode(
+            [.bytes([1, 2, 3]), .array([.uint(1), .uint(2)])], as: [.bytes, .array(.uint(bits: 256))])
+        var offset = good
+        offset[31] = 0xff
         #expect(throws: ABIError.self) { try ABI.decode([.bytes, .array(.uint(bits: 256))], from: offset) }
-        var length = good; length[64 + 31] = 0x7f
+        var length = good
+        length[64 + 31] = 0x7f
         #expect(throws: ABIError.self) { try ABI.decode([.bytes, .array(.uint(bits: 256))], from: length) }
-        var padding = good; padding[64 + 32 + 5] = 1
+        var padding = good
+        padding[64 + 32 + 5] = 1
         #expect(throws: ABIError.nonZeroPadding) { try ABI.decode([.bytes, .array(.uint(bits: 256))], from: padding) }
-        var huge = good; huge[good.count - 96 + 3] = 0xff
+        var huge = good
+        huge[good.count - 96 + 3] = 0xff
         #expect(throws: ABIError.malformedDynamic) { try ABI.decode([.bytes, .array(.uint(bits: 256))], from: huge) }
         #expect(throws: ABIError.malformedDynamic) { try ABI.decode([.string], from: Array(good.prefix(40))) }
     }

@@ -44,12 +44,14 @@ struct AddressTests {
         }
     }
 
-    @Test("malformed addresses", arguments: [
-        ("52908400098527886e0f7030069857d2e4169ee7", AddressError.missingPrefix),
-        ("0x52908400098527886e0f7030069857d2e4169e", AddressError.wrongLength(19)),
-        ("0x52908400098527886e0f7030069857d2e4169ee7aa", AddressError.wrongLength(21)),
-        ("0x52908400098527886e0f7030069857d2e4169eeg", AddressError.invalidHex(.invalidCharacter(offset: 41))),
-    ])
+    @Test(
+        "malformed addresses",
+        arguments: [
+            ("52908400098527886e0f7030069857d2e4169ee7", AddressError.missingPrefix),
+            ("0x52908400098527886e0f7030069857d2e4169e", AddressError.wrongLength(19)),
+            ("0x52908400098527886e0f7030069857d2e4169ee7aa", AddressError.wrongLength(21)),
+            ("0x52908400098527886e0f7030069857d2e4169eeg", AddressError.invalidHex(.invalidCharacter(offset: 41))),
+        ])
     func malformed(_ input: String, _ expected: AddressError) {
         #expect(throws: expected) { try Address(parsing: input) }
     }

@@ -5,8 +5,14 @@ import Testing
 
 struct ERC20File: Decodable, Sendable {
     struct Facts: Decodable, Sendable {
-        struct Selector: Decodable, Sendable { let signature: String; let selector: String }
-        struct Topic: Decodable, Sendable { let signature: String; let topic0: String? }
+        struct Selector: Decodable, Sendable {
+            let signature: String
+            let selector: String
+        }
+        struct Topic: Decodable, Sendable {
+            let signature: String
+            let topic0: String?
+        }
         let functionSelectors: [Selector]
     }
     struct Transfer: Decodable, Sendable, CustomTestStringConvertible {
@@ -25,8 +31,15 @@ struct ERC20File: Decodable, Sendable {
         let note: String
         var testDescription: String { note }
     }
-    struct Call: Decodable, Sendable { let function: String; let calldata: String }
-    struct Return: Decodable, Sendable { let function: String; let returnTypes: [String]; let returnData: String }
+    struct Call: Decodable, Sendable {
+        let function: String
+        let calldata: String
+    }
+    struct Return: Decodable, Sendable {
+        let function: String
+        let returnTypes: [String]
+        let returnData: String
+    }
     let facts: Facts
     let vectors: [Transfer]
     let transferLogs: [Log]
@@ -72,20 +85,28 @@ struct ERC20Tests {
             case "uint256": #expect(try ABI.decodeExactly([.uint(bits: 256)], from: data) == [.uint(1_000_000)])
             case "bool": #expect(try ABI.decodeExactly([.bool], from: data) == [.bool(true)])
             case "uint8": #expect(try ABI.decodeExactly([.uint(bits: 8)], from: data) == [.uint(6)])
-            case "string": #expect([[.string("USDC")], [.string("USD Coin")]].contains(try ABI.decodeExactly([.string], from: data)))
+            case "string":
+                #expect(
+                    [[.string("USDC")], [.string("USD Coin")]].contains(try ABI.decodeExactly([.string], from: data)))
             default: Issue.record("unexpected return type \(r.returnTypes)")
             }
         }
-        #expect(throws: ABIError.nonZeroPadding) { try ABI.decodeExactly([.bool], from: [UInt8](repeating: 0, count: 31) + [2]) }
+        #expect(throws: ABIError.nonZeroPadding) {
+            try ABI.decodeExactly([.bool], from: [UInt8](repeating: 0, count: 31) + [2])
+        }
         // Non-canonical forms that a lenient decoder would accept.
         let one = [UInt8](repeating: 0, count: 31) + [1]
         #expect(try ABI.decode([.bool], from: one + [0]) == [.bool(true)])
-        #expect(throws: ABIError.wrongLength(expected: 32, actual: 33)) { try ABI.decodeExactly([.bool], from: one + [0]) }
+        #expect(throws: ABIError.wrongLength(expected: 32, actual: 33)) {
+            try ABI.decodeExactly([.bool], from: one + [0])
+        }
         let usdc = try ABI.encode([.string("USDC")], as: [.string])
         // The same string behind an offset of 64 with a gap word: decodable, not canonical.
         let gapped = [UInt8](repeating: 0, count: 31) + [64] + [UInt8](repeating: 0, count: 32) + usdc[32...]
         #expect(try ABI.decode([.string], from: gapped) == [.string("USDC")])
-        #expect(throws: ABIError.wrongLength(expected: 96, actual: 128)) { try ABI.decodeExactly([.string], from: gapped) }
+        #expect(throws: ABIError.wrongLength(expected: 96, actual: 128)) {
+            try ABI.decodeExactly([.string], from: gapped)
+        }
     }
 
     @Test("Transfer logs decode", arguments: ERC20Tests.file.transferLogs)
@@ -96,17 +117,20 @@ struct ERC20Tests {
         #expect(log.value == (try BigUInt(decimal: v.value)))
     }
 
-    @Test("a Transfer amount is read as the whole 256-bit big-endian word", arguments: ERC20Tests.file.transferLogs.prefix(1))
+    @Test(
+        "a Transfer amount is read as the whole 256-bit big-endian word",
+        arguments: ERC20Tests.file.transferLogs.prefix(1))
     func amountWords(_ v: ERC20File.Log) throws {
         let topics = v.topics.map { [UInt8](hex: $0) }
         var x: UInt64 = 7  // a fixed LCG stream: the same words every run
         var words: [[UInt8]] = [[UInt8](repeating: 0, count: 32), [UInt8](repeating: 0xff, count: 32)]
         for i in 0..<32 { words.append((0..<32).map { $0 == i ? 1 : 0 }) }
         for _ in 0..<200 {
-            words.append((0..<32).map { _ in
-                x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                return UInt8(truncatingIfNeeded: x >> 56)
-            })
+            words.append(
+                (0..<32).map { _ in
+                    x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    return UInt8(truncatingIfNeeded: x >> 56)
+                })
         }
         for data in words {
             #expect(try TransferLog(topics: topics, data: data).value == BigUInt(bigEndian: data))
@@ -125,14 +149,22 @@ struct ERC20Tests {
         var dirty = topics
         dirty[1][0] = 1
         #expect(throws: ABIError.nonZeroPadding) { try TransferLog(topics: dirty, data: data) }
-        #expect(throws: ABIError.wrongLength(expected: 32, actual: 31)) { try TransferLog(topics: topics, data: Array(data.dropLast())) }
-        #expect(throws: ABIError.wrongLength(expected: 32, actual: 64)) { try TransferLog(topics: topics, data: data + data) }
-        #expect(throws: ABIError.wrongLength(expected: 32, actual: 31)) { try TransferLog(topics: [topics[0], Array(topics[1].dropFirst()), topics[2]], data: data) }
+        #expect(throws: ABIError.wrongLength(expected: 32, actual: 31)) {
+            try TransferLog(topics: topics, data: Array(data.dropLast()))
+        }
+        #expect(throws: ABIError.wrongLength(expected: 32, actual: 64)) {
+            try TransferLog(topics: topics, data: data + data)
+        }
+        #expect(throws: ABIError.wrongLength(expected: 32, actual: 31)) {
+            try TransferLog(topics: [topics[0], Array(topics[1].dropFirst()), topics[2]], data: data)
+        }
     }
 
     @Test("amounts above uint256 are refused")
     func tooLarge() {
-        #expect(throws: ABIError.valueTooLarge) { try ERC20.transferCallData(to: .zero, amount: BigUInt.uint256Max + 1) }
+        #expect(throws: ABIError.valueTooLarge) {
+            try ERC20.transferCallData(to: .zero, amount: BigUInt.uint256Max + 1)
+        }
         #expect(throws: QuantityError.tooLarge(bits: 256)) {
             try BigUInt(decimal: "115792089237316195423570985008687907853269984665640564039457584007913129639936")
         }

@@ -12,7 +12,8 @@ struct EthereumRPCTests {
         let fixture = RPCFixture()
         for script in scripts { await fixture.enqueue("/a", script) }
         let value = try await withRPCFixture(fixture) { base in
-            try await body(EthereumRPC(pool: try RPCTest.pool(base, ["a"], clock: ManualRPCClock()), batchSize: batchSize))
+            try await body(
+                EthereumRPC(pool: try RPCTest.pool(base, ["a"], clock: ManualRPCClock()), batchSize: batchSize))
         }
         return (value, await fixture.received)
     }
@@ -42,15 +43,21 @@ struct EthereumRPCTests {
         #expect(sent.flatMap(\.methods) == ["eth_chainId", "eth_blockNumber"])
     }
 
-    @Test("block tags are sent as JSON-RPC expects", arguments: [
-        (BlockTag.number(4_096), JSONRPCValue.string("0x1000")), (.latest, "latest"), (.safe, "safe"), (.finalized, "finalized"),
-    ])
+    @Test(
+        "block tags are sent as JSON-RPC expects",
+        arguments: [
+            (BlockTag.number(4_096), JSONRPCValue.string("0x1000")), (.latest, "latest"), (.safe, "safe"),
+            (.finalized, "finalized"),
+        ])
     func blockByTag(tag: BlockTag, parameter: JSONRPCValue) async throws {
         let (header, sent) = try await withRPC([.answer([.result(RPCTest.block(4_096, hash: 2, parent: 1))])]) { rpc in
             try await rpc.block(tag)
         }
-        #expect(header == BlockHeader(number: 4_096, hash: try Hash32(bytes: [UInt8](repeating: 2, count: 32)),
-            parentHash: try Hash32(bytes: [UInt8](repeating: 1, count: 32)), timestamp: 0x6553_f100))
+        #expect(
+            header
+                == BlockHeader(
+                    number: 4_096, hash: try Hash32(bytes: [UInt8](repeating: 2, count: 32)),
+                    parentHash: try Hash32(bytes: [UInt8](repeating: 1, count: 32)), timestamp: 0x6553_f100))
         #expect(sent[0].calls[0]["params"] == .array([parameter, .bool(false)]))
     }
 
@@ -61,11 +68,15 @@ struct EthereumRPCTests {
 
     @Test func blocksAreFetchedInChunkedBatches() async throws {
         let scripts: [RPCFixture.Script] = [
-            .answer([.result(RPCTest.block(10, hash: 10, parent: 9)), .result(RPCTest.block(11, hash: 11, parent: 10))], reversed: true),
+            .answer(
+                [.result(RPCTest.block(10, hash: 10, parent: 9)), .result(RPCTest.block(11, hash: 11, parent: 10))],
+                reversed: true),
             .answer([.result(RPCTest.block(12, hash: 12, parent: 11)), .result(.null)]),
             .answer([.result(RPCTest.block(14, hash: 14, parent: 13))]),
         ]
-        let (headers, sent) = try await withRPC(scripts, batchSize: 2) { rpc in try await rpc.blocks([10, 11, 12, 13, 14]) }
+        let (headers, sent) = try await withRPC(scripts, batchSize: 2) { rpc in
+            try await rpc.blocks([10, 11, 12, 13, 14])
+        }
         #expect(headers.map { $0?.number } == [10, 11, 12, nil, 14])
         #expect(headers[1]?.parentHash == headers[0]?.hash)
         #expect(sent.map(\.calls.count) == [2, 2, 1] && sent.allSatisfy(\.batch))
@@ -74,10 +85,13 @@ struct EthereumRPCTests {
 
     @Test func aBatchAnsweringTheWrongBlockIsMalformed() async throws {
         let fixture = RPCFixture()
-        await fixture.enqueue("/a", .answer([.result(RPCTest.block(10, hash: 10, parent: 9)), .result(RPCTest.block(10, hash: 10, parent: 9))]))
+        await fixture.enqueue(
+            "/a",
+            .answer([.result(RPCTest.block(10, hash: 10, parent: 9)), .result(RPCTest.block(10, hash: 10, parent: 9))]))
         try await withRPCFixture(fixture) { base in
             let rpc = EthereumRPC(pool: try RPCTest.pool(base, ["a"], clock: ManualRPCClock()))
-            await #expect(throws: RPCError.malformedResponse("asked for block 11, got block 10", endpoint: "\(base)/…")) {
+            await #expect(throws: RPCError.malformedResponse("asked for block 11, got block 10", endpoint: "\(base)/…"))
+            {
                 try await rpc.blocks([10, 11])
             }
         }
@@ -86,15 +100,26 @@ struct EthereumRPCTests {
     @Test func logsSendTheFilterAndParseEveryField() async throws {
         let filter = LogFilter(
             blocks: .range(100...2_099), addresses: [Self.usdc],
-            topics: [[try Hash32(bytes: ERC20.transferTopic)], nil, [try Hash32(parsing: RPCTest.hash(0xbb)), try Hash32(parsing: RPCTest.hash(0xcc))], nil])
-        let (logs, sent) = try await withRPC([.answer([.result(.array([Self.log(), Self.log(removed: .bool(true))]))])]) { rpc in
+            topics: [
+                [try Hash32(bytes: ERC20.transferTopic)], nil,
+                [try Hash32(parsing: RPCTest.hash(0xbb)), try Hash32(parsing: RPCTest.hash(0xcc))], nil,
+            ])
+        let (logs, sent) = try await withRPC([.answer([.result(.array([Self.log(), Self.log(removed: .bool(true))]))])])
+        { rpc in
             try await rpc.logs(filter)
         }
         #expect(sent[0].methods == ["eth_getLogs"])
-        #expect(sent[0].calls[0]["params"] == .array([.object([
-            "fromBlock": "0x64", "toBlock": "0x833", "address": .string(Self.usdc.lowercased),
-            "topics": .array([.string(Hex.encode(ERC20.transferTopic)), .null, .array([.string(RPCTest.hash(0xbb)), .string(RPCTest.hash(0xcc))])]),
-        ])]))
+        #expect(
+            sent[0].calls[0]["params"]
+                == .array([
+                    .object([
+                        "fromBlock": "0x64", "toBlock": "0x833", "address": .string(Self.usdc.lowercased),
+                        "topics": .array([
+                            .string(Hex.encode(ERC20.transferTopic)), .null,
+                            .array([.string(RPCTest.hash(0xbb)), .string(RPCTest.hash(0xcc))]),
+                        ]),
+                    ])
+                ]))
         #expect(logs.count == 2)
         let log = logs[0]
         #expect(log.address == Self.usdc && log.topics.count == 3 && log.blockNumber == 16 && log.logIndex == 3)
@@ -107,18 +132,23 @@ struct EthereumRPCTests {
     @Test func logsByBlockHashAndSeveralAddresses() {
         let hash = try! Hash32(parsing: RPCTest.hash(0x11))
         let filter = LogFilter(blocks: .hash(hash), addresses: [Self.usdc, Self.wallet])
-        #expect(filter.parameter == .object([
-            "blockHash": .string(hash.hex), "address": .array([.string(Self.usdc.lowercased), .string(Self.wallet.lowercased)]),
-        ]))
+        #expect(
+            filter.parameter
+                == .object([
+                    "blockHash": .string(hash.hex),
+                    "address": .array([.string(Self.usdc.lowercased), .string(Self.wallet.lowercased)]),
+                ]))
     }
 
-    @Test("malformed logs are refused, naming the field", arguments: [
-        (log(blockNumber: "0x010"), "log blockNumber: hex quantity must not have leading zeros"),
-        (log(blockNumber: "16"), "log blockNumber: hex quantity must start with 0x"),
-        (log(removed: "false"), "removed must be a boolean, got a string"),
-        (.object(["address": "0x3c499c542cef5e3811e1192ce70d8cc03d5c3359"]), "missing field topics"),
-        (.string("0x"), "expected an object holding topics, got a string"),
-    ])
+    @Test(
+        "malformed logs are refused, naming the field",
+        arguments: [
+            (log(blockNumber: "0x010"), "log blockNumber: hex quantity must not have leading zeros"),
+            (log(blockNumber: "16"), "log blockNumber: hex quantity must start with 0x"),
+            (log(removed: "false"), "removed must be a boolean, got a string"),
+            (.object(["address": "0x3c499c542cef5e3811e1192ce70d8cc03d5c3359"]), "missing field topics"),
+            (.string("0x"), "expected an object holding topics, got a string"),
+        ])
     func malformedLogs(log: JSONRPCValue, reason: String) async throws {
         let fixture = RPCFixture()
         await fixture.enqueue("/a", .answer([.result(.array([log]))]))
@@ -140,15 +170,23 @@ struct EthereumRPCTests {
         await fixture.enqueue("/a", .answer([.result(block)]))
         try await withRPCFixture(fixture) { base in
             let rpc = EthereumRPC(pool: try RPCTest.pool(base, ["a"], clock: ManualRPCClock()))
-            await #expect(throws: RPCError.malformedResponse("block hash: hex value has 31 bytes; expected 32", endpoint: "\(base)/…")) {
+            await #expect(
+                throws: RPCError.malformedResponse(
+                    "block hash: hex value has 31 bytes; expected 32", endpoint: "\(base)/…")
+            ) {
                 try await rpc.block(.latest)
             }
         }
     }
 
     @Test func sendRawTransactionAndNonce() async throws {
-        let (values, sent) = try await withRPC([.answer([.result(.string(RPCTest.hash(0x22)))]), .answer([.result("0x7")])]) { rpc in
-            (try await rpc.sendRawTransaction([0x02, 0xf8, 0x01]).hex, try await rpc.transactionCount(Self.wallet, at: .pending))
+        let (values, sent) = try await withRPC([
+            .answer([.result(.string(RPCTest.hash(0x22)))]), .answer([.result("0x7")]),
+        ]) { rpc in
+            (
+                try await rpc.sendRawTransaction([0x02, 0xf8, 0x01]).hex,
+                try await rpc.transactionCount(Self.wallet, at: .pending)
+            )
         }
         #expect(values.0 == RPCTest.hash(0x22) && values.1 == 7)
         #expect(sent[0].calls[0]["params"] == .array(["0x02f801"]))
@@ -157,7 +195,8 @@ struct EthereumRPCTests {
 
     @Test func receiptsParseStatusCostAndLogs() async throws {
         let receipt: JSONRPCValue = .object([
-            "transactionHash": .string(RPCTest.hash(0x22)), "blockNumber": "0x10", "blockHash": .string(RPCTest.hash(0x11)),
+            "transactionHash": .string(RPCTest.hash(0x22)), "blockNumber": "0x10",
+            "blockHash": .string(RPCTest.hash(0x11)),
             "status": "0x0", "gasUsed": "0xb411", "effectiveGasPrice": "0x4a817c800", "logs": .array([Self.log()]),
         ])
         let (values, _) = try await withRPC([.answer([.result(receipt)]), .answer([.result(.null)])]) { rpc in

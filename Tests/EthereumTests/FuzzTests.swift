@@ -101,9 +101,12 @@ struct EthereumFuzzTests {
     @Test("ABI (transfer call data, Transfer logs, strings)")
     func abi() throws {
         var m = Mutator(rng: SeededGenerator(seed: 5))
-        let call = try ERC20.transferCallData(to: Address(parsing: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"), amount: 1_000_000)
+        let call = try ERC20.transferCallData(
+            to: Address(parsing: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"), amount: 1_000_000)
         let word = [UInt8](repeating: 0, count: 31) + [1]
-        let str = [UInt8](repeating: 0, count: 31) + [32] + [UInt8](repeating: 0, count: 31) + [4] + Array("USDC".utf8) + [UInt8](repeating: 0, count: 28)
+        let str =
+            [UInt8](repeating: 0, count: 31) + [32] + [UInt8](repeating: 0, count: 31) + [4] + Array("USDC".utf8)
+            + [UInt8](repeating: 0, count: 28)
         for i in 0..<Self.casesPerParser {
             _ = try? ERC20.decodeTransferCallData(i % 3 == 0 ? m.bytes(max: 80) : m.mutate(call))
             _ = try? ABI.decodeExactly([.string], from: m.mutate(str))
@@ -115,10 +118,15 @@ struct EthereumFuzzTests {
     @Test("general ABI decoder (nested dynamic types) and type parser")
     func abiGeneral() throws {
         var m = Mutator(rng: SeededGenerator(seed: 6))
-        let types: [ABIType] = [.uint(bits: 256), .array(.uint(bits: 32)), .fixedBytes(10), .bytes, .array(.array(.string)), .int(bits: 64)]
+        let types: [ABIType] = [
+            .uint(bits: 256), .array(.uint(bits: 32)), .fixedBytes(10), .bytes, .array(.array(.string)), .int(bits: 64),
+        ]
         let seed = try ABI.encode(
-            [.uint(291), .array([.uint(1110), .uint(1929)]), .bytes(Array("1234567890".utf8)), .bytes(Array("Hello, world!".utf8)),
-             .array([.array([.string("one"), .string("two")]), .array([])]), .int(-5)],
+            [
+                .uint(291), .array([.uint(1110), .uint(1929)]), .bytes(Array("1234567890".utf8)),
+                .bytes(Array("Hello, world!".utf8)),
+                .array([.array([.string("one"), .string("two")]), .array([])]), .int(-5),
+            ],
             as: types)
         let alphabet = Array("uint8intbytes3256address[]()bool,string0x")
         for i in 0..<Self.casesPerParser {

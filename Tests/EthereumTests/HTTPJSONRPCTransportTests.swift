@@ -6,7 +6,9 @@ import Testing
 @Suite("JSON-RPC HTTP transport")
 struct HTTPJSONRPCTransportTests {
     /// Sends one call to the fixture's secret path and returns the reply or the error.
-    func single(_ script: RPCFixture.Script, transport: HTTPJSONRPCTransport = RPCTest.transport()) async throws -> Result<RPCReply, RPCError> {
+    func single(_ script: RPCFixture.Script, transport: HTTPJSONRPCTransport = RPCTest.transport()) async throws
+        -> Result<RPCReply, RPCError>
+    {
         let fixture = RPCFixture()
         await fixture.enqueue("/" + RPCTest.secret, script)
         return try await withRPCFixture(fixture) { base in
@@ -24,7 +26,8 @@ struct HTTPJSONRPCTransportTests {
         let fixture = RPCFixture()
         await fixture.enqueue("/a", .answer([.result("0x10")]))
         let reply = try await withRPCFixture(fixture) { base in
-            try await RPCTest.transport().send(RPCRequest("eth_getBalance", ["0xab", "latest"]), to: RPCTest.endpoint(base, "a"))
+            try await RPCTest.transport().send(
+                RPCRequest("eth_getBalance", ["0xab", "latest"]), to: RPCTest.endpoint(base, "a"))
         }
         #expect(try reply.get() == "0x10")
         let sent = try #require(await fixture.received.first)
@@ -35,7 +38,8 @@ struct HTTPJSONRPCTransportTests {
 
     @Test func batchRepliesAreMatchedByIdNotOrder() async throws {
         let fixture = RPCFixture()
-        await fixture.enqueue("/a", .answer([.result("0x1"), .error(-32602, "invalid argument"), .result("0x3")], reversed: true))
+        await fixture.enqueue(
+            "/a", .answer([.result("0x1"), .error(-32602, "invalid argument"), .result("0x3")], reversed: true))
         let replies = try await withRPCFixture(fixture) { base in
             try await RPCTest.transport().send(
                 batch: [RPCRequest("m1"), RPCRequest("m2"), RPCRequest("m3")], to: RPCTest.endpoint(base, "a"))
@@ -47,13 +51,18 @@ struct HTTPJSONRPCTransportTests {
         #expect(Set(sent.calls.compactMap { $0["id"] }).count == 3)
     }
 
-    @Test("HTTP status mapping", arguments: [
-        (429, "{}", RPCErrorClass.retryable), (500, "oops", .retryable), (503, "", .retryable),
-        (404, "not here", .permanent), (401, "{\"message\":\"bad key\"}", .permanent),
-    ])
+    @Test(
+        "HTTP status mapping",
+        arguments: [
+            (429, "{}", RPCErrorClass.retryable), (500, "oops", .retryable), (503, "", .retryable),
+            (404, "not here", .permanent), (401, "{\"message\":\"bad key\"}", .permanent),
+        ])
     func httpStatus(status: Int, body: String, expected: RPCErrorClass) async throws {
         let result = try await single(.raw(status: status, body: body))
-        guard case .failure(let error) = result else { Issue.record("expected a failure"); return }
+        guard case .failure(let error) = result else {
+            Issue.record("expected a failure")
+            return
+        }
         #expect(error == .httpStatus(status, endpoint: error.endpoint ?? ""))
         #expect(error.classification == expected)
     }
@@ -61,13 +70,20 @@ struct HTTPJSONRPCTransportTests {
     @Test func a4xxCarryingAJSONRPCErrorIsThatError() async throws {
         let body = #"{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"invalid params"}}"#
         let result = try await single(.raw(status: 400, body: body))
-        guard case .failure(.node(let code, let message, _)) = result else { Issue.record("expected a node error"); return }
+        guard case .failure(.node(let code, let message, _)) = result else {
+            Issue.record("expected a node error")
+            return
+        }
         #expect(code == -32602 && message == "invalid params")
     }
 
     @Test func aSlowNodeTimesOut() async throws {
-        let result = try await single(.answer([.result("0x1")], delay: .seconds(1)), transport: RPCTest.transport(timeout: .milliseconds(200)))
-        guard case .failure(let error) = result else { Issue.record("expected a timeout"); return }
+        let result = try await single(
+            .answer([.result("0x1")], delay: .seconds(1)), transport: RPCTest.transport(timeout: .milliseconds(200)))
+        guard case .failure(let error) = result else {
+            Issue.record("expected a timeout")
+            return
+        }
         #expect(error == .timeout(endpoint: error.endpoint ?? ""))
         #expect(error.classification == .retryable)
     }
@@ -83,20 +99,25 @@ struct HTTPJSONRPCTransportTests {
     @Test func anOversizedBodyIsRefusedAsRangeTooLarge() async throws {
         let big = JSONRPCValue.string(String(repeating: "a", count: 4_096))
         let result = try await single(.answer([.result(big)]), transport: RPCTest.transport(maxBytes: 1_024))
-        guard case .failure(let error) = result else { Issue.record("expected a failure"); return }
+        guard case .failure(let error) = result else {
+            Issue.record("expected a failure")
+            return
+        }
         #expect(error == .responseTooLarge(limit: 1_024, endpoint: error.endpoint ?? ""))
         #expect(error.classification == .rangeTooLarge(suggested: nil))
     }
 
-    @Test("malformed answers are refused", arguments: [
-        "<html>maintenance</html>",
-        #"{"jsonrpc":"2.0","result":"0x1"}"#,
-        #"{"jsonrpc":"2.0","id":7,"result":"0x1"}"#,
-        #"{"jsonrpc":"2.0","id":1}"#,
-        #"{"jsonrpc":"2.0","id":1,"error":{"message":"no code"}}"#,
-        #"[{"jsonrpc":"2.0","id":1,"result":"0x1"}]"#,
-        "42",
-    ])
+    @Test(
+        "malformed answers are refused",
+        arguments: [
+            "<html>maintenance</html>",
+            #"{"jsonrpc":"2.0","result":"0x1"}"#,
+            #"{"jsonrpc":"2.0","id":7,"result":"0x1"}"#,
+            #"{"jsonrpc":"2.0","id":1}"#,
+            #"{"jsonrpc":"2.0","id":1,"error":{"message":"no code"}}"#,
+            #"[{"jsonrpc":"2.0","id":1,"result":"0x1"}]"#,
+            "42",
+        ])
     func malformed(body: String) async throws {
         let result = try await single(.raw(status: 200, body: body))
         guard case .failure(let error) = result, case .malformedResponse = error else {
@@ -106,12 +127,14 @@ struct HTTPJSONRPCTransportTests {
         #expect(error.classification == .permanent)
     }
 
-    @Test("malformed batches are refused", arguments: [
-        #"[{"jsonrpc":"2.0","id":1,"result":"0x1"}]"#,
-        #"[{"jsonrpc":"2.0","id":1,"result":"0x1"},{"jsonrpc":"2.0","id":1,"result":"0x2"}]"#,
-        #"[{"jsonrpc":"2.0","id":1,"result":"0x1"},{"jsonrpc":"2.0","id":3,"result":"0x2"}]"#,
-        #"{"jsonrpc":"2.0","id":1,"result":"0x1"}"#,
-    ])
+    @Test(
+        "malformed batches are refused",
+        arguments: [
+            #"[{"jsonrpc":"2.0","id":1,"result":"0x1"}]"#,
+            #"[{"jsonrpc":"2.0","id":1,"result":"0x1"},{"jsonrpc":"2.0","id":1,"result":"0x2"}]"#,
+            #"[{"jsonrpc":"2.0","id":1,"result":"0x1"},{"jsonrpc":"2.0","id":3,"result":"0x2"}]"#,
+            #"{"jsonrpc":"2.0","id":1,"result":"0x1"}"#,
+        ])
     func malformedBatch(body: String) async throws {
         let fixture = RPCFixture()
         await fixture.enqueue("/a", .raw(status: 200, body: body))
@@ -127,10 +150,16 @@ struct HTTPJSONRPCTransportTests {
 
     @Test func aBatchRefusedAsAWholeReportsTheNodeError() async throws {
         let fixture = RPCFixture()
-        await fixture.enqueue("/a", .raw(status: 200, body: #"{"jsonrpc":"2.0","id":null,"error":{"code":-32005,"message":"batch limit exceeded"}}"#))
+        await fixture.enqueue(
+            "/a",
+            .raw(
+                status: 200,
+                body: #"{"jsonrpc":"2.0","id":null,"error":{"code":-32005,"message":"batch limit exceeded"}}"#))
         try await withRPCFixture(fixture) { base in
             let endpoint = try RPCTest.endpoint(base, "a")
-            await #expect(throws: RPCError.node(code: -32005, message: "batch limit exceeded", endpoint: endpoint.redacted)) {
+            await #expect(
+                throws: RPCError.node(code: -32005, message: "batch limit exceeded", endpoint: endpoint.redacted)
+            ) {
                 try await RPCTest.transport().send(batch: [RPCRequest("m1"), RPCRequest("m2")], to: endpoint)
             }
         }

@@ -24,12 +24,14 @@ struct HexTests {
         #expect(try Hex.decode(text.dropFirst(2), prefix: .forbidden) == bytes)
     }
 
-    @Test("malformed hex is refused with a typed error", arguments: [
-        ("0x123", HexError.oddLength(3)),
-        ("0xzz", HexError.invalidCharacter(offset: 2)),
-        ("0x0g", HexError.invalidCharacter(offset: 3)),
-        ("0x 1", HexError.invalidCharacter(offset: 2)),
-    ])
+    @Test(
+        "malformed hex is refused with a typed error",
+        arguments: [
+            ("0x123", HexError.oddLength(3)),
+            ("0xzz", HexError.invalidCharacter(offset: 2)),
+            ("0x0g", HexError.invalidCharacter(offset: 3)),
+            ("0x 1", HexError.invalidCharacter(offset: 2)),
+        ])
     func refused(_ input: String, _ expected: HexError) {
         #expect(throws: expected) { try Hex.decode(input) }
     }

@@ -28,7 +28,8 @@ struct JSONRPCValueDecodingTests {
         "refuses what is not one JSON value",
         arguments: [
             "", " ", "{", "[1,]", "{\"a\":1,}", "[1 2]", "01", "1.", ".5", "-", "+1", "1e", "tru", "nul", "\"open",
-            "\"tab\there\"", "\"bad \\x escape\"", "\"\\ud83d alone\"", "\"\\u12\"", "{1:2}", "{\"a\" 1}", "[1] [2]", "1 x",
+            "\"tab\there\"", "\"bad \\x escape\"", "\"\\ud83d alone\"", "\"\\u12\"", "{1:2}", "{\"a\" 1}", "[1] [2]",
+            "1 x",
             String(repeating: "[", count: 300) + String(repeating: "]", count: 300),
         ])
     func refusesMalformed(text: String) {
@@ -54,11 +55,14 @@ struct JSONRPCValueDecodingTests {
                     : .number(Double.random(in: -1e6...1e6, using: &rng))
             case 3:
                 let alphabet = Array("ab\"\\/\n\t\u{1}é€😀 0x")
-                return .string(String((0..<Int.random(in: 0..<12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }))
+                return .string(
+                    String((0..<Int.random(in: 0..<12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }))
             case 4: return .array((0..<Int.random(in: 0..<5, using: &rng)).map { _ in random(depth + 1) })
             default:
                 var members: [String: JSONRPCValue] = [:]
-                for _ in 0..<Int.random(in: 0..<5, using: &rng) { members["k\(Int.random(in: 0..<8, using: &rng))"] = random(depth + 1) }
+                for _ in 0..<Int.random(in: 0..<5, using: &rng) {
+                    members["k\(Int.random(in: 0..<8, using: &rng))"] = random(depth + 1)
+                }
                 return .object(members)
             }
         }

@@ -26,55 +26,70 @@ struct LogRangeSizerTests {
     }
 
     @Test func scansContiguousRangesUpToTheHead() {
-        var sizer = run(LogRangeSizer(cursor: 100, initialSpan: 10, maxSpan: 10), head: 125, [
-            (100...109, .ok), (110...119, .ok), (120...125, .ok),
-        ])
+        var sizer = run(
+            LogRangeSizer(cursor: 100, initialSpan: 10, maxSpan: 10), head: 125,
+            [
+                (100...109, .ok), (110...119, .ok), (120...125, .ok),
+            ])
         #expect(sizer.cursor == 126)
         #expect(sizer.next(upTo: 125) == nil)
         #expect(sizer.next(upTo: 127) == 126...127)
     }
 
     @Test func halvesOnRefusalDownToOneWithoutMovingTheCursor() {
-        let sizer = run(LogRangeSizer(cursor: 0, initialSpan: 8, maxSpan: 8), head: 1_000, [
-            (0...7, .refused(nil)), (0...3, .refused(nil)), (0...1, .refused(nil)), (0...0, .refused(nil)), (0...0, .ok),
-            (1...1, .ok),
-        ])
+        let sizer = run(
+            LogRangeSizer(cursor: 0, initialSpan: 8, maxSpan: 8), head: 1_000,
+            [
+                (0...7, .refused(nil)), (0...3, .refused(nil)), (0...1, .refused(nil)), (0...0, .refused(nil)),
+                (0...0, .ok),
+                (1...1, .ok),
+            ])
         #expect(sizer.cursor == 2 && sizer.span == 1)
     }
 
     @Test func takesTheSuggestedRangeWhenItStartsAtTheCursor() {
-        let sizer = run(LogRangeSizer(cursor: 1_000, initialSpan: 2_000, maxSpan: 2_000), head: 10_000, [
-            (1_000...2_999, .refused(1_000...1_299)), (1_000...1_299, .ok), (1_300...1_599, .ok),
-        ])
+        let sizer = run(
+            LogRangeSizer(cursor: 1_000, initialSpan: 2_000, maxSpan: 2_000), head: 10_000,
+            [
+                (1_000...2_999, .refused(1_000...1_299)), (1_000...1_299, .ok), (1_300...1_599, .ok),
+            ])
         #expect(sizer.span == 300)
     }
 
-    @Test("a suggestion that does not fit is ignored: halve instead", arguments: [
-        500...700 as ClosedRange<UInt64>,  // starts elsewhere: taking it would skip blocks
-        0...5_000,  // not smaller than what was refused
-    ])
-    func badSuggestion(suggested: ClosedRange<UInt64>) {
-        run(LogRangeSizer(cursor: 0, initialSpan: 1_000, maxSpan: 1_000), head: 10_000, [
-            (0...999, .refused(suggested)), (0...499, .ok),
+    @Test(
+        "a suggestion that does not fit is ignored: halve instead",
+        arguments: [
+            500...700 as ClosedRange<UInt64>,  // starts elsewhere: taking it would skip blocks
+            0...5_000,  // not smaller than what was refused
         ])
+    func badSuggestion(suggested: ClosedRange<UInt64>) {
+        run(
+            LogRangeSizer(cursor: 0, initialSpan: 1_000, maxSpan: 1_000), head: 10_000,
+            [
+                (0...999, .refused(suggested)), (0...499, .ok),
+            ])
     }
 
     @Test func growsBackAfterConsecutiveSuccessesUpToTheMax() {
-        let sizer = run(LogRangeSizer(cursor: 0, initialSpan: 8, maxSpan: 12, growAfter: 2), head: 1_000, [
-            (0...7, .refused(nil)), (0...3, .ok), (4...7, .ok),  // 2 successes: 4 -> 8
-            (8...15, .ok), (16...23, .refused(nil)),  // refusal resets the streak: 8 -> 4
-            (16...19, .ok), (20...23, .ok),  // 4 -> 8
-            (24...31, .ok), (32...39, .ok),  // 8 -> 12, capped
-            (40...51, .ok), (52...63, .ok), (64...75, .ok),
-        ])
+        let sizer = run(
+            LogRangeSizer(cursor: 0, initialSpan: 8, maxSpan: 12, growAfter: 2), head: 1_000,
+            [
+                (0...7, .refused(nil)), (0...3, .ok), (4...7, .ok),  // 2 successes: 4 -> 8
+                (8...15, .ok), (16...23, .refused(nil)),  // refusal resets the streak: 8 -> 4
+                (16...19, .ok), (20...23, .ok),  // 4 -> 8
+                (24...31, .ok), (32...39, .ok),  // 8 -> 12, capped
+                (40...51, .ok), (52...63, .ok), (64...75, .ok),
+            ])
         #expect(sizer.span == 12 && sizer.cursor == 76)
     }
 
     @Test func aRefusalAtTheHeadShrinksFromWhatWasAsked() {
         // Near the head the range is shorter than the span: halve what was asked.
-        run(LogRangeSizer(cursor: 95, initialSpan: 100, maxSpan: 100), head: 100, [
-            (95...100, .refused(nil)), (95...97, .ok), (98...100, .ok),
-        ])
+        run(
+            LogRangeSizer(cursor: 95, initialSpan: 100, maxSpan: 100), head: 100,
+            [
+                (95...100, .refused(nil)), (95...97, .ok), (98...100, .ok),
+            ])
     }
 
     @Test func reportsWithoutAPendingRangeChangeNothing() {

@@ -64,15 +64,17 @@ struct RLPTests {
         #expect(throws: RLPError.self) { try RLP.decode([UInt8](hex: v.out)) }
     }
 
-    @Test("specific non-canonical forms map to specific errors", arguments: [
-        ("0x", RLPError.empty),
-        ("0x8100", RLPError.nonCanonicalSingleByte),
-        ("0xb80161", RLPError.nonCanonicalLength),
-        ("0xb90000", RLPError.leadingZeroInLength),
-        ("0x8261", RLPError.lengthPastEnd),
-        ("0x80ff", RLPError.trailingBytes(1)),
-        ("0xb9", RLPError.truncated),
-    ])
+    @Test(
+        "specific non-canonical forms map to specific errors",
+        arguments: [
+            ("0x", RLPError.empty),
+            ("0x8100", RLPError.nonCanonicalSingleByte),
+            ("0xb80161", RLPError.nonCanonicalLength),
+            ("0xb90000", RLPError.leadingZeroInLength),
+            ("0x8261", RLPError.lengthPastEnd),
+            ("0x80ff", RLPError.trailingBytes(1)),
+            ("0xb9", RLPError.truncated),
+        ])
     func specific(_ hex: String, _ expected: RLPError) {
         #expect(throws: expected) { try RLP.decode([UInt8](hex: hex)) }
     }
@@ -80,7 +82,9 @@ struct RLPTests {
     @Test("integers reject leading zeros and oversize")
     func integers() throws {
         #expect(throws: RLPError.leadingZeroInInteger) { try RLP.bytes([0, 1]).asUInt() }
-        #expect(throws: RLPError.integerTooLarge(maxBytes: 8)) { try RLP.bytes([UInt8](repeating: 1, count: 9)).asUInt(maxBytes: 8) }
+        #expect(throws: RLPError.integerTooLarge(maxBytes: 8)) {
+            try RLP.bytes([UInt8](repeating: 1, count: 9)).asUInt(maxBytes: 8)
+        }
         #expect(try RLP.bytes([]).asUInt() == 0)
     }
 }

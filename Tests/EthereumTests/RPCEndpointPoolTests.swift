@@ -20,7 +20,9 @@ struct RPCEndpointPoolTests {
         if let aDefault { await fixture.setDefault("/a", aDefault) }
         if let b { await fixture.setDefault("/b", b) }
         let clock = ManualRPCClock()
-        try await withRPCFixture(fixture) { base in try await body(try RPCTest.pool(base, paths, clock: clock), base, clock) }
+        try await withRPCFixture(fixture) { base in
+            try await body(try RPCTest.pool(base, paths, clock: clock), base, clock)
+        }
         return (fixture, clock)
     }
 
@@ -29,7 +31,8 @@ struct RPCEndpointPoolTests {
     }
 
     @Test func aRetryableFailureFailsOverAtOnceToTheNextEndpoint() async throws {
-        let (fixture, clock) = try await withPool(a: [Self.down]) { (pool: RPCEndpointPool, base: String, _: ManualRPCClock) async throws in
+        let (fixture, clock) = try await withPool(a: [Self.down]) {
+            (pool: RPCEndpointPool, base: String, _: ManualRPCClock) async throws in
             #expect(try await blockNumber(pool) == 100)
             let health = await pool.health()
             #expect(health.map(\.endpoint) == ["\(base)/…", "\(base)/…"])
@@ -42,7 +45,9 @@ struct RPCEndpointPoolTests {
     }
 
     @Test func trafficReturnsToThePreferredEndpointAfterItsCoolDown() async throws {
-        let (fixture, _) = try await withPool(a: [Self.down, Self.down], then: Self.head, b: .answer([.result("0x65")])) {
+        let (fixture, _) = try await withPool(
+            a: [Self.down, Self.down], then: Self.head, b: .answer([.result("0x65")])
+        ) {
             (pool: RPCEndpointPool, _: String, clock: ManualRPCClock) async throws in
             // Two failures in a row mark /a unhealthy; /b answers both calls.
             #expect(try await blockNumber(pool) == 101)
@@ -61,7 +66,8 @@ struct RPCEndpointPoolTests {
     }
 
     @Test func aFailedProbeRestartsTheCoolDown() async throws {
-        let (fixture, _) = try await withPool(then: Self.down) { (pool: RPCEndpointPool, _: String, clock: ManualRPCClock) async throws in
+        let (fixture, _) = try await withPool(then: Self.down) {
+            (pool: RPCEndpointPool, _: String, clock: ManualRPCClock) async throws in
             _ = try await blockNumber(pool)
             _ = try await blockNumber(pool)
             clock.advance(by: .seconds(30))
@@ -84,7 +90,9 @@ struct RPCEndpointPoolTests {
     }
 
     @Test func whenEveryEndpointFailedOnceTheNextRoundWaits() async throws {
-        let (_, clock) = try await withPool(a: [Self.down], then: Self.head, b: .answer([.error(-32005, "request rate exceeded")])) {
+        let (_, clock) = try await withPool(
+            a: [Self.down], then: Self.head, b: .answer([.error(-32005, "request rate exceeded")])
+        ) {
             (pool: RPCEndpointPool, _: String, _: ManualRPCClock) async throws in
             #expect(try await blockNumber(pool) == 100)
         }
@@ -100,13 +108,16 @@ struct RPCEndpointPoolTests {
         #expect(c.backoff(round: 64, unit: .nan) == .milliseconds(500))
     }
 
-    @Test("range and permanent errors are returned at once and do not hurt health", arguments: [
-        RPCFixture.Item.error(-32005, "query returned more than 10000 results"),
-        .error(-32602, "invalid argument 0: hex string has leading zero digits"),
-        .error(-32601, "the method eth_foo does not exist/is not available"),
-    ])
+    @Test(
+        "range and permanent errors are returned at once and do not hurt health",
+        arguments: [
+            RPCFixture.Item.error(-32005, "query returned more than 10000 results"),
+            .error(-32602, "invalid argument 0: hex string has leading zero digits"),
+            .error(-32601, "the method eth_foo does not exist/is not available"),
+        ])
     func notRetried(item: RPCFixture.Item) async throws {
-        let (fixture, clock) = try await withPool(then: .answer([item])) { (pool: RPCEndpointPool, _: String, _: ManualRPCClock) async throws in
+        let (fixture, clock) = try await withPool(then: .answer([item])) {
+            (pool: RPCEndpointPool, _: String, _: ManualRPCClock) async throws in
             await #expect(throws: RPCError.self) { try await blockNumber(pool) }
             let health = await pool.health()
             #expect(health[0].healthy && health[0].failures == 0 && health[0].requests == 1)
@@ -119,7 +130,9 @@ struct RPCEndpointPoolTests {
         let (fixture, _) = try await withPool(then: .answer([.result("0x0064")])) {
             (pool: RPCEndpointPool, base: String, _: ManualRPCClock) async throws in
             let reason = "block number: hex quantity must not have leading zeros"
-            await #expect(throws: RPCError.malformedResponse(reason, endpoint: "\(base)/…")) { try await blockNumber(pool) }
+            await #expect(throws: RPCError.malformedResponse(reason, endpoint: "\(base)/…")) {
+                try await blockNumber(pool)
+            }
             #expect(await pool.health()[0].failures == 1)
         }
         #expect(await fixture.hits("/b") == 0)

@@ -44,7 +44,11 @@ actor RPCFixture {
         }
         let batch: Bool
         let calls: [JSONRPCValue]
-        if case .array(let items) = request { (batch, calls) = (true, items) } else { (batch, calls) = (false, [request]) }
+        if case .array(let items) = request {
+            (batch, calls) = (true, items)
+        } else {
+            (batch, calls) = (false, [request])
+        }
         received.append(Received(path: path, batch: batch, calls: calls))
         let script: Script
         if var queue = queues[path], !queue.isEmpty {
@@ -63,7 +67,8 @@ actor RPCFixture {
                 var reply: [String: JSONRPCValue] = ["jsonrpc": "2.0", "id": call["id"] ?? .null]
                 switch item {
                 case .result(let value): reply["result"] = value
-                case .error(let code, let message): reply["error"] = .object(["code": .number(Double(code)), "message": .string(message)])
+                case .error(let code, let message):
+                    reply["error"] = .object(["code": .number(Double(code)), "message": .string(message)])
                 }
                 return .object(reply)
             }
@@ -76,7 +81,8 @@ actor RPCFixture {
 }
 
 /// Runs `fixture` on a local server; `body` gets the base URL (`http://127.0.0.1:PORT`).
-func withRPCFixture<T: Sendable>(_ fixture: RPCFixture, _ body: @Sendable (String) async throws -> T) async throws -> T {
+func withRPCFixture<T: Sendable>(_ fixture: RPCFixture, _ body: @Sendable (String) async throws -> T) async throws -> T
+{
     let router = Router()
     router.post("**") { request, _ -> Response in
         let buffer = try await request.body.collect(upTo: 1 << 20)
@@ -109,18 +115,21 @@ enum RPCTest {
         transport: HTTPJSONRPCTransport = transport()
     ) throws -> RPCEndpointPool {
         RPCEndpointPool(
-            endpoints: try paths.map { try endpoint(base, $0) }, transport: transport, configuration: configuration, clock: clock,
+            endpoints: try paths.map { try endpoint(base, $0) }, transport: transport, configuration: configuration,
+            clock: clock,
             jitter: { 0.5 })
     }
 
     static let fast = RPCEndpointPool.Configuration(
-        maxAttempts: 4, backoffBase: .milliseconds(100), backoffCap: .seconds(1), failuresBeforeUnhealthy: 2, cooldown: .seconds(30))
+        maxAttempts: 4, backoffBase: .milliseconds(100), backoffCap: .seconds(1), failuresBeforeUnhealthy: 2,
+        cooldown: .seconds(30))
 
     static func hash(_ byte: UInt8) -> String { Hex.encode([UInt8](repeating: byte, count: 32)) }
 
     static func block(_ number: UInt64, hash: UInt8, parent: UInt8) -> JSONRPCValue {
         .object([
-            "number": .string(Hex.quantity(number)), "hash": .string(Self.hash(hash)), "parentHash": .string(Self.hash(parent)),
+            "number": .string(Hex.quantity(number)), "hash": .string(Self.hash(hash)),
+            "parentHash": .string(Self.hash(parent)),
             "timestamp": "0x6553f100", "transactions": .array([]),
         ])
     }

@@ -5,18 +5,24 @@ import Testing
 
 @Suite("USDC amounts")
 struct USDCTests {
-    @Test("exact parsing", arguments: [
-        ("1000.5", Int64(1_000_500_000)), ("0.000001", 1), ("0", 0), ("123", 123_000_000), ("9223372036854.775807", Int64.max),
-    ])
+    @Test(
+        "exact parsing",
+        arguments: [
+            ("1000.5", Int64(1_000_500_000)), ("0.000001", 1), ("0", 0), ("123", 123_000_000),
+            ("9223372036854.775807", Int64.max),
+        ])
     func parses(_ text: String, _ micro: Int64) throws {
         #expect(try USDC(parsing: text).micro == micro)
     }
 
-    @Test("refused input names the problem", arguments: [
-        ("1.0000001", USDCError.tooManyDecimals), ("-1", .negative), ("1e6", .exponent), ("1E6", .exponent),
-        ("9223372036854.775808", .overflow), ("99999999999999999999", .overflow), ("", .empty),
-        ("1.", .malformed("1.")), (".5", .malformed(".5")), ("1 000", .malformed("1 000")), ("1.2.3", .malformed("1.2.3")),
-    ])
+    @Test(
+        "refused input names the problem",
+        arguments: [
+            ("1.0000001", USDCError.tooManyDecimals), ("-1", .negative), ("1e6", .exponent), ("1E6", .exponent),
+            ("9223372036854.775808", .overflow), ("99999999999999999999", .overflow), ("", .empty),
+            ("1.", .malformed("1.")), (".5", .malformed(".5")), ("1 000", .malformed("1 000")),
+            ("1.2.3", .malformed("1.2.3")),
+        ])
     func refused(_ text: String, _ expected: USDCError) {
         #expect(throws: expected) { try USDC(parsing: text) }
         #expect(!expected.description.isEmpty)

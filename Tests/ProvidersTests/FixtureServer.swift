@@ -36,7 +36,9 @@ actor FixtureRoutes {
 }
 
 /// Runs the scripted routes on a local fixture server for the duration of `body`.
-func withFixtureServer<T: Sendable>(_ routes: FixtureRoutes, _ body: @Sendable (String) async throws -> T) async throws -> T {
+func withFixtureServer<T: Sendable>(_ routes: FixtureRoutes, _ body: @Sendable (String) async throws -> T) async throws
+    -> T
+{
     let router = Router()
     let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
         let key = "\(request.method) \(request.uri.path)"

@@ -15,21 +15,29 @@ struct MarketSyncServiceTests {
         return "{\"offers\": [" + items.joined(separator: ",") + "]}"
     }
 
-    func makeService(_ base: String, clock: ManualMarketClock, store: any OfferStore, index: MarketIndexHolder, snapshot: Bool = true) -> MarketSyncService {
-        let config = MarketConfiguration(providers: [.vastai, .akash], vastURL: base, akashURL: base, snapshotEnabled: snapshot)
+    func makeService(
+        _ base: String, clock: ManualMarketClock, store: any OfferStore, index: MarketIndexHolder, snapshot: Bool = true
+    ) -> MarketSyncService {
+        let config = MarketConfiguration(
+            providers: [.vastai, .akash], vastURL: base, akashURL: base, snapshotEnabled: snapshot)
         var retryless = config
         for p in ProviderID.allCases {
             var r = ResilienceConfiguration.default(for: p)
             r.retry = RetryPolicy(maxRetries: 0)
             retryless.resilience[p] = r
         }
-        let feeds = MarketProviders.feeds(configuration: retryless, httpClient: .shared, requestTimeout: .seconds(15), clock: clock, jitter: SeededJitter(seed: 9))
-        return MarketSyncService(feeds: feeds, store: store, index: index, interval: config.syncInterval, snapshotEnabled: snapshot, clock: clock)
+        let feeds = MarketProviders.feeds(
+            configuration: retryless, httpClient: .shared, requestTimeout: .seconds(15), clock: clock,
+            jitter: SeededJitter(seed: 9))
+        return MarketSyncService(
+            feeds: feeds, store: store, index: index, interval: config.syncInterval, snapshotEnabled: snapshot,
+            clock: clock)
     }
 
     @Test func snapshotFirstThenLiveReplacesItPerProvider() async throws {
         let routes = FixtureRoutes()
-        await routes.set(Self.vastPath, .init(body: vastBody([(1, "RTX 4090", 0.40), (2, "RTX 4090", 0.45), (3, "H100 SXM", 2.10)])))
+        await routes.set(
+            Self.vastPath, .init(body: vastBody([(1, "RTX 4090", 0.40), (2, "RTX 4090", 0.45), (3, "H100 SXM", 2.10)])))
         await routes.set("GET /v1/gpu-prices", .init(status: 503, body: "{}"))
         let clock = ManualMarketClock()
         let store: any OfferStore = InMemoryOfferStore()
@@ -51,7 +59,10 @@ struct MarketSyncServiceTests {
             #expect(count == 3 && !stale && change.inserted == 3 && change.markedUnavailable > 150)
             if case .unavailable? = report.providers[.akash] {} else { Issue.record("akash should be unavailable") }
             let after = index.current
-            #expect(after.offers.filter { $0.provider == .vastai }.map(\.id).sorted() == ["vastai-1", "vastai-2", "vastai-3"])
+            #expect(
+                after.offers.filter { $0.provider == .vastai }.map(\.id).sorted() == [
+                    "vastai-1", "vastai-2", "vastai-3",
+                ])
             #expect(after.offers.filter { $0.provider == .akash }.allSatisfy { $0.source == .snapshot })
             #expect(after.offer(id: "vastai-1")?.lastSynced == clock.now)
         }
@@ -78,7 +89,8 @@ struct MarketSyncServiceTests {
             #expect(current.offer(id: "vastai-2")?.pricePerHour.description == "0.48")
             // Akash's 4090 (0.34) undercuts Vast's 0.48.
             #expect(current.arbitrage.best(for: GPUModel.lookup("rtx-4090")!)?.cheapest.provider == .akash)
-            let series = try await store.priceHistory(model: GPUModel.lookup("rtx-4090")!, provider: .vastai, since: .distantPast)
+            let series = try await store.priceHistory(
+                model: GPUModel.lookup("rtx-4090")!, provider: .vastai, since: .distantPast)
             #expect(series.map(\.offers) == [2, 1])
             #expect(series.last?.median.description == "0.48")
         }
@@ -91,9 +103,11 @@ struct MarketSyncServiceTests {
         let store: any OfferStore = InMemoryOfferStore()
         let index = MarketIndexHolder()
         try await withFixtureServer(routes) { base in
-            let config = MarketConfiguration(providers: [.vastai], vastURL: base, syncInterval: .seconds(3600), snapshotEnabled: false)
+            let config = MarketConfiguration(
+                providers: [.vastai], vastURL: base, syncInterval: .seconds(3600), snapshotEnabled: false)
             let feeds = MarketProviders.feeds(configuration: config, httpClient: .shared)
-            let service = MarketSyncService(feeds: feeds, store: store, index: index, interval: config.syncInterval, snapshotEnabled: false)
+            let service = MarketSyncService(
+                feeds: feeds, store: store, index: index, interval: config.syncInterval, snapshotEnabled: false)
             let task = Task { try await service.run() }
             var waited = 0
             while index.current.offer(id: "vastai-7") == nil && waited < 500 {
@@ -111,13 +125,15 @@ struct MarketSyncServiceTests {
         let feeds = MarketProviders.feeds(configuration: config, httpClient: .shared)
         // Render has no sheet configured, so it is left out.
         #expect(feeds.map(\.provider) == [.vastai, .akash, .ionet])
-        let none = MarketProviders.feeds(configuration: try MarketConfiguration.fromEnvironment([:]), httpClient: .shared)
+        let none = MarketProviders.feeds(
+            configuration: try MarketConfiguration.fromEnvironment([:]), httpClient: .shared)
         #expect(none.map(\.provider) == [.vastai, .akash])
     }
 
     @Test func healthBoardAnswersBeforeAnyCallAndRunsOperatorActions() async throws {
         let config = try MarketConfiguration.fromEnvironment(["GP4U_PROVIDERS": "vastai,akash"])
-        let board = ProviderHealthBoard(feeds: MarketProviders.feeds(configuration: config, httpClient: .shared, clock: ManualMarketClock()))
+        let board = ProviderHealthBoard(
+            feeds: MarketProviders.feeds(configuration: config, httpClient: .shared, clock: ManualMarketClock()))
         let all = await board.snapshots()
         #expect(all.map(\.provider) == [.vastai, .akash])
         #expect(all.allSatisfy { $0.status == .unknown && $0.requests == 0 && $0.breaker.state == .closed })

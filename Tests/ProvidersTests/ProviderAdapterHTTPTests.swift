@@ -14,9 +14,11 @@ struct ProviderAdapterHTTPTests {
 
     @Test func vastSearchSendsTheQueryAndKey() async throws {
         let routes = FixtureRoutes()
-        await routes.set("POST /api/v0/bundles/", .init(body: String(decoding: try ProviderFixtures.vastSample(), as: UTF8.self)))
+        await routes.set(
+            "POST /api/v0/bundles/", .init(body: String(decoding: try ProviderFixtures.vastSample(), as: UTF8.self)))
         let offers = try await withFixtureServer(routes) { base in
-            try await VastAdapter(baseURL: base, apiKey: "secret-key", http: http, now: { t0 }).fetchOffers(pacer: .unpaced)
+            try await VastAdapter(baseURL: base, apiKey: "secret-key", http: http, now: { t0 }).fetchOffers(
+                pacer: .unpaced)
         }
         #expect(offers.count == 40)
         let headers = await routes.lastHeaders["POST /api/v0/bundles/"] ?? [:]
@@ -36,11 +38,14 @@ struct ProviderAdapterHTTPTests {
 
     @Test func ionetQuotesEachAvailableHardware() async throws {
         let routes = FixtureRoutes()
-        await routes.set("GET /enterprise/v1/io-cloud/caas/hardware/max-gpus-per-container", .init(body: ProviderFixtures.ionetHardware))
+        await routes.set(
+            "GET /enterprise/v1/io-cloud/caas/hardware/max-gpus-per-container",
+            .init(body: ProviderFixtures.ionetHardware))
         await routes.set("GET /v1/io-cloud/caas/locations", .init(body: ProviderFixtures.ionetLocations))
         await routes.set("GET /enterprise/v1/io-cloud/caas/price", .init(body: ProviderFixtures.ionetQuote))
         let offers = try await withFixtureServer(routes) { base in
-            try await IONetAdapter(baseURL: base, apiKey: "io-key", http: http, now: { t0 }).fetchOffers(pacer: .unpaced)
+            try await IONetAdapter(baseURL: base, apiKey: "io-key", http: http, now: { t0 }).fetchOffers(
+                pacer: .unpaced)
         }
         #expect(offers.map(\.id) == ["ionet-hw206", "ionet-hw38"])
         #expect(offers[0].model.id == "h100-sxm" && offers[1].model.id == "rtx-4090")
@@ -58,25 +63,31 @@ struct ProviderAdapterHTTPTests {
         let routes = FixtureRoutes()
         await routes.set("GET /sheets/render.json", .init(body: ProviderFixtures.renderSheet))
         let fromURL = try await withFixtureServer(routes) { base in
-            try await RenderAdapter(location: .url(base + "/sheets/render.json"), http: http, now: { t0 }).fetchOffers(pacer: .unpaced)
+            try await RenderAdapter(location: .url(base + "/sheets/render.json"), http: http, now: { t0 }).fetchOffers(
+                pacer: .unpaced)
         }
         #expect(fromURL.count == 2)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("gp4u-render-\(UUID().uuidString).json")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gp4u-render-\(UUID().uuidString).json")
         try Data(ProviderFixtures.renderSheet.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let fromFile = try await RenderAdapter(location: .file(file.path), http: http, now: { t0 }).fetchOffers(pacer: .unpaced)
+        let fromFile = try await RenderAdapter(location: .file(file.path), http: http, now: { t0 }).fetchOffers(
+            pacer: .unpaced)
         #expect(fromFile.map(\.id) == fromURL.map(\.id))
         await #expect(throws: ProviderCallError.self) {
-            try await RenderAdapter(location: .file("/nonexistent/render.json"), http: http).fetchOffers(pacer: .unpaced)
+            try await RenderAdapter(location: .file("/nonexistent/render.json"), http: http).fetchOffers(
+                pacer: .unpaced)
         }
     }
 
     @Test(arguments: [
-        (429, ProviderCallError.rateLimited), (500, .server(status: 500)), (503, .server(status: 503)), (401, .client(status: 401)),
+        (429, ProviderCallError.rateLimited), (500, .server(status: 500)), (503, .server(status: 503)),
+        (401, .client(status: 401)),
     ])
     func statusCodesMapToCallErrors(status: Int, expected: ProviderCallError) async throws {
         let routes = FixtureRoutes()
-        await routes.set("POST /api/v0/bundles/", .init(status: status, body: "{\"msg\": \"API requests too frequent\"}"))
+        await routes.set(
+            "POST /api/v0/bundles/", .init(status: status, body: "{\"msg\": \"API requests too frequent\"}"))
         _ = try await withFixtureServer(routes) { base in
             await #expect(throws: expected) {
                 try await VastAdapter(baseURL: base, apiKey: nil, http: http).fetchOffers(pacer: .unpaced)
@@ -89,7 +100,9 @@ struct ProviderAdapterHTTPTests {
         await routes.set("POST /api/v0/bundles/", .init(body: "{\"offers\": []}", delay: .seconds(2)))
         _ = try await withFixtureServer(routes) { base in
             await #expect(throws: ProviderCallError.timeout) {
-                try await VastAdapter(baseURL: base, apiKey: nil, http: ProviderHTTP(client: .shared, timeout: .milliseconds(200))).fetchOffers(pacer: .unpaced)
+                try await VastAdapter(
+                    baseURL: base, apiKey: nil, http: ProviderHTTP(client: .shared, timeout: .milliseconds(200))
+                ).fetchOffers(pacer: .unpaced)
             }
         }
     }

@@ -41,7 +41,8 @@ struct ProviderParsingTests {
     }
 
     @Test func akashPricesWithAvailability() throws {
-        let report = try AkashAdapter.parse(prices: Data(ProviderFixtures.akashPrices.utf8), availability: Data(ProviderFixtures.akashGPU.utf8), at: t0)
+        let report = try AkashAdapter.parse(
+            prices: Data(ProviderFixtures.akashPrices.utf8), availability: Data(ProviderFixtures.akashGPU.utf8), at: t0)
         #expect(report.offers.map(\.id) == ["akash-nvidia-h100-80gi-sxm5", "akash-nvidia-rtx4090-24gi-pcie"])
         #expect(report.skipped == ["no_price": 1, "unknown_model": 1, "malformed": 1])
         let h100 = report.offers[0]

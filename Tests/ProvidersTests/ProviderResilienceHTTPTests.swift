@@ -11,12 +11,17 @@ struct ProviderResilienceHTTPTests {
     /// The request timeout is generous (the suite shares 2 cores with database tests);
     /// only the timeout test shortens it.
     func feed(
-        _ base: String, clock: ManualMarketClock, retries: Int = 5, rate: Int = 600, burst: Int = 20, timeout: Duration = .seconds(15)
+        _ base: String, clock: ManualMarketClock, retries: Int = 5, rate: Int = 600, burst: Int = 20,
+        timeout: Duration = .seconds(15)
     ) -> ProviderFeed {
         var config = ResilienceConfiguration(ratePerMinute: rate, burst: burst)
         config.retry = RetryPolicy(maxRetries: retries)
-        let adapter = VastAdapter(baseURL: base, apiKey: nil, http: ProviderHTTP(client: .shared, timeout: timeout), now: { clock.now })
-        return ProviderFeed(source: adapter, fetcher: ResilientFetcher(provider: .vastai, configuration: config, clock: clock, jitter: SeededJitter(seed: 3)))
+        let adapter = VastAdapter(
+            baseURL: base, apiKey: nil, http: ProviderHTTP(client: .shared, timeout: timeout), now: { clock.now })
+        return ProviderFeed(
+            source: adapter,
+            fetcher: ResilientFetcher(
+                provider: .vastai, configuration: config, clock: clock, jitter: SeededJitter(seed: 3)))
     }
 
     @Test func recovers429And500WithRetriesAndCountsThemApart() async throws {
@@ -41,7 +46,8 @@ struct ProviderResilienceHTTPTests {
     @Test func breakerOpensOnOutageServesStaleFlaggedAndRecovers() async throws {
         let routes = FixtureRoutes()
         let sample = String(decoding: try ProviderFixtures.vastSample(), as: UTF8.self)
-        await routes.enqueue(Self.vastPath, [.init(body: sample)] + Array(repeating: .init(status: 500, body: "oops"), count: 5))
+        await routes.enqueue(
+            Self.vastPath, [.init(body: sample)] + Array(repeating: .init(status: 500, body: "oops"), count: 5))
         await routes.set(Self.vastPath, .init(body: sample))
         let clock = ManualMarketClock()
         try await withFixtureServer(routes) { base in
@@ -81,20 +87,26 @@ struct ProviderResilienceHTTPTests {
         let clock = ManualMarketClock()
         try await withFixtureServer(routes) { base in
             let feed = feed(base, clock: clock, retries: 1, timeout: .milliseconds(300))
-            await #expect(throws: MarketFetchError.failed(provider: .vastai, cause: .timeout, attempts: 2)) { try await feed.fetch() }
+            await #expect(throws: MarketFetchError.failed(provider: .vastai, cause: .timeout, attempts: 2)) {
+                try await feed.fetch()
+            }
         }
     }
 
     @Test func bucketPacesRequestsToTheServer() async throws {
         let routes = FixtureRoutes()
-        await routes.set("GET /enterprise/v1/io-cloud/caas/hardware/max-gpus-per-container", .init(body: ProviderFixtures.ionetHardware))
+        await routes.set(
+            "GET /enterprise/v1/io-cloud/caas/hardware/max-gpus-per-container",
+            .init(body: ProviderFixtures.ionetHardware))
         await routes.set("GET /v1/io-cloud/caas/locations", .init(body: ProviderFixtures.ionetLocations))
         await routes.set("GET /enterprise/v1/io-cloud/caas/price", .init(body: ProviderFixtures.ionetQuote))
         let clock = ManualMarketClock()
         let start = clock.now
         try await withFixtureServer(routes) { base in
-            let adapter = IONetAdapter(baseURL: base, apiKey: "k", http: ProviderHTTP(client: .shared), now: { clock.now })
-            let fetcher = ResilientFetcher<[Offer]>(provider: .ionet, configuration: ResilienceConfiguration(ratePerMinute: 60, burst: 2), clock: clock)
+            let adapter = IONetAdapter(
+                baseURL: base, apiKey: "k", http: ProviderHTTP(client: .shared), now: { clock.now })
+            let fetcher = ResilientFetcher<[Offer]>(
+                provider: .ionet, configuration: ResilienceConfiguration(ratePerMinute: 60, burst: 2), clock: clock)
             let result = try await ProviderFeed(source: adapter, fetcher: fetcher).fetch()
             #expect(result.value.count == 2)
         }

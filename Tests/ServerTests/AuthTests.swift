@@ -5,15 +5,16 @@ import HummingbirdBcrypt
 import HummingbirdTesting
 import Server
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Server")
 struct ServerTests {
     @Test("signup → login → me → patch me", arguments: Backend.available)
     func accountFlow(backend: Backend) async throws {
         try await TestApp.with(backend) { client, _ in
-            let signup = try await client.send(.post, "/api/v1/auth/signup", json: #"{"email":"Ada@Example.com","password":"correct horse battery"}"#)
+            let signup = try await client.send(
+                .post, "/api/v1/auth/signup", json: #"{"email":"Ada@Example.com","password":"correct horse battery"}"#)
             #expect(signup.status == .created)
             let user = try signup.json()
             #expect(user["email"] as? String == "ada@example.com")
@@ -21,7 +22,8 @@ struct ServerTests {
             #expect((user["created_at"] as? String)?.hasSuffix("Z") == true)
             #expect(user["password_hash"] == nil)
 
-            let login = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"ada@example.com","password":"correct horse battery"}"#)
+            let login = try await client.send(
+                .post, "/api/v1/auth/login", json: #"{"email":"ada@example.com","password":"correct horse battery"}"#)
             #expect(login.status == .ok)
             let body = try login.json()
             #expect(body["token_type"] as? String == "bearer")
@@ -32,9 +34,11 @@ struct ServerTests {
             #expect(me.status == .ok)
             #expect(try me.json()["id"] as? String == user["id"] as? String)
 
-            let patched = try await client.send(.patch, "/api/v1/auth/me", json: #"{"theme_preference":"dark"}"#, token: token)
+            let patched = try await client.send(
+                .patch, "/api/v1/auth/me", json: #"{"theme_preference":"dark"}"#, token: token)
             #expect(try patched.json()["theme_preference"] as? String == "dark")
-            let bad = try await client.send(.patch, "/api/v1/auth/me", json: #"{"theme_preference":"neon"}"#, token: token)
+            let bad = try await client.send(
+                .patch, "/api/v1/auth/me", json: #"{"theme_preference":"neon"}"#, token: token)
             #expect(bad.status == .unprocessableContent)
             #expect(bad.errorCode == "validation_failed")
         }
@@ -56,15 +60,20 @@ struct ServerTests {
     func signupValidation(backend: Backend) async throws {
         try await TestApp.with(backend) { client, _ in
             _ = try await client.signupAndLogin(email: "taken@example.com")
-            let dup = try await client.send(.post, "/api/v1/auth/signup", json: #"{"email":"TAKEN@example.com","password":"another long one"}"#)
+            let dup = try await client.send(
+                .post, "/api/v1/auth/signup", json: #"{"email":"TAKEN@example.com","password":"another long one"}"#)
             #expect(dup.status == .conflict)
             #expect(dup.errorCode == "email_taken")
-            let email = try await client.send(.post, "/api/v1/auth/signup", json: #"{"email":"not-an-email","password":"long enough pw"}"#)
+            let email = try await client.send(
+                .post, "/api/v1/auth/signup", json: #"{"email":"not-an-email","password":"long enough pw"}"#)
             #expect(email.status == .unprocessableContent)
             #expect((try email.json()["error"] as? [String: Any])?["details"] as? [String: String] != nil)
-            let weak = try await client.send(.post, "/api/v1/auth/signup", json: #"{"email":"w@example.com","password":"short"}"#)
+            let weak = try await client.send(
+                .post, "/api/v1/auth/signup", json: #"{"email":"w@example.com","password":"short"}"#)
             #expect(weak.status == .unprocessableContent)
-            let role = try await client.send(.post, "/api/v1/auth/signup", json: #"{"email":"op@example.com","password":"long enough pw","role":"operator"}"#)
+            let role = try await client.send(
+                .post, "/api/v1/auth/signup",
+                json: #"{"email":"op@example.com","password":"long enough pw","role":"operator"}"#)
             #expect(role.status == .unprocessableContent)
         }
     }
@@ -73,8 +82,10 @@ struct ServerTests {
     func sameErrorForUnknownEmail() async throws {
         try await TestApp.with(.sqlite) { client, _ in
             _ = try await client.signupAndLogin(email: "known@example.com")
-            let wrong = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"known@example.com","password":"wrong password!"}"#)
-            let unknown = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"nobody@example.com","password":"wrong password!"}"#)
+            let wrong = try await client.send(
+                .post, "/api/v1/auth/login", json: #"{"email":"known@example.com","password":"wrong password!"}"#)
+            let unknown = try await client.send(
+                .post, "/api/v1/auth/login", json: #"{"email":"nobody@example.com","password":"wrong password!"}"#)
             #expect(wrong.status == .unauthorized)
             #expect(unknown.status == .unauthorized)
             #expect(String(buffer: wrong.body) == String(buffer: unknown.body))
@@ -87,16 +98,22 @@ struct ServerTests {
         try await TestApp.with(.sqlite, clock: clock) { client, _ in
             _ = try await client.signupAndLogin(email: "victim@example.com")
             for _ in 0..<5 {
-                let r = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"victim@example.com","password":"guess guess guess"}"#)
+                let r = try await client.send(
+                    .post, "/api/v1/auth/login", json: #"{"email":"victim@example.com","password":"guess guess guess"}"#
+                )
                 #expect(r.status == .unauthorized)
             }
-            let blocked = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"victim@example.com","password":"correct horse battery"}"#)
+            let blocked = try await client.send(
+                .post, "/api/v1/auth/login", json: #"{"email":"victim@example.com","password":"correct horse battery"}"#
+            )
             #expect(blocked.status == .tooManyRequests)
             #expect(blocked.errorCode == "too_many_attempts")
             let retry = try #require(blocked.headers[.retryAfter].flatMap { Int($0) })
             #expect(retry > 0 && retry <= 900)
             clock.advance(Int64(retry))
-            let after = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"victim@example.com","password":"correct horse battery"}"#)
+            let after = try await client.send(
+                .post, "/api/v1/auth/login", json: #"{"email":"victim@example.com","password":"correct horse battery"}"#
+            )
             #expect(after.status == .ok)
         }
     }
@@ -107,7 +124,8 @@ struct ServerTests {
             let none = try await client.send(.get, "/api/v1/auth/me")
             #expect(none.status == .unauthorized)
             #expect(none.errorCode == "unauthenticated")
-            let forged = try await client.send(.get, "/api/v1/auth/me", token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad")
+            let forged = try await client.send(
+                .get, "/api/v1/auth/me", token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad")
             #expect(forged.status == .unauthorized)
             #expect(forged.errorCode == "invalid_token")
             let basic = try await client.send(.get, "/api/v1/auth/me", headers: [.authorization: "Basic Zm9vOmJhcg=="])
@@ -129,7 +147,9 @@ struct ServerTests {
                     .map { $0.hasPrefix("{") ? "x" : String($0) }.joined(separator: "/")
                 let body = spec.body == nil ? nil : "{}"
                 let anonymous = try await client.send(spec.method, uri, json: body)
-                #expect(anonymous.status == .unauthorized && anonymous.errorCode == "unauthenticated", "\(spec.method) \(spec.path)")
+                #expect(
+                    anonymous.status == .unauthorized && anonymous.errorCode == "unauthenticated",
+                    "\(spec.method) \(spec.path)")
                 if spec.access == .operator {
                     let plain = try await client.send(spec.method, uri, json: body, token: user)
                     #expect(plain.status == .forbidden, "\(spec.method) \(spec.path)")
@@ -145,7 +165,8 @@ struct ServerTests {
         "POST /api/v1/auth/signup", "POST /api/v1/auth/login",
         "GET /api/v1/gpus/search", "GET /api/v1/gpus/models", "GET /api/v1/gpus/providers", "GET /api/v1/gpus/{id}",
         "GET /api/v1/gpus/{id}/availability", "GET /api/v1/gpus/{id}/price-history", "POST /api/v1/gpus/compare",
-        "GET /api/v1/arbitrage/opportunities", "GET /api/v1/arbitrage/best-deal/{model}", "GET /api/v1/arbitrage/savings/{model}",
+        "GET /api/v1/arbitrage/opportunities", "GET /api/v1/arbitrage/best-deal/{model}",
+        "GET /api/v1/arbitrage/savings/{model}",
         "GET /api/v1/provider-health/health", "GET /api/v1/provider-health/providers/{name}/health",
         "GET /api/v1/provider-health/circuit-breakers", "GET /api/v1/provider-health/rate-limiters",
         "GET /api/v1/provider-health/cache/stats", "GET /api/v1/provider-health/metrics/summary",

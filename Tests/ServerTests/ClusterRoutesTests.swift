@@ -6,8 +6,8 @@ import Hummingbird
 import HummingbirdTesting
 import Server
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 /// `/api/v1/clusters` end to end. The market is two RTX 4090s (perf 100 each):
 /// `vastai-1` at 2.50/h and `vastai-2` at 3.00/h. The test clock starts on the hour, so
@@ -18,7 +18,9 @@ struct ClusterRoutesTests {
     /// 400 perf-hours within 2 hours: both GPUs for 2 hours, 2 × 5.50 = 11.00.
     static let both = #"{"job_name":"train","compute_intensity":400,"vram_gb":24,"deadline_hours":2}"#
 
-    @Test("estimate: the cheapest plan, or 422 with the reason's code; nothing is booked or charged", arguments: Backend.available)
+    @Test(
+        "estimate: the cheapest plan, or 422 with the reason's code; nothing is booked or charged",
+        arguments: Backend.available)
     func estimate(backend: Backend) async throws {
         try await Self.withMarket(backend) { client, deps in
             let token = try await client.signupAndLogin(email: "a@example.com")
@@ -29,13 +31,26 @@ struct ClusterRoutesTests {
             #expect(try Self.money(plan["total_cost"]) == USDC(micro: 11_000_000))
             let members = try #require(plan["members"] as? [[String: Any]])
             #expect(Set(members.compactMap { $0["gpu_id"] as? String }) == ["vastai-1", "vastai-2"])
-            #expect(members.allSatisfy { $0["contribution"] as? Double == 0.5 && $0["perf_score"] as? Double == 100 && $0["provider"] as? String == "vastai" })
+            #expect(
+                members.allSatisfy {
+                    $0["contribution"] as? Double == 0.5 && $0["perf_score"] as? Double == 100
+                        && $0["provider"] as? String == "vastai"
+                })
 
             let cases: [(String, String)] = [
-                (#"{"job_name":"x","compute_intensity":400,"vram_gb":24,"deadline_hours":1}"#, "insufficient_throughput"),
+                (
+                    #"{"job_name":"x","compute_intensity":400,"vram_gb":24,"deadline_hours":1}"#,
+                    "insufficient_throughput"
+                ),
                 (#"{"job_name":"x","compute_intensity":100,"vram_gb":80,"deadline_hours":5}"#, "no_eligible_offers"),
-                (#"{"job_name":"x","compute_intensity":400,"vram_gb":24,"deadline_hours":2,"max_gpus":1}"#, "max_gpus_too_low"),
-                (#"{"job_name":"x","compute_intensity":400,"vram_gb":24,"deadline_hours":2,"max_hourly_budget":"5"}"#, "budget_too_low"),
+                (
+                    #"{"job_name":"x","compute_intensity":400,"vram_gb":24,"deadline_hours":2,"max_gpus":1}"#,
+                    "max_gpus_too_low"
+                ),
+                (
+                    #"{"job_name":"x","compute_intensity":400,"vram_gb":24,"deadline_hours":2,"max_hourly_budget":"5"}"#,
+                    "budget_too_low"
+                ),
             ]
             for (body, code) in cases {
                 let bad = try await client.send(.post, "/api/v1/clusters/estimate", json: body, token: token)
@@ -58,7 +73,9 @@ struct ClusterRoutesTests {
         }
     }
 
-    @Test("create holds the cost (idempotent by key), short funds are 402 with nothing written", arguments: Backend.available)
+    @Test(
+        "create holds the cost (idempotent by key), short funds are 402 with nothing written",
+        arguments: Backend.available)
     func create(backend: Backend) async throws {
         try await Self.withMarket(backend) { client, deps in
             let alice = try await client.signupAndLogin(email: "alice@example.com")
@@ -69,14 +86,18 @@ struct ClusterRoutesTests {
             let poor = try await client.send(.post, "/api/v1/clusters", json: Self.both, token: bob)
             #expect(poor.status.code == 402 && poor.errorCode == "insufficient_funds")
             let bobBalance = try await client.send(.get, "/api/v1/wallets/balance", token: bob).json()
-            #expect(try Self.money(bobBalance["available"]) == USDC(micro: 10_990_000) && (Self.money(bobBalance["held"])) == .zero)
+            #expect(
+                try Self.money(bobBalance["available"]) == USDC(micro: 10_990_000)
+                    && (Self.money(bobBalance["held"])) == .zero)
             #expect(try Self.items(try await client.send(.get, "/api/v1/clusters", token: bob)).isEmpty)
 
-            let created = try await client.send(.post, "/api/v1/clusters/", json: Self.both, token: alice, headers: [Self.key: "c-1"])
+            let created = try await client.send(
+                .post, "/api/v1/clusters/", json: Self.both, token: alice, headers: [Self.key: "c-1"])
             #expect(created.status == .created)
             let c = try created.json()
             #expect(try c["status"] as? String == "held" && (Self.money(c["total_cost"])) == USDC(micro: 11_000_000))
-            let replay = try await client.send(.post, "/api/v1/clusters/", json: Self.both, token: alice, headers: [Self.key: "c-1"])
+            let replay = try await client.send(
+                .post, "/api/v1/clusters/", json: Self.both, token: alice, headers: [Self.key: "c-1"])
             #expect(replay.status == .created && String(buffer: replay.body) == String(buffer: created.body))
             #expect(replay.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
             let balance = try await client.send(.get, "/api/v1/wallets/balance", token: alice).json()
@@ -89,7 +110,9 @@ struct ClusterRoutesTests {
             let now = deps.now()
             let clash = try await client.send(
                 .post, "/api/v1/reservations",
-                json: #"{"gpu_id":"vastai-1","start_time":"\#(Self.iso(now + 3600))","end_time":"\#(Self.iso(now + 7200))"}"#, token: alice)
+                json:
+                    #"{"gpu_id":"vastai-1","start_time":"\#(Self.iso(now + 3600))","end_time":"\#(Self.iso(now + 7200))"}"#,
+                token: alice)
             #expect(clash.status == .conflict && clash.errorCode == "slot_taken")
             let again = try await client.send(.post, "/api/v1/clusters/estimate", json: Self.both, token: alice)
             #expect(again.errorCode == "no_eligible_offers" || again.errorCode == "no_offers", "\(id) holds both GPUs")
@@ -97,31 +120,40 @@ struct ClusterRoutesTests {
         }
     }
 
-    @Test("start then complete pays each member by contribution minus the fee; other moves are 409", arguments: Backend.available)
+    @Test(
+        "start then complete pays each member by contribution minus the fee; other moves are 409",
+        arguments: Backend.available)
     func completion(backend: Backend) async throws {
         let clock = TestClock()
         try await Self.withMarket(backend, clock: clock) { client, deps in
             let alice = try await client.signupAndLogin(email: "alice@example.com")
             _ = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"20"}"#, token: alice)
-            let id = try #require(try await client.send(.post, "/api/v1/clusters", json: Self.both, token: alice).json()["id"] as? String)
+            let id = try #require(
+                try await client.send(.post, "/api/v1/clusters", json: Self.both, token: alice).json()["id"] as? String)
 
             let early = try await client.send(.post, "/api/v1/clusters/\(id)/complete", token: alice)
             #expect(early.status == .conflict && early.errorCode == "invalid_transition")
             let started = try await client.send(.post, "/api/v1/clusters/\(id)/start", token: alice)
             #expect(try started.status == .ok && (started.json()["status"] as? String) == "running")
             clock.advance(1800)
-            let done = try await client.send(.post, "/api/v1/clusters/\(id)/complete", token: alice, headers: [Self.key: "done-1"])
+            let done = try await client.send(
+                .post, "/api/v1/clusters/\(id)/complete", token: alice, headers: [Self.key: "done-1"])
             #expect(done.status == .ok)
             let body = try done.json()
-            #expect(try body["status"] as? String == "completed" && (Self.money(body["charged"])) == USDC(micro: 11_000_000))
+            #expect(
+                try body["status"] as? String == "completed" && (Self.money(body["charged"])) == USDC(micro: 11_000_000)
+            )
             // 11.00: 1.10 fee; 9.90 split 1:1, both to Vast.ai's upstream earnings.
             #expect(try await deps.store.balance(of: .revenue) == USDC(micro: 1_100_000))
             #expect(try await deps.store.balance(of: .earnings(user: "upstream:vastai")) == USDC(micro: 9_900_000))
             let balance = try await client.send(.get, "/api/v1/wallets/balance", token: alice).json()
-            #expect(try Self.money(balance["held"]) == .zero && (Self.money(balance["total_spent"])) == USDC(micro: 11_000_000))
+            #expect(
+                try Self.money(balance["held"]) == .zero
+                    && (Self.money(balance["total_spent"])) == USDC(micro: 11_000_000))
             #expect(try await deps.store.entriesTotal() == .zero)
             #expect(try await deps.store.accountsOutOfBalance().isEmpty)
-            let replay = try await client.send(.post, "/api/v1/clusters/\(id)/complete", token: alice, headers: [Self.key: "done-1"])
+            let replay = try await client.send(
+                .post, "/api/v1/clusters/\(id)/complete", token: alice, headers: [Self.key: "done-1"])
             #expect(replay.status == .ok && String(buffer: replay.body) == String(buffer: done.body))
             for verb in ["start", "complete", "fail"] {
                 let r = try await client.send(.post, "/api/v1/clusters/\(id)/\(verb)", token: alice)
@@ -137,8 +169,10 @@ struct ClusterRoutesTests {
         try await Self.withMarket(backend, clock: clock) { client, deps in
             let alice = try await client.signupAndLogin(email: "alice@example.com")
             let bob = try await client.signupAndLogin(email: "bob@example.com")
-            _ = try await deps.accounts.signup(email: "op@example.com", password: "correct horse battery", role: .operator)
-            let login = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"op@example.com","password":"correct horse battery"}"#)
+            _ = try await deps.accounts.signup(
+                email: "op@example.com", password: "correct horse battery", role: .operator)
+            let login = try await client.send(
+                .post, "/api/v1/auth/login", json: #"{"email":"op@example.com","password":"correct horse battery"}"#)
             let op = try #require(try login.json()["access_token"] as? String)
             _ = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"20"}"#, token: alice)
             // 400 perf-hours within 4 hours: vastai-1 alone for 4 hours, 10.00.
@@ -156,13 +190,18 @@ struct ClusterRoutesTests {
 
             // Failed 1 h 30 min after start: 2 started hours (5.00) paid, 5.00 back.
             clock.advance(5400)
-            let again = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"alice@example.com","password":"correct horse battery"}"#)
-            let failed = try await client.send(.post, "/api/v1/clusters/\(id)/fail", token: try #require(try again.json()["access_token"] as? String))
+            let again = try await client.send(
+                .post, "/api/v1/auth/login", json: #"{"email":"alice@example.com","password":"correct horse battery"}"#)
+            let failed = try await client.send(
+                .post, "/api/v1/clusters/\(id)/fail", token: try #require(try again.json()["access_token"] as? String))
             #expect(failed.status == .ok)
             let body = try failed.json()
             #expect(body["status"] as? String == "failed")
-            #expect(try Self.money(body["refunded"]) == USDC(micro: 5_000_000) && (Self.money(body["charged"])) == USDC(micro: 5_000_000))
-            let balance = try await deps.store.summary(userID: try #require(try await deps.store.cluster(id: id)?.userID))
+            #expect(
+                try Self.money(body["refunded"]) == USDC(micro: 5_000_000)
+                    && (Self.money(body["charged"])) == USDC(micro: 5_000_000))
+            let balance = try await deps.store.summary(
+                userID: try #require(try await deps.store.cluster(id: id)?.userID))
             #expect(balance.available == USDC(micro: 15_000_000) && balance.held == .zero)
             #expect(body["started_at"] as? String != nil && body["finished_at"] as? String != nil)
             #expect(try await deps.store.balance(of: .earnings(user: "upstream:vastai")) == USDC(micro: 4_500_000))
@@ -182,8 +221,10 @@ struct ClusterRoutesTests {
             let synced = Date(timeIntervalSince1970: TimeInterval(clock.now))
             let offers = try [("1", "2.5"), ("2", "3")].map { id, price in
                 Offer(
-                    provider: .vastai, externalID: id, model: model, providerModelName: "RTX 4090", gpuCount: 1, vramGB: 24,
-                    pricePerHour: try USDC(parsing: price), location: OfferLocation(region: "Test", country: "US"), available: true,
+                    provider: .vastai, externalID: id, model: model, providerModelName: "RTX 4090", gpuCount: 1,
+                    vramGB: 24,
+                    pricePerHour: try USDC(parsing: price), location: OfferLocation(region: "Test", country: "US"),
+                    available: true,
                     reliability: 0.99, lastSynced: synced, priceKind: .firm)
             }
             _ = try await deps.store.replaceOffers(from: .vastai, with: offers, at: synced)

@@ -26,7 +26,10 @@ struct ConfigurationTests {
             (["GP4U_CHAINS": "1,424242"], "GP4U_CHAINS"),
             (["GP4U_CHAINS": "polygon"], "GP4U_CHAINS"),
             (["GP4U_CHAINS": "137"], "GP4U_CHAIN_137_RPC_URLS"),
-            (["GP4U_CHAINS": "137", "GP4U_CHAIN_137_RPC_URLS": "http://127.0.0.1:8545"], "GP4U_CHAIN_137_DEPOSIT_ADDRESS"),
+            (
+                ["GP4U_CHAINS": "137", "GP4U_CHAIN_137_RPC_URLS": "http://127.0.0.1:8545"],
+                "GP4U_CHAIN_137_DEPOSIT_ADDRESS"
+            ),
             (["GP4U_HOST": "bad host"], "GP4U_HOST"),
         ])
     func badValues(env: [String: String], variable: String) {
@@ -56,7 +59,9 @@ struct ConfigurationTests {
     @Test("the help table lists the per-chain variables")
     func helpTable() {
         let names = ServerConfiguration.defaults.map(\.name)
-        #expect(names.contains("GP4U_CHAINS") && names.contains("GP4U_CHAIN_<ID>_RPC_URLS") && names.contains("GP4U_CHAIN_<ID>_POLL_INTERVAL"))
+        #expect(
+            names.contains("GP4U_CHAINS") && names.contains("GP4U_CHAIN_<ID>_RPC_URLS")
+                && names.contains("GP4U_CHAIN_<ID>_POLL_INTERVAL"))
     }
 
     @Test("PostgreSQL is chosen by URL")
@@ -67,7 +72,8 @@ struct ConfigurationTests {
 
     @Test(".env files: comments, quotes, export")
     func dotenv() {
-        let parsed = DotEnv.parse("""
+        let parsed = DotEnv.parse(
+            """
             # comment
             GP4U_PORT=9090
             export GP4U_HOST="0.0.0.0"

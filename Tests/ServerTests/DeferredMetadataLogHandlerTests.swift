@@ -21,7 +21,9 @@ struct DeferredMetadataLogHandlerTests {
     }
 
     func logger(_ lines: Lines) -> Logger {
-        var logger = Logger(label: "t") { DeferredMetadataLogHandler(StreamLogHandler(label: $0, stream: lines, metadataProvider: nil)) }
+        var logger = Logger(label: "t") {
+            DeferredMetadataLogHandler(StreamLogHandler(label: $0, stream: lines, metadataProvider: nil))
+        }
         logger.logLevel = .info
         return logger
     }

@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Server
-import Testing
 import TestSupport
+import Testing
 
 /// Every kind of bad input gets the contract's 4xx and code, never a 500.
 @Suite("Error contract")
@@ -43,8 +43,10 @@ struct ErrorContractTests {
         try await TestApp.with(.sqlite) { client, _ in
             let missing = try await client.send(.post, "/api/v1/auth/signup", json: #"{"email":"a@example.com"}"#)
             #expect(missing.status == .unprocessableContent)
-            #expect(((try missing.json()["error"] as? [String: Any])?["details"] as? [String: String])?["password"] != nil)
-            let typed = try await client.send(.post, "/api/v1/auth/signup", json: #"{"email":"a@example.com","password":12}"#)
+            #expect(
+                ((try missing.json()["error"] as? [String: Any])?["details"] as? [String: String])?["password"] != nil)
+            let typed = try await client.send(
+                .post, "/api/v1/auth/signup", json: #"{"email":"a@example.com","password":12}"#)
             #expect(typed.status == .unprocessableContent)
             #expect(typed.errorCode == "validation_failed")
         }
@@ -74,7 +76,8 @@ struct ErrorContractTests {
     @Test("collection routes work with a trailing slash")
     func trailingSlash() async throws {
         try await TestApp.with(.sqlite) { client, _ in
-            let r = try await client.send(.post, "/api/v1/auth/signup/", json: #"{"email":"slash@example.com","password":"long enough pw"}"#)
+            let r = try await client.send(
+                .post, "/api/v1/auth/signup/", json: #"{"email":"slash@example.com","password":"long enough pw"}"#)
             #expect(r.status == .created)
         }
     }

@@ -5,10 +5,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Providers
-@testable import Server
 import Storage
-import Testing
 import TestSupport
+import Testing
+
+@testable import Server
 
 /// A provider that answers from memory: the snapshot's Vast.ai offers plus whatever a
 /// test plants, so sync, store and health run for real without any network.
@@ -16,7 +17,11 @@ private struct PlantedSource: OfferSource {
     let provider: ProviderID = .vastai
     let planted: [Offer]
     func fetchOffers(pacer: RequestPacer) async throws -> [Offer] {
-        MarketSnapshot.offers().filter { $0.provider == provider }.map { var o = $0; o.source = .live; return o } + planted
+        MarketSnapshot.offers().filter { $0.provider == provider }.map {
+            var o = $0
+            o.source = .live
+            return o
+        } + planted
     }
 }
 
@@ -25,8 +30,10 @@ struct MarketRoutesTests {
     static let outlier: Offer = {
         let m = GPUModel.lookup("rtx-4090")!
         return Offer(
-            provider: .vastai, externalID: "planted-outlier", model: m, providerModelName: m.name, gpuCount: 1, vramGB: m.vramGB,
-            pricePerHour: try! USDC(parsing: "20"), location: OfferLocation(region: "Texas", country: "US"), available: true,
+            provider: .vastai, externalID: "planted-outlier", model: m, providerModelName: m.name, gpuCount: 1,
+            vramGB: m.vramGB,
+            pricePerHour: try! USDC(parsing: "20"), location: OfferLocation(region: "Texas", country: "US"),
+            available: true,
             reliability: 0.99, lastSynced: MarketSnapshot.captureDate, priceKind: .firm)
     }()
 
@@ -36,9 +43,11 @@ struct MarketRoutesTests {
         _ backend: Backend, planted: [Offer] = [], sync: Bool = false,
         _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
     ) async throws {
-        let feed = ProviderFeed(source: PlantedSource(planted: planted), fetcher: ResilientFetcher<[Offer]>(provider: .vastai))
+        let feed = ProviderFeed(
+            source: PlantedSource(planted: planted), fetcher: ResilientFetcher<[Offer]>(provider: .vastai))
         let market = MarketIndexHolder()
-        try await TestApp.with(backend, market: market, providerHealth: ProviderHealthBoard(feeds: [feed])) { client, deps in
+        try await TestApp.with(backend, market: market, providerHealth: ProviderHealthBoard(feeds: [feed])) {
+            client, deps in
             let service = MarketSyncService(feeds: [feed], store: deps.store, index: market, snapshotEnabled: true)
             await service.prepare()
             if sync { await service.syncOnce() }
@@ -48,14 +57,19 @@ struct MarketRoutesTests {
 
     static func items(_ r: TestResponse) throws -> [[String: Any]] { try r.json()["items"] as? [[String: Any]] ?? [] }
 
-    @Test("search pages are the encoder's exact bytes, for a first index and for the next, which reuses unchanged offers")
+    @Test(
+        "search pages are the encoder's exact bytes, for a first index and for the next, which reuses unchanged offers")
     func offerJSONPage() throws {
         var offers = Array(MarketSnapshot.synthetic(count: 6, seed: 1).prefix(6))
         let cache = OfferJSONCache()
         let first = MarketIndex(offers: offers, builtAt: Date(timeIntervalSince1970: 1_700_000_000))
         offers[2].pricePerHour = USDC(micro: offers[2].pricePerHour.micro + 10_000)  // same id, new price
         offers.remove(at: 4)
-        offers += MarketSnapshot.synthetic(count: 1, seed: 2).map { var o = $0; o.id += "-new"; return o }
+        offers += MarketSnapshot.synthetic(count: 1, seed: 2).map {
+            var o = $0
+            o.id += "-new"
+            return o
+        }
         let second = MarketIndex(offers: offers, builtAt: first.builtAt)  // built in the same second
         for (n, index) in [first, second, first].enumerated() {
             cache.prepareIgnoringErrors(index)  // as before publishing: the previous rendering stays
@@ -63,7 +77,8 @@ struct MarketRoutesTests {
             for cursor in [nil, "abc_-9"] as [String?] {
                 let positions = Array(index.offers.indices.reversed())
                 let page = try cache.page(OfferMatches(positions: positions, nextCursor: cursor), in: index)
-                let expected = try encodeJSON(Page(items: positions.map { OfferView(index.offers[$0]) }, next_cursor: cursor))
+                let expected = try encodeJSON(
+                    Page(items: positions.map { OfferView(index.offers[$0]) }, next_cursor: cursor))
                 #expect(String(buffer: page) == String(decoding: expected, as: UTF8.self))
             }
             #expect(cache.renderingsHeld == 1)  // published and asked for: the older one is let go
@@ -75,7 +90,8 @@ struct MarketRoutesTests {
         let cache = MarketResponseCache()
         let offers = MarketSnapshot.synthetic(count: 3, seed: 1)
         let at = Date(timeIntervalSince1970: 1_700_000_000)
-        let first = MarketIndex(offers: offers, builtAt: at), second = MarketIndex(offers: offers, builtAt: at)
+        let first = MarketIndex(offers: offers, builtAt: at)
+        let second = MarketIndex(offers: offers, builtAt: at)
         #expect(cache.body(for: "k", index: first) { [1] } == [1])
         #expect(cache.body(for: "k", index: first) { [2] } == [1])
         #expect(cache.body(for: "k", index: second) { [3] } == [3])
@@ -93,7 +109,9 @@ struct MarketRoutesTests {
             let firstID = try #require(offers.first?["id"] as? String)
             #expect(try await deps.store.offer(id: firstID) != nil)
 
-            let filtered = try Self.items(await client.send(.get, "/api/v1/gpus/search?model=rtx-4090&max_price=5&min_reliability=0.5&sort=price&limit=500"))
+            let filtered = try Self.items(
+                await client.send(
+                    .get, "/api/v1/gpus/search?model=rtx-4090&max_price=5&min_reliability=0.5&sort=price&limit=500"))
             #expect(!filtered.isEmpty)
             #expect(filtered.allSatisfy { $0["model"] as? String == "rtx-4090" })
             let prices = filtered.compactMap { ($0["price_per_gpu_hour"] as? String).flatMap(Double.init) }
@@ -108,13 +126,19 @@ struct MarketRoutesTests {
             var seen: [String] = []
             var cursor: String?
             repeat {
-                let page = try await client.send(.get, "/api/v1/gpus/search?sort=price&limit=3" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                let page = try await client.send(
+                    .get, "/api/v1/gpus/search?sort=price&limit=3" + (cursor.map { "&cursor=\($0)" } ?? ""))
                 #expect(page.status == .ok)
                 seen += try Self.items(page).compactMap { $0["id"] as? String }
                 cursor = try page.json()["next_cursor"] as? String
             } while cursor != nil && seen.count <= offers.count
             #expect(seen.count == Set(seen).count)
-            #expect(Set(seen) == Set(try Self.items(await client.send(.get, "/api/v1/gpus/search?sort=price&limit=500")).compactMap { $0["id"] as? String }))
+            #expect(
+                Set(seen)
+                    == Set(
+                        try Self.items(await client.send(.get, "/api/v1/gpus/search?sort=price&limit=500")).compactMap {
+                            $0["id"] as? String
+                        }))
         }
     }
 
@@ -144,14 +168,19 @@ struct MarketRoutesTests {
             #expect(try one.json()["id"] as? String == ids[0])
             #expect(try await client.send(.get, "/api/v1/gpus/no-such-offer").status == .notFound)
 
-            let pair = try await client.send(.post, "/api/v1/gpus/compare", json: #"{"gpu_ids":["\#(ids[0])","\#(ids[1])"]}"#)
+            let pair = try await client.send(
+                .post, "/api/v1/gpus/compare", json: #"{"gpu_ids":["\#(ids[0])","\#(ids[1])"]}"#)
             #expect(pair.status == .ok)
             #expect(try Self.items(pair).count == 2)
             let single = try await client.send(.post, "/api/v1/gpus/compare", json: #"{"gpu_ids":["\#(ids[0])"]}"#)
             #expect(single.status == .unprocessableContent)
             let four = ids.prefix(4).map { "\"\($0)\"" }.joined(separator: ",")
-            #expect(try await client.send(.post, "/api/v1/gpus/compare", json: #"{"gpu_ids":[\#(four)]}"#).status == .unprocessableContent)
-            #expect(try await client.send(.post, "/api/v1/gpus/compare", json: #"{"gpu_ids":["\#(ids[0])","nope"]}"#).status == .notFound)
+            #expect(
+                try await client.send(.post, "/api/v1/gpus/compare", json: #"{"gpu_ids":[\#(four)]}"#).status
+                    == .unprocessableContent)
+            #expect(
+                try await client.send(.post, "/api/v1/gpus/compare", json: #"{"gpu_ids":["\#(ids[0])","nope"]}"#).status
+                    == .notFound)
 
             let models = try Self.items(await client.send(.get, "/api/v1/gpus/models"))
             #expect(models.contains { $0["id"] as? String == "rtx-4090" })
@@ -160,13 +189,19 @@ struct MarketRoutesTests {
 
             let history = try await client.send(.get, "/api/v1/gpus/rtx-4090/price-history?hours=8760")
             #expect(history.status == .ok)
-            #expect(try await client.send(.get, "/api/v1/gpus/rtx-4090/price-history?hours=0").status == .unprocessableContent)
-            #expect(try await client.send(.get, "/api/v1/gpus/rtx-4090/price-history?provider=nobody").status == .unprocessableContent)
+            #expect(
+                try await client.send(.get, "/api/v1/gpus/rtx-4090/price-history?hours=0").status
+                    == .unprocessableContent)
+            #expect(
+                try await client.send(.get, "/api/v1/gpus/rtx-4090/price-history?provider=nobody").status
+                    == .unprocessableContent)
             #expect(try await client.send(.get, "/api/v1/gpus/warp-drive-9000/price-history").status == .notFound)
         }
     }
 
-    @Test("arbitrage: opportunities, a $20/h outlier is never the reference, best deal and savings", arguments: Backend.available)
+    @Test(
+        "arbitrage: opportunities, a $20/h outlier is never the reference, best deal and savings",
+        arguments: Backend.available)
     func arbitrage(backend: Backend) async throws {
         try await Self.withMarket(backend, planted: [Self.outlier], sync: true) { client, _ in
             let r = try await client.send(.get, "/api/v1/arbitrage/opportunities?min_spread_pct=0")
@@ -182,8 +217,12 @@ struct MarketRoutesTests {
                 #expect(reference["id"] as? String != Self.outlier.id)
                 #expect(try #require(Double(item["reference_price"] as? String ?? "")) < 20)
             }
-            #expect(try await client.send(.get, "/api/v1/arbitrage/opportunities?min_spread_pct=150").status == .unprocessableContent)
-            #expect(try await client.send(.get, "/api/v1/arbitrage/opportunities?gpu_model=nope").status == .unprocessableContent)
+            #expect(
+                try await client.send(.get, "/api/v1/arbitrage/opportunities?min_spread_pct=150").status
+                    == .unprocessableContent)
+            #expect(
+                try await client.send(.get, "/api/v1/arbitrage/opportunities?gpu_model=nope").status
+                    == .unprocessableContent)
 
             let model = try #require(items.first?["gpu_model"] as? String)
             let deal = try await client.send(.get, "/api/v1/arbitrage/best-deal/\(model)")
@@ -192,7 +231,9 @@ struct MarketRoutesTests {
             let savings = try await client.send(.get, "/api/v1/arbitrage/savings/\(model)?hours_per_day=8")
             #expect(savings.status == .ok)
             #expect(try savings.json()["hours_per_day"] as? Double == 8)
-            #expect(try await client.send(.get, "/api/v1/arbitrage/savings/\(model)?hours_per_day=25").status == .unprocessableContent)
+            #expect(
+                try await client.send(.get, "/api/v1/arbitrage/savings/\(model)?hours_per_day=25").status
+                    == .unprocessableContent)
             #expect(try await client.send(.get, "/api/v1/arbitrage/best-deal/warp-drive-9000").status == .notFound)
         }
     }
@@ -222,8 +263,10 @@ struct MarketRoutesTests {
             #expect(check.status == .ok)
             #expect(try check.json()["requests"] as? Int == 1)
 
-            _ = try await deps.accounts.signup(email: "op@example.com", password: "correct horse battery", role: .operator)
-            let login = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"op@example.com","password":"correct horse battery"}"#)
+            _ = try await deps.accounts.signup(
+                email: "op@example.com", password: "correct horse battery", role: .operator)
+            let login = try await client.send(
+                .post, "/api/v1/auth/login", json: #"{"email":"op@example.com","password":"correct horse battery"}"#)
             let op = try #require(try login.json()["access_token"] as? String)
             for path in ["circuit-breakers/vastai/reset", "rate-limiters/reset-all", "cache/invalidate/vastai"] {
                 #expect(try await client.send(.post, "\(base)/\(path)").status == .unauthorized, "\(path)")

@@ -3,8 +3,8 @@ import Hummingbird
 import HummingbirdTesting
 import Server
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Operations")
 struct OperationsTests {
@@ -41,7 +41,8 @@ struct OperationsTests {
                 let json = try doc.json()
                 #expect(json["openapi"] as? String == "3.1.0")
                 let paths = try #require(json["paths"] as? [String: [String: Any]])
-                let fromDoc = Set(paths.flatMap { path, ops in ops.keys.map { "\($0.uppercased()) \(Self.normalise(path))" } })
+                let fromDoc = Set(
+                    paths.flatMap { path, ops in ops.keys.map { "\($0.uppercased()) \(Self.normalise(path))" } })
                 #expect(fromRouter == fromDoc)
                 #expect(fromDoc.contains("POST \(Self.normalise("/api/v1/auth/login"))"))
 
@@ -57,6 +58,7 @@ struct OperationsTests {
 
     /// `/a/:id` and `/a/{id}` name the same route.
     static func normalise(_ path: String) -> String {
-        path.split(separator: "/").map { $0.hasPrefix(":") ? "{}" : ($0.hasPrefix("{") ? "{}" : String($0)) }.joined(separator: "/")
+        path.split(separator: "/").map { $0.hasPrefix(":") ? "{}" : ($0.hasPrefix("{") ? "{}" : String($0)) }.joined(
+            separator: "/")
     }
 }

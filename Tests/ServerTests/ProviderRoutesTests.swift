@@ -7,8 +7,8 @@ import HummingbirdTesting
 import Providers
 import Server
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 /// One upstream offer served from memory, so a real sync round runs without a network.
 private struct OneVastOffer: OfferSource {
@@ -18,7 +18,8 @@ private struct OneVastOffer: OfferSource {
         return [
             Offer(
                 provider: .vastai, externalID: "1", model: m, providerModelName: m.name, gpuCount: 1, vramGB: 24,
-                pricePerHour: USDC(micro: 2_500_000), location: OfferLocation(region: "Texas", country: "US"), available: true,
+                pricePerHour: USDC(micro: 2_500_000), location: OfferLocation(region: "Texas", country: "US"),
+                available: true,
                 reliability: 0.99, lastSynced: MarketSnapshot.captureDate, priceKind: .firm)
         ]
     }
@@ -39,14 +40,17 @@ struct ProviderRoutesTests {
             }
             let provider = try await Self.provider(client, "p@example.com")
             let bad = try await client.send(
-                .post, "/api/v1/provider/gpus", json: #"{"model":"Voodoo 5","gpu_count":0,"price_per_hour":"0","location":""}"#, token: provider)
+                .post, "/api/v1/provider/gpus",
+                json: #"{"model":"Voodoo 5","gpu_count":0,"price_per_hour":"0","location":""}"#, token: provider)
             #expect(bad.status == .unprocessableContent && bad.errorCode == "validation_failed")
             let details = try #require((try bad.json()["error"] as? [String: Any])?["details"] as? [String: String])
             #expect(Set(details.keys) == ["model", "gpu_count", "price_per_hour", "location"])
         }
     }
 
-    @Test("list → search (also after a sync) → patch → book and cluster → earnings and G-Score", arguments: Backend.available)
+    @Test(
+        "list → search (also after a sync) → patch → book and cluster → earnings and G-Score",
+        arguments: Backend.available)
     func endToEnd(backend: Backend) async throws {
         let clock = TestClock()
         let market = MarketIndexHolder()
@@ -60,11 +64,15 @@ struct ProviderRoutesTests {
             _ = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"50"}"#, token: renter)
 
             let created = try await client.send(
-                .post, "/api/v1/provider/gpus", json: #"{"model":"nvidia geforce rtx 4090","price_per_hour":"1.50","location":"Oslo, NO"}"#, token: owner)
+                .post, "/api/v1/provider/gpus",
+                json: #"{"model":"nvidia geforce rtx 4090","price_per_hour":"1.50","location":"Oslo, NO"}"#,
+                token: owner)
             #expect(created.status == .created)
             let listing = try created.json()
             let id = try #require(listing["id"] as? String)
-            #expect(id.hasPrefix("gp4u-") && listing["model_name"] as? String == "RTX 4090" && listing["vram_gb"] as? Int == 24)
+            #expect(
+                id.hasPrefix("gp4u-") && listing["model_name"] as? String == "RTX 4090"
+                    && listing["vram_gb"] as? Int == 24)
 
             // In search at once, and still after the next sync round.
             #expect(try await Self.searchIDs(client, "provider=gp4u") == [id])
@@ -73,9 +81,11 @@ struct ProviderRoutesTests {
             #expect(try await Self.searchIDs(client, "model=rtx-4090&sort=price") == [id, "vastai-1"])
 
             // Owner-only changes; the market follows.
-            let foreign = try await client.send(.patch, "/api/v1/provider/gpus/\(id)", json: #"{"price_per_hour":"0.10"}"#, token: other)
+            let foreign = try await client.send(
+                .patch, "/api/v1/provider/gpus/\(id)", json: #"{"price_per_hour":"0.10"}"#, token: other)
             #expect(foreign.status == .notFound)
-            let patched = try await client.send(.patch, "/api/v1/provider/gpus/\(id)", json: #"{"price_per_hour":"1.00"}"#, token: owner)
+            let patched = try await client.send(
+                .patch, "/api/v1/provider/gpus/\(id)", json: #"{"price_per_hour":"1.00"}"#, token: owner)
             #expect(patched.status == .ok)
             let offer = try await client.send(.get, "/api/v1/gpus/\(id)").json()
             #expect(offer["price_per_hour"] as? String == "1.00" && offer["provider"] as? String == "gp4u")
@@ -95,14 +105,17 @@ struct ProviderRoutesTests {
             let start = clock.now + 2 * 3600
             let booking = try await client.send(
                 .post, "/api/v1/reservations",
-                json: #"{"gpu_id":"\#(id)","start_time":"\#(Self.iso(start))","end_time":"\#(Self.iso(start + 7200))"}"#, token: renter)
+                json:
+                    #"{"gpu_id":"\#(id)","start_time":"\#(Self.iso(start))","end_time":"\#(Self.iso(start + 7200))"}"#,
+                token: renter)
             #expect(booking.status == .created)
             _ = try await deps.store.advanceLifecycle(now: start, fee: deps.fee, limit: 10)
 
             let earnings = try await client.send(.get, "/api/v1/provider/earnings", token: owner).json()
             #expect(earnings["earnings"] as? String == "2.70")
             #expect(Self.items(earnings).compactMap { $0["amount"] as? String } == ["1.80", "0.90"])
-            #expect(Self.items(earnings).compactMap { $0["type"] as? String } == ["reservation_capture", "cluster_charge"])
+            #expect(
+                Self.items(earnings).compactMap { $0["type"] as? String } == ["reservation_capture", "cluster_charge"])
             let none = try await client.send(.get, "/api/v1/provider/earnings", token: other).json()
             #expect(none["earnings"] as? String == "0.00" && Self.items(none).isEmpty)
             #expect(try await deps.store.entriesTotal() == .zero)
@@ -119,9 +132,12 @@ struct ProviderRoutesTests {
     // MARK: - Helpers
 
     static func provider(_ client: any TestClientProtocol, _ email: String) async throws -> String {
-        let signup = try await client.send(.post, "/api/v1/auth/signup", json: #"{"email":"\#(email)","password":"correct horse battery","role":"provider"}"#)
+        let signup = try await client.send(
+            .post, "/api/v1/auth/signup",
+            json: #"{"email":"\#(email)","password":"correct horse battery","role":"provider"}"#)
         #expect(signup.status == .created)
-        let login = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
+        let login = try await client.send(
+            .post, "/api/v1/auth/login", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
         return try #require(try login.json()["access_token"] as? String)
     }
 

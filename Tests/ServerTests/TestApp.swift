@@ -20,7 +20,8 @@ final class TestClock: Sendable {
 enum TestApp {
     static func with(
         _ backend: Backend, clock: TestClock = TestClock(), simulation: Bool = true,
-        market: MarketIndexHolder = MarketIndexHolder(), providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
+        market: MarketIndexHolder = MarketIndexHolder(),
+        providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
         _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
     ) async throws {
         try await TestDatabase.with(backend) { db in
@@ -51,9 +52,11 @@ extension TestClientProtocol {
 
     /// Signs up and logs in; returns the bearer token.
     func signupAndLogin(email: String, password: String = "correct horse battery") async throws -> String {
-        let signup = try await send(.post, "/api/v1/auth/signup", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
+        let signup = try await send(
+            .post, "/api/v1/auth/signup", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
         precondition(signup.status == .created, "signup failed: \(String(buffer: signup.body))")
-        let login = try await send(.post, "/api/v1/auth/login", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
+        let login = try await send(
+            .post, "/api/v1/auth/login", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
         return try login.json()["access_token"] as! String
     }
 }

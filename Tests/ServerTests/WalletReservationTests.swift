@@ -6,8 +6,8 @@ import Hummingbird
 import HummingbirdTesting
 import Server
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Wallet and reservations over HTTP")
 struct WalletReservationTests {
@@ -17,13 +17,18 @@ struct WalletReservationTests {
     func depositIdempotency(backend: Backend) async throws {
         try await TestApp.with(backend) { client, deps in
             let token = try await client.signupAndLogin(email: "dep@example.com")
-            let first = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"100.50"}"#, token: token, headers: [Self.key: "k1"])
+            let first = try await client.send(
+                .post, "/api/v1/wallets/deposit", json: #"{"amount":"100.50"}"#, token: token, headers: [Self.key: "k1"]
+            )
             #expect(first.status == .created)
             #expect(try first.json()["simulated"] as? Bool == true)
-            let again = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"100.50"}"#, token: token, headers: [Self.key: "k1"])
+            let again = try await client.send(
+                .post, "/api/v1/wallets/deposit", json: #"{"amount":"100.50"}"#, token: token, headers: [Self.key: "k1"]
+            )
             #expect(again.status == .created)
             #expect(String(buffer: again.body) == String(buffer: first.body))
-            let other = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"5"}"#, token: token, headers: [Self.key: "k1"])
+            let other = try await client.send(
+                .post, "/api/v1/wallets/deposit", json: #"{"amount":"5"}"#, token: token, headers: [Self.key: "k1"])
             #expect(other.status == .conflict)
             #expect(other.errorCode == "idempotency_key_reused")
             let balance = try await client.send(.get, "/api/v1/wallets/balance", token: token).json()
@@ -37,11 +42,16 @@ struct WalletReservationTests {
     func depositValidation() async throws {
         try await TestApp.with(.sqlite) { client, _ in
             let token = try await client.signupAndLogin(email: "v@example.com")
-            for bad in [#"{"amount":"-1"}"#, #"{"amount":"1.1234567"}"#, #"{"amount":"1e3"}"#, #"{"amount":"0"}"#, #"{"amount":12}"#] {
+            for bad in [
+                #"{"amount":"-1"}"#, #"{"amount":"1.1234567"}"#, #"{"amount":"1e3"}"#, #"{"amount":"0"}"#,
+                #"{"amount":12}"#,
+            ] {
                 let r = try await client.send(.post, "/api/v1/wallets/deposit", json: bad, token: token)
                 #expect(r.status == .unprocessableContent, "\(bad)")
             }
-            #expect(try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"1"}"#).status == .unauthorized)
+            #expect(
+                try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"1"}"#).status
+                    == .unauthorized)
         }
         try await TestApp.with(.sqlite, simulation: false) { client, _ in
             let token = try await client.signupAndLogin(email: "v@example.com")
@@ -75,23 +85,30 @@ struct WalletReservationTests {
             #expect(clash.errorCode == "slot_taken")
             let poor = try await client.send(
                 .post, "/api/v1/reservations",
-                json: #"{"gpu_id":"vastai-1","start_time":"\#(iso(base + 10 * 3600))","end_time":"\#(iso(base + 12 * 3600))"}"#, token: bob)
+                json:
+                    #"{"gpu_id":"vastai-1","start_time":"\#(iso(base + 10 * 3600))","end_time":"\#(iso(base + 12 * 3600))"}"#,
+                token: bob)
             #expect(poor.status.code == 402)
             #expect(poor.errorCode == "insufficient_funds")
             let ragged = try await client.send(
                 .post, "/api/v1/reservations",
-                json: #"{"gpu_id":"vastai-1","start_time":"\#(iso(base + 90))","end_time":"\#(iso(base + 3600))"}"#, token: alice)
+                json: #"{"gpu_id":"vastai-1","start_time":"\#(iso(base + 90))","end_time":"\#(iso(base + 3600))"}"#,
+                token: alice)
             #expect(ragged.status == .unprocessableContent)
             let past = try await client.send(
                 .post, "/api/v1/reservations",
-                json: #"{"gpu_id":"vastai-1","start_time":"\#(iso(base - 96 * 3600))","end_time":"\#(iso(base - 95 * 3600))"}"#, token: alice)
+                json:
+                    #"{"gpu_id":"vastai-1","start_time":"\#(iso(base - 96 * 3600))","end_time":"\#(iso(base - 95 * 3600))"}"#,
+                token: alice)
             #expect(past.status == .unprocessableContent)
             let nogpu = try await client.send(
-                .post, "/api/v1/reservations", json: #"{"gpu_id":"nope","start_time":"\#(iso(base))","end_time":"\#(iso(base + 3600))"}"#,
+                .post, "/api/v1/reservations",
+                json: #"{"gpu_id":"nope","start_time":"\#(iso(base))","end_time":"\#(iso(base + 3600))"}"#,
                 token: alice)
             #expect(nogpu.status == .notFound)
 
-            let calendar = try await client.send(.get, "/api/v1/gpus/vastai-1/availability?from=\(iso(base - 3600))&to=\(iso(base + 6 * 3600))")
+            let calendar = try await client.send(
+                .get, "/api/v1/gpus/vastai-1/availability?from=\(iso(base - 3600))&to=\(iso(base + 6 * 3600))")
             let blocks = try #require(try calendar.json()["blocks"] as? [[String: String]])
             #expect(blocks.map { $0["status"]! } == ["free", "booked", "free"])
             #expect(blocks[1]["start_time"] == iso(base) && blocks[1]["end_time"] == iso(base + 4 * 3600))
@@ -129,11 +146,15 @@ struct WalletReservationTests {
             let start = clock.now - clock.now % 3600 + 3600
             func iso(_ t: Int64) -> String { Date(timeIntervalSince1970: TimeInterval(t)).formatted(.iso8601) }
             _ = try await client.send(
-                .post, "/api/v1/reservations", json: #"{"gpu_id":"vastai-1","start_time":"\#(iso(start))","end_time":"\#(iso(start + 2 * 3600))"}"#,
+                .post, "/api/v1/reservations",
+                json: #"{"gpu_id":"vastai-1","start_time":"\#(iso(start))","end_time":"\#(iso(start + 2 * 3600))"}"#,
                 token: token)
             clock.advance(3600)
             _ = try await deps.store.advanceLifecycle(now: clock.now, fee: .default, limit: 10)
-            token = try await client.send(.post, "/api/v1/auth/login", json: #"{"email":"an@example.com","password":"correct horse battery"}"#)
+            token =
+                try await client.send(
+                    .post, "/api/v1/auth/login", json: #"{"email":"an@example.com","password":"correct horse battery"}"#
+                )
                 .json()["access_token"] as! String
             let response = try await client.send(.get, "/api/v1/wallets/analytics?days=7", token: token)
             #expect(response.status == .ok, "\(String(buffer: response.body))")
@@ -141,15 +162,21 @@ struct WalletReservationTests {
             #expect(a["total_spent"] as? String == "5.00")
             #expect((a["by_category"] as? [String: String])?["reservation_capture"] == "5.00")
             #expect((a["daily"] as? [Any])?.count == 7)
-            #expect(try await client.send(.get, "/api/v1/wallets/analytics?days=0", token: token).status == .unprocessableContent)
+            #expect(
+                try await client.send(.get, "/api/v1/wallets/analytics?days=0", token: token).status
+                    == .unprocessableContent)
         }
     }
 
     static func seedOffer(_ store: SQLStore, at now: Int64) async throws {
         let offer = Offer(
-            provider: .vastai, externalID: "1", model: try #require(GPUModel.lookup("RTX 4090")), providerModelName: "RTX 4090",
-            gpuCount: 1, vramGB: 24, pricePerHour: try USDC(parsing: "2.5"), location: OfferLocation(region: "Test", country: "US"),
-            available: true, reliability: 0.99, lastSynced: Date(timeIntervalSince1970: TimeInterval(now)), priceKind: .firm)
-        _ = try await store.replaceOffers(from: .vastai, with: [offer], at: Date(timeIntervalSince1970: TimeInterval(now)))
+            provider: .vastai, externalID: "1", model: try #require(GPUModel.lookup("RTX 4090")),
+            providerModelName: "RTX 4090",
+            gpuCount: 1, vramGB: 24, pricePerHour: try USDC(parsing: "2.5"),
+            location: OfferLocation(region: "Test", country: "US"),
+            available: true, reliability: 0.99, lastSynced: Date(timeIntervalSince1970: TimeInterval(now)),
+            priceKind: .firm)
+        _ = try await store.replaceOffers(
+            from: .vastai, with: [offer], at: Date(timeIntervalSince1970: TimeInterval(now)))
     }
 }

@@ -39,7 +39,8 @@ struct SignerFuzzTests {
         var m = Mutator(rng: SeededGenerator(seed: 11))
         var accepted = 0
         for i in 0..<Self.cases {
-            let input = i % 5 == 0 ? m.rng.bytes(Int.random(in: 0...120, using: &m.rng)) : m.mutate(seeds[i % seeds.count])
+            let input =
+                i % 5 == 0 ? m.rng.bytes(Int.random(in: 0...120, using: &m.rng)) : m.mutate(seeds[i % seeds.count])
             if let tx = try? SignedTransaction.decode(input) {
                 accepted += 1
                 #expect(tx.raw == input, "decoding is canonical")
@@ -67,10 +68,20 @@ struct SignerFuzzTests {
             // Keep mutated work factors cheap: a mutation may turn n into a large power of two.
             if let s = String(bytes: input, encoding: .utf8), let r = s.range(of: "\"n\":") {
                 let after = s[r.upperBound...].prefix(while: \.isNumber)
-                if let n = Int(after), n > 1024 { input = Array(s.replacingOccurrences(of: "\"n\":\(after)", with: "\"n\":2").utf8) }
+                if let n = Int(after), n > 1024 {
+                    input = Array(s.replacingOccurrences(of: "\"n\":\(after)", with: "\"n\":2").utf8)
+                }
             }
-            if let s = String(bytes: input, encoding: .utf8), let r = s.range(of: "\"p\":"), let p = Int(s[r.upperBound...].prefix(while: \.isNumber)), p > 8 { continue }
-            if let s = String(bytes: input, encoding: .utf8), let r = s.range(of: "\"r\":"), let rr = Int(s[r.upperBound...].prefix(while: \.isNumber)), rr > 8 { continue }
+            if let s = String(bytes: input, encoding: .utf8), let r = s.range(of: "\"p\":"),
+                let p = Int(s[r.upperBound...].prefix(while: \.isNumber)), p > 8
+            {
+                continue
+            }
+            if let s = String(bytes: input, encoding: .utf8), let r = s.range(of: "\"r\":"),
+                let rr = Int(s[r.upperBound...].prefix(while: \.isNumber)), rr > 8
+            {
+                continue
+            }
             _ = try? Keystore.decrypt(json: Data(input), password: [1])
         }
     }
@@ -82,7 +93,11 @@ struct SignerFuzzTests {
         var m = Mutator(rng: SeededGenerator(seed: 14))
         for _ in 0..<Self.cases {
             _ = try? PersonalSign.recover([1, 2, 3], signature: m.mutate(sig))
-            _ = try? PrivateKey(hex: String(decoding: m.mutate(Array("0x4646464646464646464646464646464646464646464646464646464646464646".utf8)), as: UTF8.self))
+            _ = try? PrivateKey(
+                hex: String(
+                    decoding: m.mutate(
+                        Array("0x4646464646464646464646464646464646464646464646464646464646464646".utf8)), as: UTF8.self
+                ))
         }
     }
 }

@@ -14,7 +14,9 @@ struct EIP55KeyFile: Decodable, Sendable {
 
 @Suite("Keys and signatures (secp256k1)")
 struct KeyTests {
-    static let withKeys = (try! Vectors.load("eip55.json", as: EIP55KeyFile.self)).vectors.filter { $0.privateKey != nil }
+    static let withKeys = (try! Vectors.load("eip55.json", as: EIP55KeyFile.self)).vectors.filter {
+        $0.privateKey != nil
+    }
 
     @Test("private key to address", arguments: KeyTests.withKeys)
     func derivation(_ v: EIP55KeyFile.Vector) throws {
@@ -43,12 +45,14 @@ struct KeyTests {
         }
     }
 
-    @Test("out-of-range and malformed keys", arguments: [
-        ("0x0000000000000000000000000000000000000000000000000000000000000000", KeyError.outOfRange),
-        ("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", KeyError.outOfRange),
-        ("0x46", KeyError.wrongLength(1)),
-        ("0xzz", KeyError.invalidHex),
-    ])
+    @Test(
+        "out-of-range and malformed keys",
+        arguments: [
+            ("0x0000000000000000000000000000000000000000000000000000000000000000", KeyError.outOfRange),
+            ("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", KeyError.outOfRange),
+            ("0x46", KeyError.wrongLength(1)),
+            ("0xzz", KeyError.invalidHex),
+        ])
     func badKeys(_ hex: String, _ expected: KeyError) {
         #expect(throws: expected) { try PrivateKey(hex: hex) }
     }
@@ -56,7 +60,9 @@ struct KeyTests {
     @Test("bad signatures")
     func badSignatures() {
         #expect(throws: SignatureError.wrongLength(64)) { try Signature(rsv: [UInt8](repeating: 1, count: 64)) }
-        #expect(throws: SignatureError.invalidRecoveryID) { try Signature(rsv: [UInt8](repeating: 1, count: 64) + [29]) }
+        #expect(throws: SignatureError.invalidRecoveryID) {
+            try Signature(rsv: [UInt8](repeating: 1, count: 64) + [29])
+        }
         #expect(throws: SignatureError.invalidRS) { try Signature(rsv: [UInt8](repeating: 0, count: 64) + [27]) }
         #expect(throws: SignatureError.invalidRS) { try Signature(rsv: [UInt8](repeating: 0xff, count: 64) + [27]) }
     }

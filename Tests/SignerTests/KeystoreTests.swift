@@ -1,8 +1,9 @@
 import Ethereum
 import Foundation
-@testable import Signer
 import TestSupport
 import Testing
+
+@testable import Signer
 
 struct KeystoreFileVectors: Decodable, Sendable {
     struct Vector: Decodable, Sendable, CustomTestStringConvertible {
@@ -23,16 +24,28 @@ struct KeystoreFileVectors: Decodable, Sendable {
 
 /// Any JSON value, kept so a keystore can be re-serialised exactly as published.
 enum JSONValue: Decodable, Sendable {
-    case string(String), number(Double), bool(Bool), null, array([JSONValue]), object([String: JSONValue])
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case object([String: JSONValue])
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 
     var any: Any {
@@ -56,10 +69,16 @@ struct KeystoreTests {
         struct Raw: Decodable {
             struct V: Decodable {
                 struct Intermediates: Decodable { let derived_key: String }
-                let name: String; let password: String; let password_hex: String?; let keystore: JSONValue
-                let private_key: String?; let address: String?; let intermediates: Intermediates?
+                let name: String
+                let password: String
+                let password_hex: String?
+                let keystore: JSONValue
+                let private_key: String?
+                let address: String?
+                let intermediates: Intermediates?
             }
-            let vectors: [V]; let invalid: [V]
+            let vectors: [V]
+            let invalid: [V]
         }
         let raw = try! decoder.decode(Raw.self, from: data)
         let map = { (v: Raw.V) in
@@ -74,7 +93,8 @@ struct KeystoreTests {
     /// n >= 2^16 are refused with an explicit message instead of being decrypted.
     static func violatesRFC7914(_ v: KeystoreFileVectors.Vector) -> Bool {
         guard case .object(let root) = v.keystore, case .object(let crypto)? = root["crypto"] ?? root["Crypto"],
-              case .object(let kp)? = crypto["kdfparams"], case .number(let n)? = kp["n"], case .number(let r)? = kp["r"] else { return false }
+            case .object(let kp)? = crypto["kdfparams"], case .number(let n)? = kp["n"], case .number(let r)? = kp["r"]
+        else { return false }
         return r == 1 && n >= 65536
     }
 
@@ -84,7 +104,8 @@ struct KeystoreTests {
     /// derived key.
     static func isHeavy(_ v: KeystoreFileVectors.Vector) -> Bool {
         guard case .object(let root) = v.keystore, case .object(let crypto)? = root["crypto"] ?? root["Crypto"],
-              case .object(let kp)? = crypto["kdfparams"] else { return false }
+            case .object(let kp)? = crypto["kdfparams"]
+        else { return false }
         func num(_ k: String) -> Double { if case .number(let n)? = kp[k] { return n } else { return 1 } }
         return kp["c"] != nil ? num("c") > 20_000 : num("n") * num("r") * num("p") > 65_536
     }
@@ -101,10 +122,14 @@ struct KeystoreTests {
         if let a = v.address { #expect(key.address == (try Address(parsing: a.hasPrefix("0x") ? a : "0x" + a))) }
     }
 
-    @Test("decrypt every published keystore with light work factors", arguments: KeystoreTests.file.vectors.filter { !isHeavy($0) })
+    @Test(
+        "decrypt every published keystore with light work factors",
+        arguments: KeystoreTests.file.vectors.filter { !isHeavy($0) })
     func decryptLight(_ v: KeystoreFileVectors.Vector) throws { try checkDecrypts(v) }
 
-    @Test("decrypt every published keystore with heavy work factors", .enabled(if: longTests), arguments: KeystoreTests.file.vectors.filter(isHeavy))
+    @Test(
+        "decrypt every published keystore with heavy work factors", .enabled(if: longTests),
+        arguments: KeystoreTests.file.vectors.filter(isHeavy))
     func decryptHeavy(_ v: KeystoreFileVectors.Vector) throws { try checkDecrypts(v) }
 
     /// MAC check, AES-CTR (including the IV wrap), padding and the address check for every
@@ -119,9 +144,13 @@ struct KeystoreTests {
         #expect(throws: KeystoreError.wrongPasswordOrCorrupt) { try Keystore.decrypt(file, derivedKey: wrong) }
     }
 
-    @Test("refuse wrong passwords, tampering and the ethereum.org erratum", arguments: KeystoreTests.file.invalid.filter { !isHeavy($0) || longTests })
+    @Test(
+        "refuse wrong passwords, tampering and the ethereum.org erratum",
+        arguments: KeystoreTests.file.invalid.filter { !isHeavy($0) || longTests })
     func invalid(_ v: KeystoreFileVectors.Vector) {
-        #expect(throws: KeystoreError.wrongPasswordOrCorrupt) { try Keystore.decrypt(json: v.json, password: v.passwordBytes) }
+        #expect(throws: KeystoreError.wrongPasswordOrCorrupt) {
+            try Keystore.decrypt(json: v.json, password: v.passwordBytes)
+        }
     }
 
     @Test("the standard parameters are geth's")
@@ -137,7 +166,9 @@ struct KeystoreTests {
         let b = try Keystore.encrypt(key, password: pw, scrypt: .init(n: 1024, r: 8, p: 1))
         #expect(a != b)
         #expect(try Keystore.decrypt(json: a, password: pw).address == key.address)
-        #expect(throws: KeystoreError.wrongPasswordOrCorrupt) { try Keystore.decrypt(json: a, password: Array("password".utf8)) }
+        #expect(throws: KeystoreError.wrongPasswordOrCorrupt) {
+            try Keystore.decrypt(json: a, password: Array("password".utf8))
+        }
         let text = String(decoding: a, as: UTF8.self)
         #expect(text.contains("\"n\":1024") && text.contains("\"version\":3"))
     }
@@ -169,14 +200,16 @@ struct KeystoreTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["key.json"])
     }
 
-    @Test("malformed keystore JSON says what is wrong", arguments: [
-        ("not json", "not valid JSON"),
-        ("[]", "top level"),
-        ("{\"version\":3}", "crypto"),
-        ("{\"version\":4,\"crypto\":{}}", "version"),
-        ("{\"crypto\":{\"cipher\":\"aes-256-gcm\"}}", "aes-256-gcm"),
-        ("{\"crypto\":{\"cipher\":\"aes-128-ctr\",\"cipherparams\":{\"iv\":\"00\"}}}", "iv"),
-    ])
+    @Test(
+        "malformed keystore JSON says what is wrong",
+        arguments: [
+            ("not json", "not valid JSON"),
+            ("[]", "top level"),
+            ("{\"version\":3}", "crypto"),
+            ("{\"version\":4,\"crypto\":{}}", "version"),
+            ("{\"crypto\":{\"cipher\":\"aes-256-gcm\"}}", "aes-256-gcm"),
+            ("{\"crypto\":{\"cipher\":\"aes-128-ctr\",\"cipherparams\":{\"iv\":\"00\"}}}", "iv"),
+        ])
     func malformed(_ json: String, _ mention: String) {
         do {
             _ = try Keystore.decrypt(json: Data(json.utf8), password: [])

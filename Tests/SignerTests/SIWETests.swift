@@ -30,8 +30,12 @@ struct SIWETests {
         nonce: String = "abcdef123456", issuedAt: String = "2026-11-27T10:00:00Z",
         expiration: String? = "2026-11-27T10:10:00Z", notBefore: String? = nil
     ) -> String {
-        var lines = ["\(scheme.map { "\($0)://" } ?? "")\(domain) wants you to sign in with your Ethereum account:", address.checksummed, "",
-                     "Sign in to GP4U.", "", "URI: \(uri)", "Version: \(version)", "Chain ID: \(chain)", "Nonce: \(nonce)", "Issued At: \(issuedAt)"]
+        var lines = [
+            "\(scheme.map { "\($0)://" } ?? "")\(domain) wants you to sign in with your Ethereum account:",
+            address.checksummed, "",
+            "Sign in to GP4U.", "", "URI: \(uri)", "Version: \(version)", "Chain ID: \(chain)", "Nonce: \(nonce)",
+            "Issued At: \(issuedAt)",
+        ]
         if let expiration { lines.append("Expiration Time: \(expiration)") }
         if let notBefore { lines.append("Not Before: \(notBefore)") }
         return lines.joined(separator: "\n")
@@ -39,10 +43,14 @@ struct SIWETests {
 
     static func verifier(at time: String = "2026-11-27T10:05:00Z") -> SIWEVerifier {
         let now = date(rfc3339: time)
-        return SIWEVerifier(domain: "gp4u.example:8443", uri: "https://gp4u.example:8443/login", chainIDs: [1, 137], now: { now })
+        return SIWEVerifier(
+            domain: "gp4u.example:8443", uri: "https://gp4u.example:8443/login", chainIDs: [1, 137], now: { now })
     }
 
-    func verify(_ text: String, verifier: SIWEVerifier = SIWETests.verifier(), nonces: TestNonces = TestNonces(["abcdef123456"]), key: PrivateKey = SIWETests.key) async throws(SIWEError) -> SIWEMessage {
+    func verify(
+        _ text: String, verifier: SIWEVerifier = SIWETests.verifier(),
+        nonces: TestNonces = TestNonces(["abcdef123456"]), key: PrivateKey = SIWETests.key
+    ) async throws(SIWEError) -> SIWEMessage {
         let sig = try! PersonalSign.sign(Array(text.utf8), with: key)
         return try await verifier.verify(message: text, signature: sig, nonces: nonces)
     }
@@ -91,26 +99,33 @@ struct SIWETests {
         _ = try await Self.verifier().verify(message: text, signature: sig, nonces: TestNonces(["abcdef123456"]))
     }
 
-    @Test("every check refuses", arguments: [
-        (SIWETests.message(domain: "evil.example:8443"), SIWEError.wrongDomain("evil.example:8443")),
-        (SIWETests.message(domain: "gp4u.example"), .wrongDomain("gp4u.example")),
-        (SIWETests.message(scheme: "http"), .wrongScheme("http")),
-        (SIWETests.message(uri: "https://evil.example/login"), .wrongURI("https://evil.example/login")),
-        (SIWETests.message(version: "2"), .unsupportedVersion("2")),
-        (SIWETests.message(chain: "5"), .unsupportedChain(5)),
-        (SIWETests.message(nonce: "zzzzzzzzzzzz"), .unknownOrUsedNonce),
-        (SIWETests.message(issuedAt: "2026-11-27T10:06:00Z"), .issuedInFuture),
-        (SIWETests.message(expiration: "2026-11-27T10:04:59Z"), .expired),
-        (SIWETests.message(notBefore: "2026-11-27T10:05:01Z"), .notYetValid),
-        (SIWETests.message(address: try! PrivateKey(hex: "0x4646464646464646464646464646464646464646464646464646464646464646").address), .addressMismatch),
-    ])
+    @Test(
+        "every check refuses",
+        arguments: [
+            (SIWETests.message(domain: "evil.example:8443"), SIWEError.wrongDomain("evil.example:8443")),
+            (SIWETests.message(domain: "gp4u.example"), .wrongDomain("gp4u.example")),
+            (SIWETests.message(scheme: "http"), .wrongScheme("http")),
+            (SIWETests.message(uri: "https://evil.example/login"), .wrongURI("https://evil.example/login")),
+            (SIWETests.message(version: "2"), .unsupportedVersion("2")),
+            (SIWETests.message(chain: "5"), .unsupportedChain(5)),
+            (SIWETests.message(nonce: "zzzzzzzzzzzz"), .unknownOrUsedNonce),
+            (SIWETests.message(issuedAt: "2026-11-27T10:06:00Z"), .issuedInFuture),
+            (SIWETests.message(expiration: "2026-11-27T10:04:59Z"), .expired),
+            (SIWETests.message(notBefore: "2026-11-27T10:05:01Z"), .notYetValid),
+            (
+                SIWETests.message(
+                    address: try! PrivateKey(hex: "0x4646464646464646464646464646464646464646464646464646464646464646")
+                        .address), .addressMismatch
+            ),
+        ])
     func refused(_ text: String, _ expected: SIWEError) async {
         await #expect(throws: expected) { try await verify(text) }
     }
 
     @Test("times with offsets and fractions are read exactly")
     func offsets() async throws {
-        let m = try SIWEMessage(parsing: SIWETests.message(issuedAt: "2026-11-27T11:00:00.5+01:00", expiration: "2028-02-29T00:00:00Z"))
+        let m = try SIWEMessage(
+            parsing: SIWETests.message(issuedAt: "2026-11-27T11:00:00.5+01:00", expiration: "2028-02-29T00:00:00Z"))
         #expect(m.issuedAt == date(rfc3339: "2026-11-27T10:00:00Z").addingTimeInterval(0.5))
         #expect(m.expirationTime == date(rfc3339: "2028-02-29T00:00:00Z"))
     }
@@ -120,18 +135,21 @@ struct SIWETests {
         _ = try await verify(Self.message(scheme: nil))
     }
 
-    @Test("malformed messages", arguments: [
-        "", "hello",
-        SIWETests.message(nonce: "short"),
-        SIWETests.message(issuedAt: "2026-11-27 10:00:00"),
-        SIWETests.message(issuedAt: "2026-02-29T10:00:00Z"),
-        SIWETests.message(issuedAt: "2026-11-27T24:00:00Z"),
-        SIWETests.message(expiration: "2026-11-27T10:10:00+25:00"),
-        SIWETests.message(chain: "01"),
-        SIWETests.message().replacingOccurrences(of: "URI: ", with: "Uri: "),
-        SIWETests.message() + "\nExtra: line",
-        SIWETests.message().replacingOccurrences(of: SIWETests.key.address.checksummed, with: SIWETests.key.address.lowercased),
-    ])
+    @Test(
+        "malformed messages",
+        arguments: [
+            "", "hello",
+            SIWETests.message(nonce: "short"),
+            SIWETests.message(issuedAt: "2026-11-27 10:00:00"),
+            SIWETests.message(issuedAt: "2026-02-29T10:00:00Z"),
+            SIWETests.message(issuedAt: "2026-11-27T24:00:00Z"),
+            SIWETests.message(expiration: "2026-11-27T10:10:00+25:00"),
+            SIWETests.message(chain: "01"),
+            SIWETests.message().replacingOccurrences(of: "URI: ", with: "Uri: "),
+            SIWETests.message() + "\nExtra: line",
+            SIWETests.message().replacingOccurrences(
+                of: SIWETests.key.address.checksummed, with: SIWETests.key.address.lowercased),
+        ])
     func malformed(_ text: String) {
         #expect(throws: SIWEError.self) { try SIWEMessage(parsing: text) }
     }

@@ -8,9 +8,11 @@ struct TransactionTests {
     static let eip1559: TxFile = try! Vectors.load("tx_eip1559.json")
     static let eip155: TxFile = try! Vectors.load("tx_eip155.json")
 
-    static let keyed: [TxVector] = eip1559.vectors + (eip1559.eip2930Type1 ?? []) + TransactionTests.eip155.vectors + (eip155.preEip155 ?? [])
+    static let keyed: [TxVector] =
+        eip1559.vectors + (eip1559.eip2930Type1 ?? []) + TransactionTests.eip155.vectors + (eip155.preEip155 ?? [])
 
-    @Test("sign reproduces payload, hash and raw bytes; decode gives the fields back", arguments: TransactionTests.keyed)
+    @Test(
+        "sign reproduces payload, hash and raw bytes; decode gives the fields back", arguments: TransactionTests.keyed)
     func signAndDecode(_ v: TxVector) throws {
         let tx = try v.transaction()
         let key = try PrivateKey(hex: v.privateKey!)
@@ -40,7 +42,9 @@ struct TransactionTests {
         #expect("\(decoded.signature.recoveryID)" == v.yParity)
     }
 
-    @Test("recover the sender and hash of raw transactions", arguments: TransactionTests.eip1559.recoverOnly + TransactionTests.eip155.recoverOnly)
+    @Test(
+        "recover the sender and hash of raw transactions",
+        arguments: TransactionTests.eip1559.recoverOnly + TransactionTests.eip155.recoverOnly)
     func recoverOnly(_ v: TxVector) throws {
         let decoded = try SignedTransaction.decode([UInt8](hex: v.raw!))
         #expect(decoded.sender.checksummed == v.sender)
@@ -50,7 +54,9 @@ struct TransactionTests {
     }
 
     /// ethereum/tests run on chain 1 with a node's limits, so that is the rule set here.
-    @Test("refuse every invalid transaction", arguments: TransactionTests.eip1559.invalid + TransactionTests.eip155.invalid)
+    @Test(
+        "refuse every invalid transaction",
+        arguments: TransactionTests.eip1559.invalid + TransactionTests.eip155.invalid)
     func invalid(_ v: TxVector) {
         #expect(throws: TransactionError.self, "\(v.expectedException ?? "")") {
             try SignedTransaction.decode([UInt8](hex: v.raw!), rules: .node(chainID: 1))
@@ -59,11 +65,13 @@ struct TransactionTests {
 
     /// Structural errors (encoding, signature, impossible v) are refused even without
     /// chain or consensus rules.
-    @Test("structural failures are refused without node rules", arguments: (TransactionTests.eip1559.invalid + TransactionTests.eip155.invalid).filter {
-        let e = $0.expectedException ?? ""
-        return e.contains("RLP_") || e.contains("ADDRESS_TOO") || e.contains("INVALID_SIGNATURE_VRS")
-            || e.contains("EC_RECOVERY_FAIL") || e.contains("TYPE_NOT_SUPPORTED") || e.contains("ACCESS_LIST")
-    })
+    @Test(
+        "structural failures are refused without node rules",
+        arguments: (TransactionTests.eip1559.invalid + TransactionTests.eip155.invalid).filter {
+            let e = $0.expectedException ?? ""
+            return e.contains("RLP_") || e.contains("ADDRESS_TOO") || e.contains("INVALID_SIGNATURE_VRS")
+                || e.contains("EC_RECOVERY_FAIL") || e.contains("TYPE_NOT_SUPPORTED") || e.contains("ACCESS_LIST")
+        })
     func structural(_ v: TxVector) {
         #expect(throws: TransactionError.self, "\(v.expectedException ?? "")") {
             try SignedTransaction.decode([UInt8](hex: v.raw!))

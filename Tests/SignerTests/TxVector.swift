@@ -5,7 +5,10 @@ import Testing
 
 /// One transaction as the tx_eip155.json / tx_eip1559.json files spell it.
 struct TxVector: Decodable, Sendable, CustomTestStringConvertible {
-    struct AccessEntry: Decodable, Sendable { let address: String; let storageKeys: [String] }
+    struct AccessEntry: Decodable, Sendable {
+        let address: String
+        let storageKeys: [String]
+    }
     let name: String
     let type: String?
     let privateKey: String?
@@ -37,7 +40,8 @@ struct TxVector: Decodable, Sendable, CustomTestStringConvertible {
     func transaction() throws -> Transaction {
         let fee: Transaction.Fee
         if let maxFeePerGas {
-            fee = .dynamic(maxPriorityFeePerGas: try big(maxPriorityFeePerGas), maxFeePerGas: try BigUInt(decimal: maxFeePerGas))
+            fee = .dynamic(
+                maxPriorityFeePerGas: try big(maxPriorityFeePerGas), maxFeePerGas: try BigUInt(decimal: maxFeePerGas))
         } else if type == "1" {
             fee = .accessList(gasPrice: try big(gasPrice))
         } else {
@@ -47,7 +51,9 @@ struct TxVector: Decodable, Sendable, CustomTestStringConvertible {
             chainID: try chainId.map { try BigUInt(decimal: $0) }, nonce: try big(nonce), fee: fee,
             gasLimit: try big(gasLimit), to: try to.map { try Address(parsing: $0) }, value: try big(value),
             data: [UInt8](hex: data!),
-            accessList: try (accessList ?? []).map { .init(address: try Address(parsing: $0.address), storageKeys: $0.storageKeys.map { [UInt8](hex: $0) }) })
+            accessList: try (accessList ?? []).map {
+                .init(address: try Address(parsing: $0.address), storageKeys: $0.storageKeys.map { [UInt8](hex: $0) })
+            })
     }
 }
 
@@ -59,4 +65,3 @@ struct TxFile: Decodable, Sendable {
     let recoverOnly: [TxVector]
     let invalid: [TxVector]
 }
-

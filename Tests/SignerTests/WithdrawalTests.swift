@@ -17,7 +17,8 @@ struct WithdrawalTests {
         let w = Withdrawal(
             chainID: UInt64(v.chainId!)!, token: try Address(parsing: v.to!), recipient: call.to,
             amount: try USDC(baseUnits: call.amount), nonce: UInt64(v.nonce!)!,
-            maxPriorityFeePerGas: try BigUInt(decimal: v.maxPriorityFeePerGas!), maxFeePerGas: try BigUInt(decimal: v.maxFeePerGas!),
+            maxPriorityFeePerGas: try BigUInt(decimal: v.maxPriorityFeePerGas!),
+            maxFeePerGas: try BigUInt(decimal: v.maxFeePerGas!),
             gasLimit: UInt64(v.gasLimit!)!)
         let signed = try w.signed(with: PrivateKey(hex: v.privateKey!))
         #expect(Hex.encode(signed.raw) == v.raw)
@@ -30,12 +31,18 @@ struct WithdrawalTests {
     static let usdc = try! Address(parsing: "0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359")
     static let user = try! Address(parsing: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
 
-    static func withdrawal(recipient: Address = user, amount: Int64 = 1_000_000, tip: BigUInt = 30_000_000_000, max: BigUInt = 60_000_000_000, gas: UInt64 = 65_000, chain: UInt64 = 137) -> Withdrawal {
-        Withdrawal(chainID: chain, token: usdc, recipient: recipient, amount: USDC(micro: amount), nonce: 0, maxPriorityFeePerGas: tip, maxFeePerGas: max, gasLimit: gas)
+    static func withdrawal(
+        recipient: Address = user, amount: Int64 = 1_000_000, tip: BigUInt = 30_000_000_000,
+        max: BigUInt = 60_000_000_000, gas: UInt64 = 65_000, chain: UInt64 = 137
+    ) -> Withdrawal {
+        Withdrawal(
+            chainID: chain, token: usdc, recipient: recipient, amount: USDC(micro: amount), nonce: 0,
+            maxPriorityFeePerGas: tip, maxFeePerGas: max, gasLimit: gas)
     }
 
     static let mistakes: [(Withdrawal, WithdrawalError)] = {
-        let minimum: BigUInt = 21_000 + 16 * 4 + 16 * 20 + 16 * 3 + 4 * 41  // selector, address, 0x0f4240; 41 zero bytes
+        // selector, address, 0x0f4240; 41 zero bytes
+        let minimum: BigUInt = 21_000 + 16 * 4 + 16 * 20 + 16 * 3 + 4 * 41
         return [
             (withdrawal(amount: 0), .nonPositiveAmount),
             (withdrawal(amount: -5), .nonPositiveAmount),

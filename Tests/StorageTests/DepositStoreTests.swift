@@ -3,8 +3,8 @@ import ChainWatcher
 import Ethereum
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 /// The deposit watcher's storage on both databases: exactly-once crediting with the
 /// cursor in the same transaction, pending, incidents, operator assignment, leases.
@@ -21,7 +21,8 @@ struct DepositStoreTests {
 
     static func deposit(tx: UInt64, log: UInt64 = 0, block: UInt64, from: Address = linked, micro: Int64) -> Deposit {
         Deposit(
-            key: DepositKey(chainID: chain, transactionHash: hash(tx, salt: 7), logIndex: log), from: from, to: hotWallet,
+            key: DepositKey(chainID: chain, transactionHash: hash(tx, salt: 7), logIndex: log), from: from,
+            to: hotWallet,
             amount: USDC(micro: micro), block: BlockRef(number: block, hash: hash(block)))
     }
 
@@ -31,24 +32,29 @@ struct DepositStoreTests {
     static func seeded(_ db: any SQLDatabase) async throws -> SQLStore {
         let store = SQLStore(db: db)
         for (user, role) in [("u1", Role.renter), ("ops", .operator)] {
-            _ = try await store.createUser(User(id: user, email: try Email("\(user)@example.com"), passwordHash: "x", role: role, createdAt: 0))
+            _ = try await store.createUser(
+                User(id: user, email: try Email("\(user)@example.com"), passwordHash: "x", role: role, createdAt: 0))
         }
         _ = try await store.link(linked, userID: "u1", chainID: UInt64(chain), at: 0)
         return store
     }
 
-
-    @Test("a chunk of 1,200 deposits, some already credited, is credited in one go, each once", arguments: Backend.available)
+    @Test(
+        "a chunk of 1,200 deposits, some already credited, is credited in one go, each once",
+        arguments: Backend.available)
     func largeChunk(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in
             let store = try await Self.seeded(db)
             // More rows than one statement takes (500), linked and unlinked senders mixed.
             let all = (0..<1_200).map { (i: Int) -> Deposit in
                 let from = i % 4 == 0 ? Self.stranger : Self.linked
-                return Self.deposit(tx: UInt64((1_199 - i) / 3), log: UInt64(i % 3), block: UInt64(5 + i / 50), from: from, micro: Int64(1_000 + i))
+                return Self.deposit(
+                    tx: UInt64((1_199 - i) / 3), log: UInt64(i % 3), block: UInt64(5 + i / 50), from: from,
+                    micro: Int64(1_000 + i))
             }
             let early = Array(all[100..<700].filter { $0.key.logIndex == 1 })
-            #expect(try await store.creditDeposits(early, advancingCursorTo: Self.cursor(20), chainID: Self.chain) == early)
+            #expect(
+                try await store.creditDeposits(early, advancingCursorTo: Self.cursor(20), chainID: Self.chain) == early)
             let rest = try await store.creditDeposits(all, advancingCursorTo: Self.cursor(40), chainID: Self.chain)
             #expect(rest == all.filter { d in !early.contains { $0.key == d.key } })
             let toSuspense = all.filter { $0.from == Self.stranger }.map(\.amount.micro).reduce(0, +)
@@ -64,13 +70,16 @@ struct DepositStoreTests {
         }
     }
 
-    @Test("credits once with the cursor; a replay changes nothing; unlinked senders go to suspense", arguments: Backend.available)
+    @Test(
+        "credits once with the cursor; a replay changes nothing; unlinked senders go to suspense",
+        arguments: Backend.available)
     func creditOnce(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in
             let store = try await Self.seeded(db)
             #expect(try await store.loadCursor(chainID: Self.chain) == nil)
             let batch = [
-                Self.deposit(tx: 1, block: 10, micro: 1_500_000), Self.deposit(tx: 1, log: 1, block: 10, micro: 250_000),
+                Self.deposit(tx: 1, block: 10, micro: 1_500_000),
+                Self.deposit(tx: 1, log: 1, block: 10, micro: 250_000),
                 Self.deposit(tx: 2, block: 11, from: Self.stranger, micro: 9_000_000),
             ]
             let first = try await store.creditDeposits(batch, advancingCursorTo: Self.cursor(12), chainID: Self.chain)
@@ -95,7 +104,10 @@ struct DepositStoreTests {
             let batch = (0..<20).map { Self.deposit(tx: UInt64($0), block: 100 + UInt64($0), micro: 1_000_000) }
             let credited = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<8 {
-                    group.addTask { try await store.creditDeposits(batch, advancingCursorTo: Self.cursor(130), chainID: Self.chain).count }
+                    group.addTask {
+                        try await store.creditDeposits(batch, advancingCursorTo: Self.cursor(130), chainID: Self.chain)
+                            .count
+                    }
                 }
                 return try await group.reduce(0, +)
             }
@@ -105,7 +117,9 @@ struct DepositStoreTests {
         }
     }
 
-    @Test("the cursor never moves down; at the same height its hash is replaced (resume re-anchors)", arguments: Backend.available)
+    @Test(
+        "the cursor never moves down; at the same height its hash is replaced (resume re-anchors)",
+        arguments: Backend.available)
     func cursorMonotonic(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in
             let store = try await Self.seeded(db)
@@ -122,8 +136,10 @@ struct DepositStoreTests {
     func pending(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in
             let store = try await Self.seeded(db)
-            let p1 = PendingDeposit(deposit: Self.deposit(tx: 5, block: 20, micro: 3_000_000), confirmations: 1, required: 3)
-            let p2 = PendingDeposit(deposit: Self.deposit(tx: 6, block: 21, from: Self.stranger, micro: 1), confirmations: 0, required: 3)
+            let p1 = PendingDeposit(
+                deposit: Self.deposit(tx: 5, block: 20, micro: 3_000_000), confirmations: 1, required: 3)
+            let p2 = PendingDeposit(
+                deposit: Self.deposit(tx: 6, block: 21, from: Self.stranger, micro: 1), confirmations: 0, required: 3)
             try await store.recordPending([p1, p2], head: Self.cursor(20), chainID: Self.chain)
             var mine = try await store.deposits(userID: "u1", limit: 10)
             #expect(mine.map(\.status) == [.pending] && mine.first?.confirmations == 1 && mine.first?.required == 3)
@@ -139,7 +155,9 @@ struct DepositStoreTests {
     func incidents(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in
             let store = try await Self.seeded(db)
-            let incident = ReorgIncident(chainID: Self.chain, height: 48, expected: Self.hash(48), found: Self.hash(48, salt: 3), cursor: Self.cursor(50))
+            let incident = ReorgIncident(
+                chainID: Self.chain, height: 48, expected: Self.hash(48), found: Self.hash(48, salt: 3),
+                cursor: Self.cursor(50))
             try await store.recordIncident(incident)
             try await store.recordIncident(incident)
             #expect(try await store.openIncident(chainID: Self.chain) == incident)
@@ -174,7 +192,9 @@ struct DepositStoreTests {
         }
     }
 
-    @Test("a lease is held by one process at a time (PostgreSQL advisory lock; SQLite runs alone)", arguments: Backend.available)
+    @Test(
+        "a lease is held by one process at a time (PostgreSQL advisory lock; SQLite runs alone)",
+        arguments: Backend.available)
     func lease(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in
             let (release, releaser) = AsyncStream<Void>.makeStream()

@@ -11,11 +11,17 @@ enum LedgerAssertions {
         #expect(try await store.accountsOutOfBalance().isEmpty, sourceLocation: sourceLocation)
         var running: [String: Int64] = [:]
         var wrong: [String] = []
-        for row in try await store.db.query("SELECT id, account_id, amount, balance_after FROM ledger_entries ORDER BY id") {
+        for row in try await store.db.query(
+            "SELECT id, account_id, amount, balance_after FROM ledger_entries ORDER BY id")
+        {
             let account = try row.string("account_id")
             running[account, default: 0] += try row.int("amount")
-            if try row.int("balance_after") != running[account] { wrong.append("entry \(try row.int("id")) of \(account)") }
+            if try row.int("balance_after") != running[account] {
+                wrong.append("entry \(try row.int("id")) of \(account)")
+            }
         }
-        #expect(wrong.isEmpty, "balance_after is not the running balance: \(wrong.prefix(5))", sourceLocation: sourceLocation)
+        #expect(
+            wrong.isEmpty, "balance_after is not the running balance: \(wrong.prefix(5))",
+            sourceLocation: sourceLocation)
     }
 }

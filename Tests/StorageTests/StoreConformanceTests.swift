@@ -1,10 +1,11 @@
 import Brokerage
 import Ethereum
 import Foundation
-@testable import Storage
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import Storage
 
 /// One suite, every database: what the domain relies on must hold on SQLite and PostgreSQL.
 @Suite("Store conformance")
@@ -13,7 +14,13 @@ struct StoreConformanceTests {
     func valuesLists() {
         func expected(_ widths: [Int]) -> String {
             var next = 0
-            return widths.map { w in "(" + (1...w).map { _ in next += 1; return "$\(next)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
+            return widths.map { w in
+                "("
+                    + (1...w).map { _ in
+                        next += 1
+                        return "$\(next)"
+                    }.joined(separator: ", ") + ")"
+            }.joined(separator: ", ")
         }
         let full = Array(repeating: 11, count: SQLStore.statementGroupSize)
         for widths in [full, full, [3], [2, 5, 1], Array(repeating: 4, count: 499), [7] + full.dropFirst()] {
@@ -50,7 +57,8 @@ struct StoreConformanceTests {
             await #expect(throws: Boom.self) {
                 try await db.transaction { tx -> Void in
                     try await tx.query(
-                        "INSERT INTO users (id, email, password_hash, role, created_at) VALUES ('u1', 'a@b.co', 'h', 'renter', 0)")
+                        "INSERT INTO users (id, email, password_hash, role, created_at) VALUES ('u1', 'a@b.co', 'h', 'renter', 0)"
+                    )
                     try await SQLStore.post(try Fixtures.deposit(user: "u1", amount: "5"), in: tx)
                     throw Boom()
                 }
@@ -70,17 +78,21 @@ struct StoreConformanceTests {
             await #expect(throws: StorageError.self) {
                 try await db.transaction { tx in
                     try await tx.query(
-                        "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES ('bad', 'available:u1', 5, 15, 0)")
+                        "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES ('bad', 'available:u1', 5, 15, 0)"
+                    )
                     try await tx.query(
-                        "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES ('bad', 'external:simulator', -4, -14, 0)")
-                    try await tx.query("INSERT INTO ledger_transactions (id, kind, created_at) VALUES ('bad', 'deposit', 0)")
+                        "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES ('bad', 'external:simulator', -4, -14, 0)"
+                    )
+                    try await tx.query(
+                        "INSERT INTO ledger_transactions (id, kind, created_at) VALUES ('bad', 'deposit', 0)")
                 }
             }
             // Entries never sealed cannot commit.
             await #expect(throws: StorageError.self) {
                 try await db.transaction { tx in
                     try await tx.query(
-                        "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES ('loose', 'available:u1', 5, 15, 0)")
+                        "INSERT INTO ledger_entries (tx_id, account_id, amount, balance_after, created_at) VALUES ('loose', 'available:u1', 5, 15, 0)"
+                    )
                 }
             }
             // A user balance cannot go negative, and posted entries cannot change.
@@ -125,7 +137,9 @@ struct StoreConformanceTests {
         }
     }
 
-    @Test("each entry records its account's running balance, also when a posting names an account twice", arguments: Backend.available)
+    @Test(
+        "each entry records its account's running balance, also when a posting names an account twice",
+        arguments: Backend.available)
     func runningBalances(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in
             let store = SQLStore(db: db)
@@ -135,26 +149,35 @@ struct StoreConformanceTests {
                 try LedgerTransaction(
                     id: "split", kind: .reservationHold,
                     entries: [
-                        .init(.available(user: "u1"), USDC(micro: -6_000_000)), .init(.held(user: "u1"), USDC(micro: 6_000_000)),
-                        .init(.held(user: "u1"), USDC(micro: -1_000_000)), .init(.available(user: "u1"), USDC(micro: 1_000_000)),
+                        .init(.available(user: "u1"), USDC(micro: -6_000_000)),
+                        .init(.held(user: "u1"), USDC(micro: 6_000_000)),
+                        .init(.held(user: "u1"), USDC(micro: -1_000_000)),
+                        .init(.available(user: "u1"), USDC(micro: 1_000_000)),
                     ], createdAt: 2))
-            let after = try await db.query("SELECT balance_after FROM ledger_entries WHERE tx_id = 'split' ORDER BY id").map { try $0.int("balance_after") }
+            let after = try await db.query("SELECT balance_after FROM ledger_entries WHERE tx_id = 'split' ORDER BY id")
+                .map { try $0.int("balance_after") }
             #expect(after == [4_000_000, 6_000_000, 5_000_000, 5_000_000])
             #expect(try await store.balance(of: .held(user: "u1")) == USDC(micro: 5_000_000))
             try await LedgerAssertions.assertSound(store)
         }
     }
 
-    @Test("a transaction lost to a conflict is run again, up to the attempts given, and its first try left nothing", arguments: Backend.available)
+    @Test(
+        "a transaction lost to a conflict is run again, up to the attempts given, and its first try left nothing",
+        arguments: Backend.available)
     func retriesConflicts(backend: Backend) async throws {
         try await TestDatabase.with(backend) { (db: any SQLDatabase) async throws in
             let store = SQLStore(db: db)
             let attempts = Mutex(0)
             let answer = try await db.transaction(retryingConflicts: 3) { tx in
-                let n = attempts.withLock { $0 += 1; return $0 }
-                try await SQLStore.post(try .transfer(
-                    id: "try-\(n)", kind: .simulatedDeposit, amount: USDC(micro: 1_000_000), from: .simulator,
-                    to: .available(user: "u1"), createdAt: 1), in: tx)
+                let n = attempts.withLock {
+                    $0 += 1
+                    return $0
+                }
+                try await SQLStore.post(
+                    try .transfer(
+                        id: "try-\(n)", kind: .simulatedDeposit, amount: USDC(micro: 1_000_000), from: .simulator,
+                        to: .available(user: "u1"), createdAt: 1), in: tx)
                 if n < 3 { throw StorageError.conflict(detail: "deadlock detected") }
                 return n
             }
@@ -224,7 +247,8 @@ struct StoreConformanceTests {
                         do {
                             _ = try await store.createUser(
                                 User(
-                                    id: "user-\(i)", email: try Email(i % 2 == 0 ? "Race@Example.com" : "race@example.com"),
+                                    id: "user-\(i)",
+                                    email: try Email(i % 2 == 0 ? "Race@Example.com" : "race@example.com"),
                                     passwordHash: "x", role: .renter, createdAt: 0))
                             return true
                         } catch AccountsError.emailTaken {
@@ -243,12 +267,16 @@ struct StoreConformanceTests {
     func usersRoundTrip(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in
             let store = SQLStore(db: db)
-            let user = User(id: "u9", email: try Email("nine@example.com"), passwordHash: "$2b$12$abc", role: .operator, createdAt: 1_700_000_000)
+            let user = User(
+                id: "u9", email: try Email("nine@example.com"), passwordHash: "$2b$12$abc", role: .operator,
+                createdAt: 1_700_000_000)
             _ = try await store.createUser(user)
             #expect(try await store.user(email: try Email("NINE@example.com")) == user)
             let themed = try await store.updateTheme(userID: "u9", theme: .dark)
             #expect(themed.themePreference == .dark)
-            await #expect(throws: AccountsError.userNotFound) { try await store.updateTheme(userID: "nobody", theme: .light) }
+            await #expect(throws: AccountsError.userNotFound) {
+                try await store.updateTheme(userID: "nobody", theme: .light)
+            }
             try await store.createSession(Session(id: "s1", userID: "u9", createdAt: 1, expiresAt: 2))
             #expect(try await store.session(id: "s1")?.userID == "u9")
             #expect(try await store.session(id: "s2") == nil)

@@ -8,7 +8,9 @@ public enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite, postgres
 
     public static var available: [Backend] {
-        ProcessInfo.processInfo.environment["GP4U_TEST_DATABASE_URL"].map { $0.isEmpty ? [.sqlite] : [.sqlite, .postgres] }
+        ProcessInfo.processInfo.environment["GP4U_TEST_DATABASE_URL"].map {
+            $0.isEmpty ? [.sqlite] : [.sqlite, .postgres]
+        }
             ?? [.sqlite]
     }
 

@@ -6,7 +6,8 @@ import Foundation
 public enum Vectors {
     public static let directory: URL = {
         // #filePath = <root>/Tests/TestSupport/Vectors.swift
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return root.deletingLastPathComponent().appendingPathComponent("shared/vectors")
     }()
 
@@ -22,11 +23,12 @@ public enum Vectors {
 public typealias SeededGenerator = SplitMix64
 
 extension SplitMix64 {
-    public mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+    public mutating func bytes(_ count: Int) -> [UInt8] {
+        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
+    }
 }
 
 extension Array where Element == UInt8 {
     /// Decodes `0x`-prefixed hex from a vector file; a malformed vector file is a test bug.
     public init(hex: String) { self = try! Hex.decode(hex, prefix: .required) }
 }
-

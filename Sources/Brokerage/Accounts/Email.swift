@@ -16,7 +16,8 @@ public struct Email: Sendable, Hashable, Codable, CustomStringConvertible {
         guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("..") else {
             throw .invalidEmail("has no valid domain")
         }
-        guard !trimmed.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" || $0 == "," }) else {
+        guard !trimmed.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" || $0 == "," })
+        else {
             throw .invalidEmail("contains spaces or forbidden characters")
         }
         self.value = trimmed

@@ -48,7 +48,8 @@ public enum ClusterInfeasibility: Sendable, Hashable, CustomStringConvertible {
             return "none of \(count) offers qualifies: \(lowVRAM) have less than \(vram) GB VRAM per GPU, "
                 + "\(lowRel) have reliability below \(minRel)"
         case .insufficientThroughput(let required, let available, let fastest, let deadline, let eligible, let provider):
-            let scope = provider.map { "the fastest single provider (\($0)) gives" } ?? "all \(eligible) eligible offers give"
+            let scope =
+                provider.map { "the fastest single provider (\($0)) gives" } ?? "all \(eligible) eligible offers give"
             return "finishing within \(deadline) hours needs throughput \(required) per hour, but \(scope) "
                 + "\(available), which needs \(fastest) hours"
         case .tooFewGPUsAllowed(let maxGPUs, let minimum):

@@ -23,7 +23,9 @@ public struct ClusterSettlement: Sendable, Hashable {
     public let payouts: [USDC]
 
     /// Settles `cluster` ending in `outcome` at `now`.
-    public init(cluster: Cluster, outcome: Cluster.Status, now: Int64, fee platformFee: PlatformFee) throws(ClusterPlanningError) {
+    public init(cluster: Cluster, outcome: Cluster.Status, now: Int64, fee platformFee: PlatformFee)
+        throws(ClusterPlanningError)
+    {
         let hours: Int
         switch outcome {
         case .completed:
@@ -39,7 +41,8 @@ public struct ClusterSettlement: Sendable, Hashable {
             hours = 0
         }
         chargedHours = hours
-        let charged = hours == cluster.hours
+        let charged =
+            hours == cluster.hours
             ? cluster.totalCost : USDC(micro: cluster.hourlyPrice.micro * Int64(hours))
         self.charged = charged
         refund = USDC(micro: cluster.totalCost.micro - charged.micro)

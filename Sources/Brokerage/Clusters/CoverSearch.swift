@@ -139,7 +139,8 @@ struct CoverSearch: Sendable {
             guard let m = breakPosition(from: 0, need: need) else { return true }
             let rest = need - prefixThroughput[m]
             let item = items[m]
-            return (Int128(prefixGPUs[m]) - Int128(cap)) * Int128(item.throughput) + Int128(rest) * Int128(item.gpus) <= 0
+            return (Int128(prefixGPUs[m]) - Int128(cap)) * Int128(item.throughput) + Int128(rest) * Int128(item.gpus)
+                <= 0
         }
 
         /// Adjusted price per throughput ascending; on equal ratios the order that puts
@@ -257,7 +258,14 @@ struct CoverSearch: Sendable {
             let m2 = hi - (hi - lo) / 3
             let v1 = value(m1)
             let v2 = value(m2)
-            if v1 < v2 { lo = m1 + 1 } else if v1 > v2 { hi = m2 - 1 } else { lo = m1; hi = m2 }
+            if v1 < v2 {
+                lo = m1 + 1
+            } else if v1 > v2 {
+                hi = m2 - 1
+            } else {
+                lo = m1
+                hi = m2
+            }
             if lo >= hi { break }
         }
         return (lo...max(lo, hi)).max { value($0) < value($1) } ?? 0
@@ -288,7 +296,9 @@ struct CoverSearch: Sendable {
             if throughput + item.throughput >= requirement {
                 consider(throughput: throughput + item.throughput, price: price + item.price, gpus: gpus + item.gpus)
             } else {
-                search(from: i + 1, throughput: throughput + item.throughput, price: price + item.price, gpus: gpus + item.gpus)
+                search(
+                    from: i + 1, throughput: throughput + item.throughput, price: price + item.price,
+                    gpus: gpus + item.gpus)
             }
             chosen.removeLast()
         }

@@ -116,7 +116,12 @@ public enum DPPPlanner {
             // Fewest GPUs that reach the requirement: the same search with price := GPUs.
             var fewest = Int64.max
             for g in able {
-                var byGPUs = CoverSearch(items: groups[g].map { var item = $0; item.price = item.gpus; return item })
+                var byGPUs = CoverSearch(
+                    items: groups[g].map {
+                        var item = $0
+                        item.price = item.gpus
+                        return item
+                    })
                 byGPUs.solve(
                     requirement: requirement, hours: 1, intensity: nil, gpuCap: .max, priceCap: .max, valueOnly: true)
                 if let choice = byGPUs.best { fewest = min(fewest, choice.price) }
@@ -162,7 +167,8 @@ public enum DPPPlanner {
     }
 
     /// One group of all items, or one group per provider, in first-seen order.
-    private static func groupItems(_ items: [CoverItem], byProviderOf candidates: [ClusterCandidate]?) -> [[CoverItem]] {
+    private static func groupItems(_ items: [CoverItem], byProviderOf candidates: [ClusterCandidate]?) -> [[CoverItem]]
+    {
         guard let candidates else { return [items] }
         var order: [String] = []
         var groups: [String: [CoverItem]] = [:]

@@ -3,11 +3,13 @@ extension Offer {
     /// The offer as the planner sees it; nil when it cannot be clustered (unavailable, or a
     /// performance figure that does not fit the planner's fixed point).
     public var clusterCandidate: ClusterCandidate? {
-        guard available, gpuCount > 0, let perGPU = PerfScore(rounding: perfScore / Double(gpuCount)), perGPU.milli > 0 else {
+        guard available, gpuCount > 0, let perGPU = PerfScore(rounding: perfScore / Double(gpuCount)), perGPU.milli > 0
+        else {
             return nil
         }
         return ClusterCandidate(
-            id: id, provider: provider.rawValue, model: model.name, gpuCount: gpuCount, vramGB: vramGB, perfScore: perGPU,
+            id: id, provider: provider.rawValue, model: model.name, gpuCount: gpuCount, vramGB: vramGB,
+            perfScore: perGPU,
             pricePerHour: pricePerHour, reliability: reliability)
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Ethereum
+import Foundation
 
 /// What a provider sends to create (`POST`) or change (`PATCH`) a listing, already
 /// decoded; ``validated(creating:)`` checks every field at once so a client fixes them
@@ -20,7 +20,8 @@ public struct GPUListingInput: Sendable, Hashable {
     public var available: Bool?
 
     public init(
-        model: String? = nil, gpuCount: Int? = nil, vramGB: Int? = nil, pricePerHour: USDC? = nil, location: String? = nil,
+        model: String? = nil, gpuCount: Int? = nil, vramGB: Int? = nil, pricePerHour: USDC? = nil,
+        location: String? = nil,
         country: String? = nil, available: Bool? = nil
     ) {
         self.model = model
@@ -44,7 +45,8 @@ public struct GPUListingInput: Sendable, Hashable {
             if let m = GPUModel.lookup(name) {
                 model = m
             } else {
-                errors["model"] = "unknown GPU model \"\(name.prefix(48))\"; use a catalogue name such as \"RTX 4090\" or \"H100 SXM\" (GET /api/v1/gpus/models)"
+                errors["model"] =
+                    "unknown GPU model \"\(name.prefix(48))\"; use a catalogue name such as \"RTX 4090\" or \"H100 SXM\" (GET /api/v1/gpus/models)"
             }
         } else if base == nil {
             errors["model"] = "model is required"
@@ -61,7 +63,8 @@ public struct GPUListingInput: Sendable, Hashable {
             } else if Self.gpuCountRange.contains(count),
                 price.micro > Self.maxPricePerGPUHour.micro * Int64(count)
             {
-                errors["price_per_hour"] = "price_per_hour is above \(Self.maxPricePerGPUHour) USDC per GPU-hour; check the units"
+                errors["price_per_hour"] =
+                    "price_per_hour is above \(Self.maxPricePerGPUHour) USDC per GPU-hour; check the units"
             }
         } else {
             errors["price_per_hour"] = "price_per_hour is required, e.g. \"0.45\""
@@ -84,9 +87,12 @@ public struct GPUListingInput: Sendable, Hashable {
                 errors["country"] = "country must be an ISO 3166-1 alpha-2 code such as \"DE\""
             }
         }
-        guard errors.isEmpty, let model, let vram, let price, let location else { throw MarketValidationError(fields: errors) }
+        guard errors.isEmpty, let model, let vram, let price, let location else {
+            throw MarketValidationError(fields: errors)
+        }
         return GPUListing(
-            id: id, ownerID: ownerID, model: model, gpuCount: count, vramGB: vram, pricePerHour: price, location: location,
+            id: id, ownerID: ownerID, model: model, gpuCount: count, vramGB: vram, pricePerHour: price,
+            location: location,
             available: available ?? base?.available ?? true, createdAt: base?.createdAt ?? now, updatedAt: now)
     }
 }

@@ -81,7 +81,8 @@ public struct ArbitrageBook: Sendable {
         var providers = [ProviderID](repeating: .vastai, count: n)
         var keys: [ArbitrageBasis: [Int64]] = [:]
         for basis in ArbitrageBasis.allCases { keys[basis] = [Int64](repeating: 0, count: n) }
-        var priceKeys = keys[.perGPUHour] ?? [], perfKeys = keys[.perPerformance] ?? []
+        var priceKeys = keys[.perGPUHour] ?? []
+        var perfKeys = keys[.perPerformance] ?? []
         var models: [GPUModel] = []
         var slotOfUncatalogued: [GPUModel: Int32] = [:]
         var slotOfOrdinal = [Int32](repeating: -1, count: GPUModel.catalog.count)
@@ -89,7 +90,8 @@ public struct ArbitrageBook: Sendable {
         // more than the rest of this pass.
         offers.withUnsafeBufferPointer { offers in
             for i in 0..<n {
-                eligible[i] = offers[i].available && offers[i].pricePerGPUHour > .zero
+                eligible[i] =
+                    offers[i].available && offers[i].pricePerGPUHour > .zero
                     && !(offers[i].priceKind == .estimate && estimateExclusions.contains(offers[i].provider))
                 guard eligible[i] else { continue }
                 let model = offers[i].model
@@ -145,7 +147,9 @@ public struct ArbitrageBook: Sendable {
 
         func filtered(_ include: (ProviderID) -> Bool) -> Bucket {
             var result = Bucket()
-            for i in keys.indices where include(providers[i]) { result.append(positions[i], key: keys[i], provider: providers[i]) }
+            for i in keys.indices where include(providers[i]) {
+                result.append(positions[i], key: keys[i], provider: providers[i])
+            }
             return result
         }
     }
@@ -158,9 +162,12 @@ public struct ArbitrageBook: Sendable {
             let floor = RobustStatistics.inlierBand(sorted: own.keys)?.lowerBound ?? Int64.min
             let firstKept = own.keys.firstIndex { $0 >= floor } ?? own.keys.count
             let candidates = Array(own.positions[firstKept...])
-            guard present.count >= 2 else { return ProviderSide(provider: provider, candidates: candidates, reference: nil) }
+            guard present.count >= 2 else {
+                return ProviderSide(provider: provider, candidates: candidates, reference: nil)
+            }
             let others = bucket.filtered { $0 != provider }
-            var lo = 0, hi = others.keys.count
+            var lo = 0
+            var hi = others.keys.count
             if let band = RobustStatistics.inlierBand(sorted: others.keys) {
                 lo = RobustStatistics.lowerBound(others.keys, band.lowerBound)
                 hi = RobustStatistics.upperBound(others.keys, band.upperBound)
@@ -171,7 +178,9 @@ public struct ArbitrageBook: Sendable {
                 return ProviderSide(provider: provider, candidates: candidates, reference: nil)
             }
             var nearest = min(max(RobustStatistics.lowerBound(others.keys, median), lo), hi - 1)
-            if nearest > lo, abs(others.keys[nearest - 1] - median) <= abs(others.keys[nearest] - median) { nearest -= 1 }
+            if nearest > lo, abs(others.keys[nearest - 1] - median) <= abs(others.keys[nearest] - median) {
+                nearest -= 1
+            }
             let reference = Reference(
                 price: median, offer: others.positions[nearest], sampleSize: hi - lo,
                 providers: distinct(others.providers[lo..<hi], atMost: present.count - 1))
@@ -192,7 +201,8 @@ public struct ArbitrageBook: Sendable {
 
     /// The best opportunity per model (largest spread), largest first.
     public func opportunities(
-        minSpreadPct: Double = 0, model: GPUModel? = nil, minReliability: Double? = nil, basis: ArbitrageBasis = .perGPUHour
+        minSpreadPct: Double = 0, model: GPUModel? = nil, minReliability: Double? = nil,
+        basis: ArbitrageBasis = .perGPUHour
     ) -> [ArbitrageOpportunity] {
         let models = model.map { [$0] } ?? Array((sides[basis] ?? [:]).keys)
         return models.compactMap { best(for: $0, minReliability: minReliability, basis: basis) }
@@ -201,14 +211,20 @@ public struct ArbitrageBook: Sendable {
     }
 
     /// The largest cross-provider gap for one model, if any provider undercuts the others.
-    public func best(for model: GPUModel, minReliability: Double? = nil, basis: ArbitrageBasis = .perGPUHour) -> ArbitrageOpportunity? {
-        (sides[basis]?[model] ?? []).compactMap { opportunity(side: $0, model: model, minReliability: minReliability, basis: basis) }
-            .max { $0.spreadPct != $1.spreadPct ? $0.spreadPct < $1.spreadPct : $0.cheapest.id > $1.cheapest.id }
+    public func best(for model: GPUModel, minReliability: Double? = nil, basis: ArbitrageBasis = .perGPUHour)
+        -> ArbitrageOpportunity?
+    {
+        (sides[basis]?[model] ?? []).compactMap {
+            opportunity(side: $0, model: model, minReliability: minReliability, basis: basis)
+        }
+        .max { $0.spreadPct != $1.spreadPct ? $0.spreadPct < $1.spreadPct : $0.cheapest.id > $1.cheapest.id }
     }
 
     /// The cheapest eligible offer of a model across providers, with its gap to the other
     /// providers' reference when there is one (`GET /arbitrage/best-deal/{model}`).
-    public func bestDeal(for model: GPUModel, minReliability: Double? = nil, basis: ArbitrageBasis = .perGPUHour) -> BestDeal? {
+    public func bestDeal(for model: GPUModel, minReliability: Double? = nil, basis: ArbitrageBasis = .perGPUHour)
+        -> BestDeal?
+    {
         var chosen: (offer: Offer, side: ProviderSide)?
         for side in sides[basis]?[model] ?? [] {
             guard let offer = cheapest(in: side, minReliability: minReliability) else { continue }
@@ -222,20 +238,29 @@ public struct ArbitrageBook: Sendable {
 
     /// What renting the best opportunity saves at `hoursPerDay` (`GET /arbitrage/savings/{model}`).
     public func savings(for model: GPUModel, hoursPerDay: Double, minReliability: Double? = nil) -> SavingsEstimate? {
-        guard let o = best(for: model, minReliability: minReliability), hoursPerDay.isFinite, hoursPerDay > 0, hoursPerDay <= 24 else { return nil }
+        guard let o = best(for: model, minReliability: minReliability), hoursPerDay.isFinite, hoursPerDay > 0,
+            hoursPerDay <= 24
+        else { return nil }
         let perDay = USDC(micro: Int64((Double(o.savingsPerHour.micro) * hoursPerDay).rounded()))
         let perMonth = USDC(micro: Int64((Double(o.savingsPerHour.micro) * hoursPerDay * 365 / 12).rounded()))
-        return SavingsEstimate(gpuModel: model, hoursPerDay: hoursPerDay, opportunity: o, savingsPerDay: perDay, savingsPerMonth: perMonth)
+        return SavingsEstimate(
+            gpuModel: model, hoursPerDay: hoursPerDay, opportunity: o, savingsPerDay: perDay, savingsPerMonth: perMonth)
     }
 
     private func cheapest(in side: ProviderSide, minReliability: Double?) -> Offer? {
         let floor = minReliability ?? 0
-        for position in side.candidates where offers[Int(position)].reliability >= floor { return offers[Int(position)] }
+        for position in side.candidates where offers[Int(position)].reliability >= floor {
+            return offers[Int(position)]
+        }
         return nil
     }
 
-    private func opportunity(side: ProviderSide, model: GPUModel, minReliability: Double?, basis: ArbitrageBasis) -> ArbitrageOpportunity? {
-        guard let reference = side.reference, let cheapest = cheapest(in: side, minReliability: minReliability) else { return nil }
+    private func opportunity(side: ProviderSide, model: GPUModel, minReliability: Double?, basis: ArbitrageBasis)
+        -> ArbitrageOpportunity?
+    {
+        guard let reference = side.reference, let cheapest = cheapest(in: side, minReliability: minReliability) else {
+            return nil
+        }
         let cheapKey = basis.key(cheapest)
         guard reference.price > 0, cheapKey < reference.price else { return nil }
         let gap = reference.price - cheapKey
@@ -243,7 +268,8 @@ public struct ArbitrageBook: Sendable {
         let perGPUHour: Int64
         switch basis {
         case .perGPUHour: perGPUHour = gap
-        case .perPerformance: perGPUHour = Int64((Double(gap) * cheapest.perfScore / Double(cheapest.gpuCount)).rounded())
+        case .perPerformance:
+            perGPUHour = Int64((Double(gap) * cheapest.perfScore / Double(cheapest.gpuCount)).rounded())
         }
         return ArbitrageOpportunity(
             gpuModel: model, basis: basis, cheapest: cheapest, reference: offers[Int(reference.offer)],

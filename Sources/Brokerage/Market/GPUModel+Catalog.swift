@@ -16,9 +16,12 @@ extension GPUModel {
     private static let rawCatalog: [GPUModel] = [
         // Data-centre, Hopper/Blackwell: variants kept apart.
         GPUModel(id: "b200", name: "B200", vramGB: 192, throughput: 450, aliases: ["b200", "b200sxm", "b200sxm6"]),
-        GPUModel(id: "h200-sxm", name: "H200 SXM", vramGB: 141, throughput: 300, aliases: ["h200", "h200sxm", "h200sxm5"]),
+        GPUModel(
+            id: "h200-sxm", name: "H200 SXM", vramGB: 141, throughput: 300, aliases: ["h200", "h200sxm", "h200sxm5"]),
         GPUModel(id: "h200-nvl", name: "H200 NVL", vramGB: 141, throughput: 270, aliases: ["h200nvl"]),
-        GPUModel(id: "h100-sxm", name: "H100 SXM", vramGB: 80, throughput: 260, aliases: ["h100sxm", "h100sxm5", "h100hbm3", "h100sxmhbm3"]),
+        GPUModel(
+            id: "h100-sxm", name: "H100 SXM", vramGB: 80, throughput: 260,
+            aliases: ["h100sxm", "h100sxm5", "h100hbm3", "h100sxmhbm3"]),
         GPUModel(id: "h100-pcie", name: "H100 PCIe", vramGB: 80, throughput: 200, aliases: ["h100pcie", "h100pcie5"]),
         GPUModel(id: "h100-nvl", name: "H100 NVL", vramGB: 94, throughput: 230, aliases: ["h100nvl", "h100nvlpcie"]),
         GPUModel(id: "gh200", name: "GH200", vramGB: 96, throughput: 290, aliases: ["gh200"]),
@@ -36,20 +39,30 @@ extension GPUModel {
         GPUModel(id: "v100-pcie", name: "V100 PCIe", vramGB: 16, throughput: 35, aliases: ["v100pcie"]),
         GPUModel(id: "t4", name: "Tesla T4", vramGB: 16, throughput: 5, aliases: ["t4", "t4pcie"]),
         // Workstation.
-        GPUModel(id: "rtx-pro-6000", name: "RTX PRO 6000", vramGB: 96, throughput: 160, aliases: ["rtxpro6000", "rtxpro6000blackwell", "rtxpro6000ws", "pro6000"]),
-        GPUModel(id: "rtx-6000-ada", name: "RTX 6000 Ada", vramGB: 48, throughput: 135, aliases: ["rtx6000ada", "6000ada", "rtx6000adageneration"]),
-        GPUModel(id: "rtx-5000-ada", name: "RTX 5000 Ada", vramGB: 32, throughput: 95, aliases: ["rtx5000ada", "5000ada"]),
-        GPUModel(id: "rtx-4000-ada", name: "RTX 4000 Ada", vramGB: 20, throughput: 45, aliases: ["rtx4000ada", "4000ada"]),
+        GPUModel(
+            id: "rtx-pro-6000", name: "RTX PRO 6000", vramGB: 96, throughput: 160,
+            aliases: ["rtxpro6000", "rtxpro6000blackwell", "rtxpro6000ws", "pro6000"]),
+        GPUModel(
+            id: "rtx-6000-ada", name: "RTX 6000 Ada", vramGB: 48, throughput: 135,
+            aliases: ["rtx6000ada", "6000ada", "rtx6000adageneration"]),
+        GPUModel(
+            id: "rtx-5000-ada", name: "RTX 5000 Ada", vramGB: 32, throughput: 95, aliases: ["rtx5000ada", "5000ada"]),
+        GPUModel(
+            id: "rtx-4000-ada", name: "RTX 4000 Ada", vramGB: 20, throughput: 45, aliases: ["rtx4000ada", "4000ada"]),
         GPUModel(id: "rtx-a6000", name: "RTX A6000", vramGB: 48, throughput: 55, aliases: ["rtxa6000", "a6000"]),
         GPUModel(id: "rtx-a5000", name: "RTX A5000", vramGB: 24, throughput: 38, aliases: ["rtxa5000", "a5000"]),
         GPUModel(id: "rtx-a4000", name: "RTX A4000", vramGB: 16, throughput: 25, aliases: ["rtxa4000", "a4000"]),
         GPUModel(id: "rtx-a2000", name: "RTX A2000", vramGB: 12, throughput: 8, aliases: ["rtxa2000", "a2000"]),
-        GPUModel(id: "quadro-rtx-8000", name: "Quadro RTX 8000", vramGB: 48, throughput: 30, aliases: ["quadrortx8000", "rtx8000"]),
+        GPUModel(
+            id: "quadro-rtx-8000", name: "Quadro RTX 8000", vramGB: 48, throughput: 30,
+            aliases: ["quadrortx8000", "rtx8000"]),
         // Consumer, Blackwell/Ada.
         GPUModel(id: "rtx-5090", name: "RTX 5090", vramGB: 32, throughput: 140, aliases: ["rtx5090", "5090"]),
         GPUModel(id: "rtx-5080", name: "RTX 5080", vramGB: 16, throughput: 80, aliases: ["rtx5080", "5080"]),
         GPUModel(id: "rtx-4090", name: "RTX 4090", vramGB: 24, throughput: 100, aliases: ["rtx4090", "4090"]),
-        GPUModel(id: "rtx-4080-super", name: "RTX 4080 SUPER", vramGB: 16, throughput: 72, aliases: ["rtx4080s", "rtx4080super", "4080s", "4080super"]),
+        GPUModel(
+            id: "rtx-4080-super", name: "RTX 4080 SUPER", vramGB: 16, throughput: 72,
+            aliases: ["rtx4080s", "rtx4080super", "4080s", "4080super"]),
         GPUModel(id: "rtx-4080", name: "RTX 4080", vramGB: 16, throughput: 68, aliases: ["rtx4080", "4080"]),
         GPUModel(id: "rtx-4070-ti", name: "RTX 4070 Ti", vramGB: 12, throughput: 45, aliases: ["rtx4070ti", "4070ti"]),
         GPUModel(id: "rtx-4070", name: "RTX 4070", vramGB: 12, throughput: 33, aliases: ["rtx4070", "4070"]),
@@ -61,7 +74,8 @@ extension GPUModel {
         GPUModel(id: "rtx-3080", name: "RTX 3080", vramGB: 10, throughput: 27, aliases: ["rtx3080", "3080"]),
         GPUModel(id: "rtx-3070-ti", name: "RTX 3070 Ti", vramGB: 8, throughput: 18, aliases: ["rtx3070ti", "3070ti"]),
         GPUModel(id: "rtx-3070", name: "RTX 3070", vramGB: 8, throughput: 16, aliases: ["rtx3070", "3070"]),
-        GPUModel(id: "rtx-3060-ti", name: "RTX 3060 Ti", vramGB: 8, throughput: 13.5, aliases: ["rtx3060ti", "3060ti"]),
+        GPUModel(
+            id: "rtx-3060-ti", name: "RTX 3060 Ti", vramGB: 8, throughput: 13.5, aliases: ["rtx3060ti", "3060ti"]),
         GPUModel(id: "rtx-3060", name: "RTX 3060", vramGB: 12, throughput: 11, aliases: ["rtx3060", "3060"]),
         GPUModel(id: "titan-xp", name: "Titan Xp", vramGB: 12, throughput: 6, aliases: ["titanxp"]),
         GPUModel(id: "titan-rtx", name: "Titan RTX", vramGB: 24, throughput: 28, aliases: ["titanrtx"]),

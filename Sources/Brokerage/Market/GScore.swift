@@ -56,7 +56,8 @@ public enum GScore {
         return 1 - exp(-(perf / dollars) / 150)
     }
 
-    public static func score(provider: ProviderID, perfScore: Double, reliability: Double, pricePerHour: USDC) -> Double {
+    public static func score(provider: ProviderID, perfScore: Double, reliability: Double, pricePerHour: USDC) -> Double
+    {
         let w = weights(for: provider)
         let p = performanceFactor(perfScore)
         let r = min(1, max(0, reliability))

@@ -33,7 +33,8 @@ public struct MarketConfiguration: Sendable, Hashable {
     public init(
         providers: [ProviderID] = ProviderID.upstream, vastURL: String = defaultVastURL, vastAPIKey: String? = nil,
         akashURL: String = defaultAkashURL, ionetURL: String = defaultIONetURL, ionetAPIKey: String? = nil,
-        renderPriceSheet: PriceSheetLocation? = nil, syncInterval: Duration = .seconds(30), snapshotEnabled: Bool = true,
+        renderPriceSheet: PriceSheetLocation? = nil, syncInterval: Duration = .seconds(30),
+        snapshotEnabled: Bool = true,
         resilience: [ProviderID: ResilienceConfiguration] = [:]
     ) {
         self.providers = providers
@@ -55,7 +56,8 @@ public struct MarketConfiguration: Sendable, Hashable {
 
     /// Reads and validates the `GP4U_*` variables above; the error names the variable and
     /// what is wrong (never echoing key values).
-    public static func fromEnvironment(_ env: [String: String]) throws(MarketConfigurationError) -> MarketConfiguration {
+    public static func fromEnvironment(_ env: [String: String]) throws(MarketConfigurationError) -> MarketConfiguration
+    {
         func value(_ name: String) -> String? {
             guard let v = env[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
             return v
@@ -63,13 +65,20 @@ public struct MarketConfiguration: Sendable, Hashable {
         var config = MarketConfiguration()
         if let list = value("GP4U_PROVIDERS") {
             var providers: [ProviderID] = []
-            for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
+            for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() })
+            where !name.isEmpty {
                 guard let p = ProviderID(rawValue: name), p.isUpstream else {
-                    throw MarketConfigurationError(variable: "GP4U_PROVIDERS", problem: "unknown provider \"\(name.prefix(32))\"; use a comma list of vastai, akash, ionet, render")
+                    throw MarketConfigurationError(
+                        variable: "GP4U_PROVIDERS",
+                        problem:
+                            "unknown provider \"\(name.prefix(32))\"; use a comma list of vastai, akash, ionet, render")
                 }
                 if !providers.contains(p) { providers.append(p) }
             }
-            if providers.isEmpty { throw MarketConfigurationError(variable: "GP4U_PROVIDERS", problem: "lists no provider; leave it unset for all four") }
+            if providers.isEmpty {
+                throw MarketConfigurationError(
+                    variable: "GP4U_PROVIDERS", problem: "lists no provider; leave it unset for all four")
+            }
             config.providers = providers
         }
         config.vastURL = try baseURL(value("GP4U_VASTAI_URL") ?? defaultVastURL, variable: "GP4U_VASTAI_URL")
@@ -86,7 +95,8 @@ public struct MarketConfiguration: Sendable, Hashable {
         }
         if let text = value("GP4U_SYNC_INTERVAL") {
             guard let seconds = Int(text), (5...86_400).contains(seconds) else {
-                throw MarketConfigurationError(variable: "GP4U_SYNC_INTERVAL", problem: "must be a whole number of seconds from 5 to 86400")
+                throw MarketConfigurationError(
+                    variable: "GP4U_SYNC_INTERVAL", problem: "must be a whole number of seconds from 5 to 86400")
             }
             config.syncInterval = .seconds(seconds)
         }
@@ -102,12 +112,14 @@ public struct MarketConfiguration: Sendable, Hashable {
 
     private static func baseURL(_ text: String, variable: String) throws(MarketConfigurationError) -> String {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = url.host, !host.isEmpty
+            let host = url.host, !host.isEmpty
         else {
-            throw MarketConfigurationError(variable: variable, problem: "must be an http or https URL such as https://example.com")
+            throw MarketConfigurationError(
+                variable: variable, problem: "must be an http or https URL such as https://example.com")
         }
         if url.user != nil || url.password != nil {
-            throw MarketConfigurationError(variable: variable, problem: "must not contain credentials; use the matching _API_KEY variable")
+            throw MarketConfigurationError(
+                variable: variable, problem: "must not contain credentials; use the matching _API_KEY variable")
         }
         var normalized = text
         while normalized.hasSuffix("/") { normalized.removeLast() }
@@ -119,7 +131,8 @@ public struct MarketConfiguration: Sendable, Hashable {
         let key = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if key.isEmpty { return nil }
         guard key.count <= 512, key.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
-            throw MarketConfigurationError(variable: variable, problem: "must be printable ASCII without spaces, at most 512 characters")
+            throw MarketConfigurationError(
+                variable: variable, problem: "must be printable ASCII without spaces, at most 512 characters")
         }
         return key
     }

@@ -26,7 +26,10 @@ public struct MarketIndex: Sendable {
         let orders: [OfferSort: SortedOrder]
         let columns: Columns
 
-        init(offers: [Offer], builtAt: Date, arbitrage: ArbitrageBook, positionByID: [String: Int], orders: [OfferSort: SortedOrder], columns: Columns) {
+        init(
+            offers: [Offer], builtAt: Date, arbitrage: ArbitrageBook, positionByID: [String: Int],
+            orders: [OfferSort: SortedOrder], columns: Columns
+        ) {
             (self.offers, self.builtAt, self.arbitrage, self.positionByID, self.orders, self.columns) =
                 (offers, builtAt, arbitrage, positionByID, orders, columns)
         }
@@ -69,7 +72,10 @@ public struct MarketIndex: Sendable {
     /// An index with no offers (before the first sync or snapshot load).
     public static let empty = MarketIndex(offers: [], builtAt: Date(timeIntervalSince1970: 0))
 
-    public init(offers input: [Offer], builtAt: Date, arbitrageExclusions: Set<ProviderID> = ArbitrageBook.defaultEstimateExclusions) {
+    public init(
+        offers input: [Offer], builtAt: Date,
+        arbitrageExclusions: Set<ProviderID> = ArbitrageBook.defaultEstimateExclusions
+    ) {
         let liveProviders = Set(input.lazy.filter { $0.source == .live }.map(\.provider))
         let offers = input.filter { $0.source == .live || !liveProviders.contains($0.provider) }
         var positions: [String: Int] = [:]
@@ -138,7 +144,9 @@ public struct MarketIndex: Sendable {
             if let modelOrdinal {
                 if modelOrdinal >= 0 {
                     if c.modelOrdinal[p] != modelOrdinal { continue }
-                } else if offers[p].model != query.model { continue }
+                } else if offers[p].model != query.model {
+                    continue
+                }
             }
             if let maxPrice, c.pricePerGPUHour[p] > maxPrice { continue }
             if let minVRAM, c.vramGB[p] < minVRAM { continue }
@@ -153,14 +161,16 @@ public struct MarketIndex: Sendable {
             found.append(p)
             lastKey = order.keys[i]
         }
-        let next = more ? found.last.map { OfferCursor(sort: query.sort, key: lastKey, id: offers[$0].id).encoded } : nil
+        let next =
+            more ? found.last.map { OfferCursor(sort: query.sort, key: lastKey, id: offers[$0].id).encoded } : nil
         return OfferMatches(positions: found, nextCursor: next)
     }
 
     /// First position whose (key, id) sorts strictly after the cursor's.
     private func firstPosition(after cursor: OfferCursor, in order: SortedOrder) -> Int {
         let offers = built.offers
-        var lo = 0, hi = order.keys.count
+        var lo = 0
+        var hi = order.keys.count
         while lo < hi {
             let mid = (lo + hi) / 2
             let k = order.keys[mid]
@@ -175,11 +185,16 @@ public struct MarketIndex: Sendable {
     public func modelSummaries() -> [ModelSummary] {
         var byModel: [GPUModel: ModelSummary] = [:]
         for offer in offers {
-            var s = byModel[offer.model] ?? ModelSummary(model: offer.model, offers: 0, availableOffers: 0, providers: [], cheapestPricePerGPUHour: nil)
+            var s =
+                byModel[offer.model]
+                ?? ModelSummary(
+                    model: offer.model, offers: 0, availableOffers: 0, providers: [], cheapestPricePerGPUHour: nil)
             s.offers += 1
             if offer.available {
                 s.availableOffers += 1
-                if s.cheapestPricePerGPUHour.map({ offer.pricePerGPUHour < $0 }) ?? true { s.cheapestPricePerGPUHour = offer.pricePerGPUHour }
+                if s.cheapestPricePerGPUHour.map({ offer.pricePerGPUHour < $0 }) ?? true {
+                    s.cheapestPricePerGPUHour = offer.pricePerGPUHour
+                }
             }
             s.providers.insert(offer.provider)
             byModel[offer.model] = s

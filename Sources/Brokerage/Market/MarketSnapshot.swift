@@ -62,13 +62,15 @@ public enum MarketSnapshot {
         result.reserveCapacity(count)
         for (i, (provider, share)) in shares.enumerated() {
             let n = i == shares.count - 1 ? count - result.count : Int(Double(count) * share)
-            result += generate(provider: provider, count: n, rng: &rng, capturedAt: time, source: .live, idPrefix: "syn")
+            result += generate(
+                provider: provider, count: n, rng: &rng, capturedAt: time, source: .live, idPrefix: "syn")
         }
         return result
     }
 
     static func generate(
-        provider: ProviderID, count: Int, rng: inout SplitMix64, capturedAt: Date, source: OfferOrigin, idPrefix: String = "snap"
+        provider: ProviderID, count: Int, rng: inout SplitMix64, capturedAt: Date, source: OfferOrigin,
+        idPrefix: String = "snap"
     ) -> [Offer] {
         let levels = priceLevels[provider] ?? []
         let totalWeight = levels.reduce(0) { $0 + $1.weight }
@@ -112,16 +114,20 @@ public enum MarketSnapshot {
             case .akash: reliability = 0.95
             case .render, .gp4u: reliability = 0.90
             }
-            let measured = provider == .vastai ? PerformanceScore.baseline(model: model, gpuCount: gpuCount) * (0.8 + 0.3 * rng.nextUnit()) : nil
-            offers.append(Offer(
-                provider: provider, externalID: "\(idPrefix)-\(i + 1)", model: model, providerModelName: model.name,
-                gpuCount: gpuCount, vramGB: model.vramGB, pricePerHour: price,
-                location: place,
-                available: rng.nextUnit() < 0.9, availableUnits: provider == .akash ? Int(rng.next() % 40) + 1 : nil,
-                reliability: (reliability * 10_000).rounded() / 10_000,
-                perfScore: PerformanceScore.score(model: model, gpuCount: gpuCount, measured: measured),
-                lastSynced: capturedAt, priceKind: provider == .akash || provider == .render ? .estimate : .firm,
-                source: source))
+            let measured =
+                provider == .vastai
+                ? PerformanceScore.baseline(model: model, gpuCount: gpuCount) * (0.8 + 0.3 * rng.nextUnit()) : nil
+            offers.append(
+                Offer(
+                    provider: provider, externalID: "\(idPrefix)-\(i + 1)", model: model, providerModelName: model.name,
+                    gpuCount: gpuCount, vramGB: model.vramGB, pricePerHour: price,
+                    location: place,
+                    available: rng.nextUnit() < 0.9,
+                    availableUnits: provider == .akash ? Int(rng.next() % 40) + 1 : nil,
+                    reliability: (reliability * 10_000).rounded() / 10_000,
+                    perfScore: PerformanceScore.score(model: model, gpuCount: gpuCount, measured: measured),
+                    lastSynced: capturedAt, priceKind: provider == .akash || provider == .render ? .estimate : .firm,
+                    source: source))
         }
         return offers
     }

@@ -68,7 +68,8 @@ public struct Offer: Sendable, Hashable, Codable, Identifiable {
         let perf = perfScore ?? PerformanceScore.baseline(model: model, gpuCount: count)
         self.perfScore = perf
         self.pricePerPerf = pricePerHour.perUnit(perf)
-        self.gScore = GScore.score(provider: provider, perfScore: perf, reliability: self.reliability, pricePerHour: pricePerHour)
+        self.gScore = GScore.score(
+            provider: provider, perfScore: perf, reliability: self.reliability, pricePerHour: pricePerHour)
         self.lastSynced = lastSynced
         self.priceKind = priceKind
         self.source = source
@@ -109,7 +110,9 @@ public struct OfferLocation: Sendable, Hashable, Codable, CustomStringConvertibl
             self.init(region: "Unknown", country: nil)
             return
         }
-        let parts = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = trimmed.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         if parts.count >= 2, let last = parts.last, last.count == 2, last.allSatisfy(\.isLetter) {
             let region = parts.dropLast().joined(separator: ", ")
             self.init(region: region.isEmpty ? last.uppercased() : region, country: last.uppercased())

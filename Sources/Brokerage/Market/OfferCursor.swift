@@ -18,9 +18,12 @@ struct OfferCursor: Sendable, Hashable {
     init?(encoded: String) {
         var b64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while b64.count % 4 != 0 { b64.append("=") }
-        guard encoded.count <= 512, let data = Data(base64Encoded: b64), let text = String(data: data, encoding: .utf8) else { return nil }
+        guard encoded.count <= 512, let data = Data(base64Encoded: b64), let text = String(data: data, encoding: .utf8)
+        else { return nil }
         let parts = text.split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "c1", let sort = OfferSort(rawValue: String(parts[1])), let key = Int64(parts[2]), !parts[3].isEmpty else { return nil }
+        guard parts.count == 4, parts[0] == "c1", let sort = OfferSort(rawValue: String(parts[1])),
+            let key = Int64(parts[2]), !parts[3].isEmpty
+        else { return nil }
         self.init(sort: sort, key: key, id: String(parts[3]))
     }
 

@@ -56,10 +56,18 @@ public struct OfferQuery: Sendable, Hashable {
         }
         self.init()
         if let text = value("model") {
-            if let m = GPUModel.lookup(text) { model = m } else { errors["model"] = "unknown GPU model \"\(text.prefix(64))\"; see GET /api/v1/gpus/models" }
+            if let m = GPUModel.lookup(text) {
+                model = m
+            } else {
+                errors["model"] = "unknown GPU model \"\(text.prefix(64))\"; see GET /api/v1/gpus/models"
+            }
         }
         if let text = value("min_vram") {
-            if let v = Int(text), v >= 0, v <= 4096 { minVRAM = v } else { errors["min_vram"] = "must be a whole number of GB between 0 and 4096" }
+            if let v = Int(text), v >= 0, v <= 4096 {
+                minVRAM = v
+            } else {
+                errors["min_vram"] = "must be a whole number of GB between 0 and 4096"
+            }
         }
         if let text = value("max_price") {
             if text.hasPrefix("-") {
@@ -67,13 +75,17 @@ public struct OfferQuery: Sendable, Hashable {
             } else if let p = try? USDC(parsing: text), p > .zero {
                 maxPrice = p
             } else {
-                errors["max_price"] = "must be a positive decimal price per GPU-hour such as \"1.50\" (at most 6 decimals)"
+                errors["max_price"] =
+                    "must be a positive decimal price per GPU-hour such as \"1.50\" (at most 6 decimals)"
             }
         }
         if let text = value("provider") {
             for name in text.split(separator: ",").map({ $0.trimmedSpaces.lowercased() }) where !name.isEmpty {
-                if let p = ProviderID(rawValue: name) { providers.insert(p) } else {
-                    errors["provider"] = "unknown provider \"\(name.prefix(32))\"; use one of \(ProviderID.allCases.map(\.rawValue).joined(separator: ", "))"
+                if let p = ProviderID(rawValue: name) {
+                    providers.insert(p)
+                } else {
+                    errors["provider"] =
+                        "unknown provider \"\(name.prefix(32))\"; use one of \(ProviderID.allCases.map(\.rawValue).joined(separator: ", "))"
                 }
             }
         }
@@ -81,10 +93,18 @@ public struct OfferQuery: Sendable, Hashable {
             if text.count <= 64 { location = text } else { errors["location"] = "must be at most 64 characters" }
         }
         if let text = value("min_reliability") {
-            if let r = Double(text), r.isFinite, (0...1).contains(r) { minReliability = r } else { errors["min_reliability"] = "must be a number between 0 and 1" }
+            if let r = Double(text), r.isFinite, (0...1).contains(r) {
+                minReliability = r
+            } else {
+                errors["min_reliability"] = "must be a number between 0 and 1"
+            }
         }
         if let text = value("min_gpus") {
-            if let n = Int(text), n >= 1, n <= 1024 { minGPUs = n } else { errors["min_gpus"] = "must be a whole number between 1 and 1024" }
+            if let n = Int(text), n >= 1, n <= 1024 {
+                minGPUs = n
+            } else {
+                errors["min_gpus"] = "must be a whole number between 1 and 1024"
+            }
         }
         if let text = value("available_only") {
             switch text.lowercased() {
@@ -94,15 +114,24 @@ public struct OfferQuery: Sendable, Hashable {
             }
         }
         if let text = value("sort") {
-            if let s = OfferSort(rawValue: text.lowercased()) { sort = s } else {
-                errors["sort"] = "unknown sort \"\(text.prefix(32))\"; use one of \(OfferSort.allCases.map(\.rawValue).joined(separator: ", "))"
+            if let s = OfferSort(rawValue: text.lowercased()) {
+                sort = s
+            } else {
+                errors["sort"] =
+                    "unknown sort \"\(text.prefix(32))\"; use one of \(OfferSort.allCases.map(\.rawValue).joined(separator: ", "))"
             }
         }
         if let text = value("limit") {
-            if let n = Int(text), (1...Self.maxLimit).contains(n) { limit = n } else { errors["limit"] = "must be between 1 and \(Self.maxLimit)" }
+            if let n = Int(text), (1...Self.maxLimit).contains(n) {
+                limit = n
+            } else {
+                errors["limit"] = "must be between 1 and \(Self.maxLimit)"
+            }
         }
         cursor = value("cursor")
-        if let c = cursor, OfferCursor(encoded: c) == nil { errors["cursor"] = "is not a cursor this server issued; start again without it" }
+        if let c = cursor, OfferCursor(encoded: c) == nil {
+            errors["cursor"] = "is not a cursor this server issued; start again without it"
+        }
         if let c = cursor.flatMap(OfferCursor.init(encoded:)), c.sort != sort, errors["sort"] == nil {
             errors["cursor"] = "was issued for sort=\(c.sort.rawValue); keep the same sort while paging"
         }
@@ -114,7 +143,8 @@ public struct OfferQuery: Sendable, Hashable {
     func contradictions() -> [String: String]? {
         var errors: [String: String] = [:]
         if let model, let minVRAM, minVRAM > model.vramGB * 2 {
-            errors["min_vram"] = "\(model.name) has about \(model.vramGB) GB per GPU; min_vram=\(minVRAM) can never match"
+            errors["min_vram"] =
+                "\(model.name) has about \(model.vramGB) GB per GPU; min_vram=\(minVRAM) can never match"
         }
         return errors.isEmpty ? nil : errors
     }
@@ -124,12 +154,16 @@ public struct OfferQuery: Sendable, Hashable {
         var errors: [String: String] = [:]
         if let v = minVRAM, v < 0 { errors["min_vram"] = "must not be negative" }
         if let p = maxPrice, p <= .zero { errors["max_price"] = "must be positive" }
-        if let r = minReliability, !(r.isFinite && (0...1).contains(r)) { errors["min_reliability"] = "must be between 0 and 1" }
+        if let r = minReliability, !(r.isFinite && (0...1).contains(r)) {
+            errors["min_reliability"] = "must be between 0 and 1"
+        }
         if let n = minGPUs, n < 1 { errors["min_gpus"] = "must be at least 1" }
         if !(1...Self.maxLimit).contains(limit) { errors["limit"] = "must be between 1 and \(Self.maxLimit)" }
         if let c = cursor {
             if let decoded = OfferCursor(encoded: c) {
-                if decoded.sort != sort { errors["cursor"] = "was issued for sort=\(decoded.sort.rawValue); keep the same sort while paging" }
+                if decoded.sort != sort {
+                    errors["cursor"] = "was issued for sort=\(decoded.sort.rawValue); keep the same sort while paging"
+                }
             } else {
                 errors["cursor"] = "is not a cursor this server issued; start again without it"
             }

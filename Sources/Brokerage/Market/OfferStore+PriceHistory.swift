@@ -9,6 +9,7 @@ extension OfferStore {
         guard (1...8760).contains(hours) else {
             throw MarketValidationError(field: "hours", "must be a whole number of hours from 1 to 8760")
         }
-        return try await priceHistory(model: model, provider: provider, since: now.addingTimeInterval(-Double(hours) * 3600))
+        return try await priceHistory(
+            model: model, provider: provider, since: now.addingTimeInterval(-Double(hours) * 3600))
     }
 }

@@ -28,12 +28,14 @@ public struct PriceHistoryPoint: Sendable, Hashable, Codable {
     public static func summarize(_ offers: [Offer], at t: Date) -> [PriceHistoryPoint] {
         var groups: [GroupKey: [Int64]] = [:]
         for offer in offers where offer.available {
-            groups[GroupKey(model: offer.model, provider: offer.provider), default: []].append(offer.pricePerGPUHour.micro)
+            groups[GroupKey(model: offer.model, provider: offer.provider), default: []].append(
+                offer.pricePerGPUHour.micro)
             groups[GroupKey(model: offer.model, provider: nil), default: []].append(offer.pricePerGPUHour.micro)
         }
         return groups.compactMap { key, prices in
             let sorted = prices.sorted()
-            guard let first = sorted.first, let last = sorted.last, let med = RobustStatistics.median(sorted: sorted) else { return nil }
+            guard let first = sorted.first, let last = sorted.last, let med = RobustStatistics.median(sorted: sorted)
+            else { return nil }
             return PriceHistoryPoint(
                 t: t, model: key.model, provider: key.provider,
                 min: USDC(micro: first), median: USDC(micro: med), max: USDC(micro: last), offers: sorted.count)

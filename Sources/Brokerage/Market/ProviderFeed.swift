@@ -5,7 +5,9 @@ public struct ProviderFeed: Sendable {
     public let fetcher: ResilientFetcher<[Offer]>
 
     public init(source: any OfferSource, fetcher: ResilientFetcher<[Offer]>) {
-        precondition(source.provider == fetcher.provider, "feed pairs \(source.provider) with the fetcher of \(fetcher.provider)")
+        precondition(
+            source.provider == fetcher.provider, "feed pairs \(source.provider) with the fetcher of \(fetcher.provider)"
+        )
         self.source = source
         self.fetcher = fetcher
     }
@@ -15,7 +17,9 @@ public struct ProviderFeed: Sendable {
     /// Offers through the resilience layer; stale results have every offer flagged `stale`.
     public func fetch(forceRefresh: Bool = false) async throws(MarketFetchError) -> Fetched<[Offer]> {
         let source = self.source
-        var result = try await fetcher.fetch(forceRefresh: forceRefresh) { pacer in try await source.fetchOffers(pacer: pacer) }
+        var result = try await fetcher.fetch(forceRefresh: forceRefresh) { pacer in
+            try await source.fetchOffers(pacer: pacer)
+        }
         if result.stale {
             result.value = result.value.map { offer in
                 var o = offer

@@ -6,7 +6,8 @@
 /// is excluded, and samples of fewer than 3 values are not filtered by this rule.
 public enum RobustStatistics {
     /// Median of values already sorted ascending (mean of the middle two for even counts).
-    public static func median<C: RandomAccessCollection>(sorted values: C) -> Int64? where C.Element == Int64, C.Index == Int {
+    public static func median<C: RandomAccessCollection>(sorted values: C) -> Int64?
+    where C.Element == Int64, C.Index == Int {
         guard !values.isEmpty else { return nil }
         let mid = values.startIndex + values.count / 2
         if values.count % 2 == 1 { return values[mid] }
@@ -27,9 +28,11 @@ public enum RobustStatistics {
         let m: Int64 = n % 2 == 1 ? values[base + n / 2] : (values[base + n / 2 - 1] + values[base + n / 2]) / 2
         // Left run: m - values[i] for i descending from the split; right run: values[j] - m ascending.
         let split = lowerBound(values, m) - base
-        var left = split - 1, right = split
+        var left = split - 1
+        var right = split
         var taken = 0
-        var previous: Int64 = 0, current: Int64 = 0
+        var previous: Int64 = 0
+        var current: Int64 = 0
         let target = n / 2  // 0-based index of the upper median
         while taken <= target {
             let l = left >= 0 ? m - values[base + left] : Int64.max
@@ -57,19 +60,22 @@ public enum RobustStatistics {
     }
 
     /// First index of sorted `values` whose value is >= `value`.
-    static func lowerBound<C: RandomAccessCollection>(_ values: C, _ value: Int64) -> Int where C.Element == Int64, C.Index == Int {
+    static func lowerBound<C: RandomAccessCollection>(_ values: C, _ value: Int64) -> Int
+    where C.Element == Int64, C.Index == Int {
         partition(values) { $0 < value }
     }
 
     /// First index of sorted `values` whose value is > `value`.
-    static func upperBound<C: RandomAccessCollection>(_ values: C, _ value: Int64) -> Int where C.Element == Int64, C.Index == Int {
+    static func upperBound<C: RandomAccessCollection>(_ values: C, _ value: Int64) -> Int
+    where C.Element == Int64, C.Index == Int {
         partition(values) { $0 <= value }
     }
 
     /// First index where `before` stops holding (it holds for a prefix of `values`).
     private static func partition<C: RandomAccessCollection>(_ values: C, _ before: (Int64) -> Bool) -> Int
     where C.Element == Int64, C.Index == Int {
-        var lo = values.startIndex, hi = values.endIndex
+        var lo = values.startIndex
+        var hi = values.endIndex
         while lo < hi {
             let mid = (lo + hi) / 2
             if before(values[mid]) { lo = mid + 1 } else { hi = mid }

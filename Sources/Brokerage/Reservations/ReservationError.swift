@@ -14,7 +14,8 @@ public enum ReservationError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidTimes(_, let reason): reason
         case .gpuNotFound: "no GPU offer with this id; search /api/v1/gpus/search for one"
         case .gpuUnavailable: "this GPU offer is not available for booking now"
-        case .slotTaken: "some of these hours are already booked on this GPU; check its availability and pick other hours"
+        case .slotTaken:
+            "some of these hours are already booked on this GPU; check its availability and pick other hours"
         case .notFound: "reservation not found"
         case .notAllowed(let why): why
         }

@@ -5,7 +5,8 @@ public protocol ReservationStore: Sendable {
     /// Books `[start, end)` on the offer and holds `hours × price` from the user's
     /// available balance. Throws `slotTaken` if any hour overlaps a live booking (the
     /// database enforces it), `LedgerError.insufficientFunds` if funds are short.
-    func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws -> Reservation
+    func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws
+        -> Reservation
     func reservation(id: String) async throws -> Reservation?
     /// The user's reservations, newest first; `after` is the last id of the previous page.
     func reservations(userID: String, after: String?, limit: Int) async throws -> [Reservation]

@@ -22,7 +22,9 @@ public struct RPCChainReader: ChainReader {
         return headers.compactMap { $0.map(Self.observed) }
     }
 
-    public func transferLogs(_ filter: TransferFilter, in range: ClosedRange<UInt64>) async throws(ChainReadError) -> [ObservedLog] {
+    public func transferLogs(_ filter: TransferFilter, in range: ClosedRange<UInt64>) async throws(ChainReadError)
+        -> [ObservedLog]
+    {
         let topics: [[Hash32]?] = filter.topics.map { topic in topic.map { [try! Hash32(bytes: $0)] } }
         let logs: [RPCLog]
         do {

@@ -34,7 +34,8 @@ public enum ChainStatusReport {
                 let done = target > start ? Double(cursor > start ? cursor - start : 0) / Double(target - start) : 1
                 let filled = Int((done * Double(barWidth)).rounded(.down))
                 lines.append(
-                    "  backfill  [" + String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled)
+                    "  backfill  [" + String(repeating: "#", count: filled)
+                        + String(repeating: ".", count: barWidth - filled)
                         + "] \(Int(done * 100))%  block \(cursor) of \(target)")
             }
         }

@@ -8,7 +8,8 @@ public protocol DepositDirectory: Sendable {
     func suspenseDeposits(chainID: Int?) async throws -> [DepositRecord]
     /// Moves a suspense deposit to `userID`'s available balance in one double-entry
     /// movement, recording which operator did it. Throws ``DepositAssignmentError``.
-    func assignDeposit(_ key: DepositKey, toUser userID: String, operator: String, at: Int64) async throws -> DepositRecord
+    func assignDeposit(_ key: DepositKey, toUser userID: String, operator: String, at: Int64) async throws
+        -> DepositRecord
     /// Marks the chain's open incidents resolved by `operator`; the halted watcher then
     /// re-anchors and continues. Returns how many were open.
     func resolveIncidents(chainID: Int, operator: String, at: Int64) async throws -> Int
@@ -29,7 +30,8 @@ public struct ChainSummary: Sendable, Hashable {
     public var openIncident: ReorgIncident?
 
     public init(
-        chainID: Int, cursor: BlockRef?, pendingCount: Int, creditedCount: Int, suspenseCount: Int, lastCreditAt: Int64?,
+        chainID: Int, cursor: BlockRef?, pendingCount: Int, creditedCount: Int, suspenseCount: Int,
+        lastCreditAt: Int64?,
         openIncident: ReorgIncident?
     ) {
         self.chainID = chainID
@@ -51,7 +53,8 @@ public enum DepositAssignmentError: Error, Sendable, Equatable, CustomStringConv
     public var description: String {
         switch self {
         case .notFound(let k): "no deposit \(k); check the chain id, transaction hash and log index"
-        case .notInSuspense(let k, let s): "deposit \(k) is \(s.rawValue), not in suspense; only suspense deposits can be assigned"
+        case .notInSuspense(let k, let s):
+            "deposit \(k) is \(s.rawValue), not in suspense; only suspense deposits can be assigned"
         case .unknownUser(let u): "no user \(u); give the account's id or email"
         }
     }

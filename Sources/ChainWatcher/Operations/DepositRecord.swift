@@ -25,7 +25,8 @@ public struct DepositRecord: Sendable, Hashable {
     public var at: Int64
 
     public init(
-        key: DepositKey, status: Status, from: Address, amount: USDC, block: BlockRef, confirmations: Int?, required: Int?,
+        key: DepositKey, status: Status, from: Address, amount: USDC, block: BlockRef, confirmations: Int?,
+        required: Int?,
         userID: String?, at: Int64
     ) {
         self.key = key

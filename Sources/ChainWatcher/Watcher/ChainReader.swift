@@ -11,5 +11,6 @@ public protocol ChainReader: Sendable {
     func headers(at heights: [UInt64]) async throws(ChainReadError) -> [ObservedHeader]
     /// Logs matching the filter in the inclusive block range (`eth_getLogs` with
     /// `address`, `topics: [Transfer, null, recipient]`).
-    func transferLogs(_ filter: TransferFilter, in range: ClosedRange<UInt64>) async throws(ChainReadError) -> [ObservedLog]
+    func transferLogs(_ filter: TransferFilter, in range: ClosedRange<UInt64>) async throws(ChainReadError)
+        -> [ObservedLog]
 }

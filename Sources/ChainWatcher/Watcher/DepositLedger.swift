@@ -13,7 +13,8 @@ public protocol DepositLedger: Sendable {
     /// at the stored height the hash is replaced, which is how a resume re-anchors.
     ///
     /// - Returns: the deposits that were newly credited by this call.
-    func creditDeposits(_ deposits: [Deposit], advancingCursorTo cursor: BlockRef, chainID: Int) async throws -> [Deposit]
+    func creditDeposits(_ deposits: [Deposit], advancingCursorTo cursor: BlockRef, chainID: Int) async throws
+        -> [Deposit]
 
     /// Replaces the chain's pending deposits with these, as seen at `head`.
     func recordPending(_ pending: [PendingDeposit], head: BlockRef, chainID: Int) async throws

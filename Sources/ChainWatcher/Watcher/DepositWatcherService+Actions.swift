@@ -69,7 +69,9 @@ extension DepositWatcherService {
     }
 
     /// Credits a chunk and moves the cursor in one ledger call; logs each new deposit.
-    private func credit(_ deposits: [Deposit], advancingCursorTo cursor: BlockRef) async -> [DepositWatcherStateMachine.Action] {
+    private func credit(_ deposits: [Deposit], advancingCursorTo cursor: BlockRef) async -> [DepositWatcherStateMachine
+        .Action]
+    {
         do {
             let fresh = try await ledger.creditDeposits(deposits, advancingCursorTo: cursor, chainID: settings.chainID)
             for deposit in fresh {
@@ -93,7 +95,8 @@ extension DepositWatcherService {
 
     private func readFailed(_ error: ChainReadError, _ what: String) -> [DepositWatcherStateMachine.Action] {
         metrics.rpcErrors.increment()
-        logger.warning("chain read failed; retrying next poll", metadata: ["watcher.read": "\(what)", "watcher.error": "\(error)"])
+        logger.warning(
+            "chain read failed; retrying next poll", metadata: ["watcher.read": "\(what)", "watcher.error": "\(error)"])
         return feed(.failed(.unavailable))
     }
 
@@ -117,13 +120,19 @@ extension DepositWatcherService {
             metrics.inconsistentReads.increment()
             logger.warning(
                 "log block hash is not canonical (lagging or forked node); nothing credited, retrying next poll",
-                metadata: ["chain.block": "\(height)", "watcher.log_hash": "\(logBlockHash)", "watcher.canonical": "\(canonical)"])
+                metadata: [
+                    "chain.block": "\(height)", "watcher.log_hash": "\(logBlockHash)",
+                    "watcher.canonical": "\(canonical)",
+                ])
         case .brokenParentLink(let height):
             metrics.inconsistentReads.increment()
-            logger.warning("headers from the node do not link by parent hash; retrying next poll", metadata: ["chain.block": "\(height)"])
+            logger.warning(
+                "headers from the node do not link by parent hash; retrying next poll",
+                metadata: ["chain.block": "\(height)"])
         case .missingHeaders(let heights):
             metrics.inconsistentReads.increment()
-            logger.warning("the node lacks headers (it is behind); retrying next poll", metadata: ["chain.blocks": "\(heights)"])
+            logger.warning(
+                "the node lacks headers (it is behind); retrying next poll", metadata: ["chain.blocks": "\(heights)"])
         case .logsMissing(let height):
             metrics.inconsistentReads.increment()
             logger.warning(
@@ -131,11 +140,14 @@ extension DepositWatcherService {
                 metadata: ["chain.block": "\(height)"])
         case .nodeBehind(let head, let needed):
             metrics.inconsistentReads.increment()
-            logger.warning("the node's head is below the block the watcher needs (node behind); retrying next poll", metadata: ["chain.head": "\(head)", "chain.block": "\(needed)"])
+            logger.warning(
+                "the node's head is below the block the watcher needs (node behind); retrying next poll",
+                metadata: ["chain.head": "\(head)", "chain.block": "\(needed)"])
         case .discarded(let log):
             metrics.discarded(log.reason)
             let metadata: Logger.Metadata = [
-                "chain.block": "\(log.blockNumber)", "chain.tx": "\(log.transactionHash)", "chain.log_index": "\(log.logIndex)",
+                "chain.block": "\(log.blockNumber)", "chain.tx": "\(log.transactionHash)",
+                "chain.log_index": "\(log.logIndex)",
                 "watcher.reason": "\(log.reason)",
             ]
             if case .foreignContract = log.reason {

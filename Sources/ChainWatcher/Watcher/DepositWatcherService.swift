@@ -105,11 +105,14 @@ public actor DepositWatcherService: Service {
             let cursor = try await ledger.loadCursor(chainID: settings.chainID)
             let incident = try await ledger.openIncident(chainID: settings.chainID)
             machine = DepositWatcherStateMachine(settings: settings, cursor: cursor, incident: incident)
-            if let incident { logger.error("chain is halted by an open incident", metadata: ["watcher.incident": "\(incident)"]) }
+            if let incident {
+                logger.error("chain is halted by an open incident", metadata: ["watcher.incident": "\(incident)"])
+            }
             return true
         } catch {
             metrics.storeErrors.increment()
-            logger.warning("could not load the watcher cursor; retrying next poll", metadata: ["watcher.error": "\(error)"])
+            logger.warning(
+                "could not load the watcher cursor; retrying next poll", metadata: ["watcher.error": "\(error)"])
             return false
         }
     }
@@ -125,7 +128,8 @@ public actor DepositWatcherService: Service {
             return try await ledger.openIncident(chainID: settings.chainID) == nil
         } catch {
             metrics.storeErrors.increment()
-            logger.warning("could not read the chain's incident; staying halted", metadata: ["watcher.error": "\(error)"])
+            logger.warning(
+                "could not read the chain's incident; staying halted", metadata: ["watcher.error": "\(error)"])
             return false
         }
     }

@@ -4,23 +4,45 @@ extension DepositWatcherStateMachine {
     /// Splits a chunk's logs into deposits and refused logs. The node's filter is not
     /// trusted: the emitter, the event shape, the recipient and the range are checked
     /// again here, and a log the node repeats is kept once.
-    func classify(_ logs: [ObservedLog], range: ClosedRange<UInt64>) -> (deposits: [Deposit], discarded: [DiscardedLog]) {
+    func classify(_ logs: [ObservedLog], range: ClosedRange<UInt64>) -> (deposits: [Deposit], discarded: [DiscardedLog])
+    {
         var deposits: [Deposit] = []
         var discarded: [DiscardedLog] = []
         var seen = Set<DepositKey>()
         for log in logs {
             func refuse(_ reason: DiscardedLog.Reason) {
                 discarded.append(
-                    DiscardedLog(blockNumber: log.blockNumber, transactionHash: log.transactionHash, logIndex: log.logIndex, reason: reason))
+                    DiscardedLog(
+                        blockNumber: log.blockNumber, transactionHash: log.transactionHash, logIndex: log.logIndex,
+                        reason: reason))
             }
-            guard range.contains(log.blockNumber) else { refuse(.outsideRange); continue }
-            guard !log.removed else { refuse(.removed); continue }
-            guard log.emitter == settings.usdc else { refuse(.foreignContract(log.emitter)); continue }
+            guard range.contains(log.blockNumber) else {
+                refuse(.outsideRange)
+                continue
+            }
+            guard !log.removed else {
+                refuse(.removed)
+                continue
+            }
+            guard log.emitter == settings.usdc else {
+                refuse(.foreignContract(log.emitter))
+                continue
+            }
             let transfer: TransferLog
-            do { transfer = try TransferLog(topics: log.topics, data: log.data) } catch { refuse(.malformed(error)); continue }
-            guard transfer.to == settings.depositAddress else { refuse(.otherRecipient(transfer.to)); continue }
-            guard let amount = try? USDC(baseUnits: transfer.value) else { refuse(.amountTooLarge); continue }
-            let key = DepositKey(chainID: settings.chainID, transactionHash: log.transactionHash, logIndex: log.logIndex)
+            do { transfer = try TransferLog(topics: log.topics, data: log.data) } catch {
+                refuse(.malformed(error))
+                continue
+            }
+            guard transfer.to == settings.depositAddress else {
+                refuse(.otherRecipient(transfer.to))
+                continue
+            }
+            guard let amount = try? USDC(baseUnits: transfer.value) else {
+                refuse(.amountTooLarge)
+                continue
+            }
+            let key = DepositKey(
+                chainID: settings.chainID, transactionHash: log.transactionHash, logIndex: log.logIndex)
             guard seen.insert(key).inserted else { continue }
             deposits.append(
                 Deposit(

@@ -7,12 +7,16 @@ extension DepositWatcherStateMachine {
             // Genesis holds no logs, so a start at 0 anchors on block 0 and scans from 1.
             let first = settings.startBlock ?? header.number
             let anchorHeight = first == 0 ? 0 : first - 1
-            guard anchorHeight <= header.number else { return abandon(.nodeBehind(head: header.number, needed: anchorHeight)) }
+            guard anchorHeight <= header.number else {
+                return abandon(.nodeBehind(head: header.number, needed: anchorHeight))
+            }
             if anchorHeight == header.number { return anchor(poll, at: anchorHeight, headers: []) }
             state = .anchoring(poll, height: anchorHeight)
             return [.fetchHeaders([anchorHeight])]
         }
-        guard cursor.number <= header.number else { return abandon(.nodeBehind(head: header.number, needed: cursor.number)) }
+        guard cursor.number <= header.number else {
+            return abandon(.nodeBehind(head: header.number, needed: cursor.number))
+        }
         var heights = Set(remembered.keys.filter { $0 < header.number })
         if cursor.number < header.number { heights.insert(cursor.number) }
         if heights.isEmpty { return checkWindow(poll, requested: []) }
@@ -89,7 +93,8 @@ extension DepositWatcherStateMachine {
     /// Decodes a chunk's logs and asks for the headers that verify them: the heights
     /// holding deposits and, for a confirmed chunk, its last block (the new cursor).
     /// A pending chunk fetches every height, which keeps the reorg window dense.
-    mutating func receivedLogs(_ poll: Poll, _ scan: Scan, range: ClosedRange<UInt64>, logs: [ObservedLog]) -> [Action] {
+    mutating func receivedLogs(_ poll: Poll, _ scan: Scan, range: ClosedRange<UInt64>, logs: [ObservedLog]) -> [Action]
+    {
         guard range.lowerBound == scan.next, range.upperBound <= scan.through else {
             return abandon(.unexpected("logs for \(range), asked from \(scan.next) through \(scan.through)"))
         }
@@ -111,26 +116,32 @@ extension DepositWatcherStateMachine {
     /// logs came from a node on another fork or behind, and must never be credited.
     mutating func verify(_ poll: Poll, _ scan: Scan, range: ClosedRange<UInt64>, deposits: [Deposit]) -> [Action] {
         if let height = poll.brokenParentLink { return abandon(.brokenParentLink(height: height)) }
-        if let height = missingLogs(poll, range: range, deposits: deposits) { return abandon(.logsMissing(height: height)) }
+        if let height = missingLogs(poll, range: range, deposits: deposits) {
+            return abandon(.logsMissing(height: height))
+        }
         for deposit in deposits {
             guard let canonical = poll.canonical[deposit.block.number] else {
                 return abandon(.missingHeaders([deposit.block.number]))
             }
             guard canonical.hash == deposit.block.hash else {
                 return abandon(
-                    .blockHashMismatch(height: deposit.block.number, logBlockHash: deposit.block.hash, canonical: canonical.hash))
+                    .blockHashMismatch(
+                        height: deposit.block.number, logBlockHash: deposit.block.hash, canonical: canonical.hash))
             }
         }
         var scan = scan
         switch scan.phase {
         case .confirmed:
-            guard let end = poll.canonical[range.upperBound] else { return abandon(.missingHeaders([range.upperBound])) }
+            guard let end = poll.canonical[range.upperBound] else {
+                return abandon(.missingHeaders([range.upperBound]))
+            }
             state = .crediting(.scan(poll), target: end.ref)
             return [.credit(deposits, advancingCursorTo: end.ref)]
         case .pending:
             let required = Int(clamping: settings.confirmations)
             scan.pending += deposits.map {
-                PendingDeposit(deposit: $0, confirmations: $0.confirmations(atHead: poll.head.number), required: required)
+                PendingDeposit(
+                    deposit: $0, confirmations: $0.confirmations(atHead: poll.head.number), required: required)
             }
             guard range.upperBound < scan.through else { return finish(poll, pending: scan.pending) }
             scan.next = range.upperBound + 1
@@ -148,7 +159,8 @@ extension DepositWatcherStateMachine {
             // reorg window, so a long backfill does not grow the poll without bound.
             let floor = min(block.number, windowFloor(head: poll.head.number))
             poll.canonical = poll.canonical.filter { $0.key >= floor }
-            if poll.creditedChunks >= settings.maxChunksPerPoll, let tip = settings.confirmedTip(head: poll.head.number),
+            if poll.creditedChunks >= settings.maxChunksPerPoll,
+                let tip = settings.confirmedTip(head: poll.head.number),
                 block.number < tip
             {
                 // A long backfill yields between polls so status and metrics stay fresh.
@@ -187,7 +199,8 @@ extension DepositWatcherStateMachine {
     /// past the first doubt, then the empty answer is believed.
     mutating func missingLogs(_ poll: Poll, range: ClosedRange<UInt64>, deposits: [Deposit]) -> UInt64? {
         let withDeposits = Set(deposits.map(\.block.number))
-        for (height, header) in poll.canonical.sorted(by: { $0.key < $1.key }) where range.contains(height) && !withDeposits.contains(height) {
+        for (height, header) in poll.canonical.sorted(by: { $0.key < $1.key })
+        where range.contains(height) && !withDeposits.contains(height) {
             guard let bloom = header.logsBloom, settings.bloomMayHoldDeposit(bloom) else { continue }
             let firstDoubt = bloomDoubts[height] ?? poll.head.number
             if poll.head.number >= firstDoubt + settings.reorgWindow { continue }
@@ -231,7 +244,9 @@ extension DepositWatcherStateMachine {
 
     /// Stores the canonical block at the cursor's height as the new cursor.
     mutating func reanchor(_ headers: [ObservedHeader]) -> [Action] {
-        guard let height = (cursor ?? incident?.cursor)?.number, let header = headers.first(where: { $0.number == height }) else {
+        guard let height = (cursor ?? incident?.cursor)?.number,
+            let header = headers.first(where: { $0.number == height })
+        else {
             state = .halted
             return [.waitForNextPoll]
         }

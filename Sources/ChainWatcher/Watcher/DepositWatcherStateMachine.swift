@@ -140,7 +140,9 @@ public struct DepositWatcherStateMachine: Sendable {
             guard missing.isEmpty else { return abandon(.missingHeaders(missing)) }
             return verify(poll, scan, range: range, deposits: deposits)
         case (.crediting(let context, let target), .creditCommitted(let committed)):
-            guard committed == target else { return abandon(.unexpected("credit committed \(committed), expected \(target)")) }
+            guard committed == target else {
+                return abandon(.unexpected("credit committed \(committed), expected \(target)"))
+            }
             return creditCommitted(committed, context: context)
         case (.resuming, .headers(let headers)):
             return reanchor(headers)

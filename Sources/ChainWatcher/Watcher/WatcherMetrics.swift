@@ -24,12 +24,14 @@ struct WatcherMetrics: Sendable {
         self.chainID = chain
         self.factory = factory
         credits = Counter(label: "gp4u_watcher_credits_total", dimensions: dimensions, factory: factory)
-        creditedMicroUSDC = Counter(label: "gp4u_watcher_credited_micro_usdc_total", dimensions: dimensions, factory: factory)
+        creditedMicroUSDC = Counter(
+            label: "gp4u_watcher_credited_micro_usdc_total", dimensions: dimensions, factory: factory)
         rpcErrors = Counter(label: "gp4u_watcher_rpc_errors_total", dimensions: dimensions, factory: factory)
         storeErrors = Counter(label: "gp4u_watcher_store_errors_total", dimensions: dimensions, factory: factory)
         reorgs = Counter(label: "gp4u_watcher_reorgs_total", dimensions: dimensions, factory: factory)
         incidents = Counter(label: "gp4u_watcher_incidents_total", dimensions: dimensions, factory: factory)
-        inconsistentReads = Counter(label: "gp4u_watcher_inconsistent_reads_total", dimensions: dimensions, factory: factory)
+        inconsistentReads = Counter(
+            label: "gp4u_watcher_inconsistent_reads_total", dimensions: dimensions, factory: factory)
         head = Gauge(label: "gp4u_watcher_head_block", dimensions: dimensions, factory: factory)
         cursor = Gauge(label: "gp4u_watcher_cursor_block", dimensions: dimensions, factory: factory)
         lag = Gauge(label: "gp4u_watcher_lag_blocks", dimensions: dimensions, factory: factory)

@@ -20,13 +20,17 @@ public struct EthereumRPC: Sendable {
 
     /// `eth_blockNumber`: the node's head.
     public func blockNumber() async throws(RPCError) -> UInt64 {
-        try await pool.call(RPCRequest("eth_blockNumber")) { (v) throws(RPCResultError) in try v.quantity("block number") }
+        try await pool.call(RPCRequest("eth_blockNumber")) { (v) throws(RPCResultError) in
+            try v.quantity("block number")
+        }
     }
 
     /// `eth_getBlockByNumber` without transactions; `nil` when the node does not have
     /// that block (yet: a lagging node behind a load balancer answers null).
     public func block(_ tag: BlockTag) async throws(RPCError) -> BlockHeader? {
-        try await pool.call(Self.blockRequest(tag)) { (v) throws(RPCResultError) in v == .null ? nil : try v.blockHeader() }
+        try await pool.call(Self.blockRequest(tag)) { (v) throws(RPCResultError) in
+            v == .null ? nil : try v.blockHeader()
+        }
     }
 
     /// Several blocks by number in JSON-RPC batches of ``batchSize``; `nil` entries for

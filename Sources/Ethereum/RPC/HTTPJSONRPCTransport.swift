@@ -35,7 +35,8 @@ public struct HTTPJSONRPCTransport: JSONRPCTransport {
             }
             return reply
         default:
-            throw .malformedResponse("expected a JSON-RPC response object, got \(parsed.kind)", endpoint: endpoint.redacted)
+            throw .malformedResponse(
+                "expected a JSON-RPC response object, got \(parsed.kind)", endpoint: endpoint.redacted)
         }
     }
 
@@ -69,7 +70,10 @@ public struct HTTPJSONRPCTransport: JSONRPCTransport {
     }
 
     static func envelope(_ request: RPCRequest, id: Int) -> JSONRPCValue {
-        .object(["jsonrpc": .string("2.0"), "id": .number(Double(id)), "method": .string(request.method), "params": .array(request.params)])
+        .object([
+            "jsonrpc": .string("2.0"), "id": .number(Double(id)), "method": .string(request.method),
+            "params": .array(request.params),
+        ])
     }
 
     private func post(_ payload: JSONRPCValue, to endpoint: RPCEndpoint) async throws(RPCError) -> ByteBuffer {
@@ -93,7 +97,9 @@ public struct HTTPJSONRPCTransport: JSONRPCTransport {
         if status == 429 || status >= 500 { throw .httpStatus(status, endpoint: endpoint.redacted) }
         if !(200..<300).contains(status) {
             // Some providers send JSON-RPC errors (bad params) with a 4xx status.
-            if let parsed = try? Self.decode(body, endpoint: endpoint), case (_, .failure(let error))? = try? Self.reply(parsed, endpoint: endpoint) {
+            if let parsed = try? Self.decode(body, endpoint: endpoint),
+                case (_, .failure(let error))? = try? Self.reply(parsed, endpoint: endpoint)
+            {
                 throw RPCError(node: error, endpoint: endpoint)
             }
             throw .httpStatus(status, endpoint: endpoint.redacted)
@@ -105,7 +111,8 @@ public struct HTTPJSONRPCTransport: JSONRPCTransport {
         if error is CancellationError { return .cancelled }
         if let e = error as? HTTPClientError {
             switch e {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout: return .timeout(endpoint: endpoint.redacted)
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                return .timeout(endpoint: endpoint.redacted)
             case .cancelled: return .cancelled
             default: break
             }
@@ -124,7 +131,9 @@ public struct HTTPJSONRPCTransport: JSONRPCTransport {
     /// Reads one response object: its id (nil when null) and its result or error.
     static func reply(_ value: JSONRPCValue, endpoint: RPCEndpoint) throws(RPCError) -> (id: Int?, reply: RPCReply) {
         func malformed(_ reason: String) -> RPCError { .malformedResponse(reason, endpoint: endpoint.redacted) }
-        guard case .object(let members) = value else { throw malformed("response item is \(value.kind), not an object") }
+        guard case .object(let members) = value else {
+            throw malformed("response item is \(value.kind), not an object")
+        }
         let id: Int?
         switch members["id"] {
         case .number(let n)? where n.rounded() == n && abs(n) < 1e15: id = Int(n)

@@ -39,7 +39,9 @@ private struct JSONReader {
     func fail(_ reason: String) -> JSONRPCValue.ParseError { .init(offset: at, reason: reason) }
 
     mutating func skipSpace() {
-        while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x0A || bytes[at] == 0x0D || bytes[at] == 0x09 { at += 1 }
+        while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x0A || bytes[at] == 0x0D || bytes[at] == 0x09 {
+            at += 1
+        }
     }
 
     mutating func value() throws(JSONRPCValue.ParseError) -> JSONRPCValue {
@@ -49,9 +51,15 @@ private struct JSONReader {
         case UInt8(ascii: "{"): return try object()
         case UInt8(ascii: "["): return try array()
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
         default: throw fail("unexpected character")
         }
@@ -133,7 +141,9 @@ private struct JSONReader {
                     // validating initializer, whose runtime type lookups cost more than it.
                     text = String(unsafeUninitializedCapacity: raw.count) { $0.initialize(fromContentsOf: raw) }
                 } else {
-                    guard let valid = String(validating: raw, as: UTF8.self) else { throw fail("string is not valid UTF-8") }
+                    guard let valid = String(validating: raw, as: UTF8.self) else {
+                        throw fail("string is not valid UTF-8")
+                    }
                     text = valid
                 }
                 at += 1
@@ -236,7 +246,9 @@ private struct JSONReader {
             if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") { at += 1 }
             guard digits(&self) > 0 else { throw fail("invalid number") }
         }
-        guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self), let n = Double(text) else {
+        guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self),
+            let n = Double(text)
+        else {
             throw fail("invalid number")
         }
         return n

@@ -4,7 +4,9 @@ import BigInt
 /// (results can be large, and an echo could carry whatever a hostile node sent).
 extension JSONRPCValue {
     func member(_ name: String) throws(RPCResultError) -> JSONRPCValue {
-        guard case .object(let members) = self else { throw RPCResultError("expected an object holding \(name), got \(kind)") }
+        guard case .object(let members) = self else {
+            throw RPCResultError("expected an object holding \(name), got \(kind)")
+        }
         guard let value = members[name] else { throw RPCResultError("missing field \(name)") }
         return value
     }
@@ -48,10 +50,13 @@ extension JSONRPCValue {
     func blockHeader() throws(RPCResultError) -> BlockHeader {
         BlockHeader(
             number: try member("number").quantity("block number"), hash: try member("hash").hash("block hash"),
-            parentHash: try member("parentHash").hash("parentHash"), timestamp: try member("timestamp").quantity("timestamp"),
+            parentHash: try member("parentHash").hash("parentHash"),
+            timestamp: try member("timestamp").quantity("timestamp"),
             logsBloom: try self["logsBloom"].map { (v) throws(RPCResultError) in
                 let bloom = try v.bytes("logsBloom")
-                guard bloom.count == 256 else { throw RPCResultError("logsBloom must be 256 bytes, got \(bloom.count)") }
+                guard bloom.count == 256 else {
+                    throw RPCResultError("logsBloom must be 256 bytes, got \(bloom.count)")
+                }
                 return bloom
             })
     }
@@ -67,8 +72,10 @@ extension JSONRPCValue {
         case let other?: throw RPCResultError("removed must be a boolean, got \(other.kind)")
         }
         return RPCLog(
-            address: try member("address").address("log address"), topics: topics, data: try member("data").bytes("log data"),
-            blockNumber: try member("blockNumber").quantity("log blockNumber"), blockHash: try member("blockHash").hash("log blockHash"),
+            address: try member("address").address("log address"), topics: topics,
+            data: try member("data").bytes("log data"),
+            blockNumber: try member("blockNumber").quantity("log blockNumber"),
+            blockHash: try member("blockHash").hash("log blockHash"),
             transactionHash: try member("transactionHash").hash("log transactionHash"),
             logIndex: try member("logIndex").quantity("logIndex"), removed: removed)
     }

@@ -24,7 +24,8 @@ public struct RPCEndpoint: Sendable, Hashable, CustomStringConvertible, CustomDe
         let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         var shown = "\(scheme)://\(hostPart)"
         if let port = parts.port { shown += ":\(port)" }
-        let hidden = !(parts.path.isEmpty || parts.path == "/") || parts.query != nil || parts.fragment != nil
+        let hidden =
+            !(parts.path.isEmpty || parts.path == "/") || parts.query != nil || parts.fragment != nil
             || parts.user != nil || parts.password != nil
         if hidden { shown += "/…" }
         url = trimmed

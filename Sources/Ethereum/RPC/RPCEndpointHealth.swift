@@ -15,7 +15,8 @@ public struct RPCEndpointHealth: Sendable, Hashable {
     public let failures: Int
 
     public init(
-        endpoint: String, healthy: Bool, score: Double, latency: Duration?, lastError: String?, requests: Int, failures: Int
+        endpoint: String, healthy: Bool, score: Double, latency: Duration?, lastError: String?, requests: Int,
+        failures: Int
     ) {
         self.endpoint = endpoint
         self.healthy = healthy

@@ -108,16 +108,27 @@ public actor RPCEndpointPool {
         var outstanding = Array(requests.indices)
         for round in 0..<configuration.maxAttempts {
             if round > 0 {
-                do { try await clock.sleep(for: configuration.backoff(round: round, unit: jitter())) } catch { throw .cancelled }
+                do { try await clock.sleep(for: configuration.backoff(round: round, unit: jitter())) } catch {
+                    throw .cancelled
+                }
             }
             let asked = outstanding
-            let replies = try await withRetries(requests[0].method) { (endpoint) async throws(RPCError) -> [(Int, Result<T, RPCError>)] in
+            let replies = try await withRetries(requests[0].method) {
+                (endpoint) async throws(RPCError) -> [(Int, Result<T, RPCError>)] in
                 var replies: [(Int, Result<T, RPCError>)] = []
-                for (position, reply) in try await transport.send(batch: asked.map { requests[$0] }, to: endpoint).enumerated() {
+                for (position, reply) in try await transport.send(batch: asked.map { requests[$0] }, to: endpoint)
+                    .enumerated()
+                {
                     let index = asked[position]
                     switch reply {
                     case .success(let value):
-                        replies.append((index, .success(try Self.decoded(value, { (v) throws(RPCResultError) in try decode(index, v) }, endpoint))))
+                        replies.append(
+                            (
+                                index,
+                                .success(
+                                    try Self.decoded(
+                                        value, { (v) throws(RPCResultError) in try decode(index, v) }, endpoint))
+                            ))
                     case .failure(let object):
                         replies.append((index, .failure(RPCError(node: object, endpoint: endpoint))))
                     }
@@ -187,7 +198,9 @@ public actor RPCEndpointPool {
                     record(index, success: false, latency: nil, error: error)
                     logger.warning(
                         "RPC call failed; trying again",
-                        metadata: ["rpc.endpoint": "\(endpoint.redacted)", "rpc.method": "\(method)", "rpc.error": "\(error)"])
+                        metadata: [
+                            "rpc.endpoint": "\(endpoint.redacted)", "rpc.method": "\(method)", "rpc.error": "\(error)",
+                        ])
                     lastError = error
                 case .rangeTooLarge:
                     record(index, success: true, latency: clock.now() - started, error: nil)
@@ -210,7 +223,9 @@ public actor RPCEndpointPool {
     private func choose(excluding tried: Set<Int>) -> Int {
         let now = clock.now()
         let candidates = states.indices.filter { !tried.contains($0) }
-        if let usable = candidates.first(where: { states[$0].unhealthySince == nil || isCooledDown(states[$0], now: now) }) {
+        if let usable = candidates.first(where: {
+            states[$0].unhealthySince == nil || isCooledDown(states[$0], now: now)
+        }) {
             return usable
         }
         return candidates.min { (states[$0].unhealthySince ?? .zero) < (states[$1].unhealthySince ?? .zero) } ?? 0
@@ -239,7 +254,8 @@ public actor RPCEndpointPool {
             s.lastError = error.map(String.init(describing:))
             if s.consecutiveFailures >= configuration.failuresBeforeUnhealthy {
                 if s.unhealthySince == nil {
-                    logger.warning("RPC endpoint marked unhealthy", metadata: ["rpc.endpoint": "\(s.endpoint.redacted)"])
+                    logger.warning(
+                        "RPC endpoint marked unhealthy", metadata: ["rpc.endpoint": "\(s.endpoint.redacted)"])
                 }
                 s.unhealthySince = clock.now()
             }

@@ -52,7 +52,9 @@ extension RPCError {
         let rest = text[marker.upperBound...]
         guard let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") else { return nil }
         let parts = rest[rest.index(after: open)..<close].split(separator: ",").map { $0.trimmingWhitespace() }
-        guard parts.count == 2, let a = try? Hex.quantity(parts[0]), let b = try? Hex.quantity(parts[1]) else { return nil }
+        guard parts.count == 2, let a = try? Hex.quantity(parts[0]), let b = try? Hex.quantity(parts[1]) else {
+            return nil
+        }
         return min(a, b)...max(a, b)
     }
 }

@@ -26,7 +26,8 @@ public enum RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     package init(node error: RPCErrorObject, endpoint: RPCEndpoint) {
         var message = error.message
         if case .string(let extra)? = error.data, !extra.isEmpty { message += " (\(extra))" }
-        self = .node(code: error.code, message: String(endpoint.scrub(message).prefix(2_000)), endpoint: endpoint.redacted)
+        self = .node(
+            code: error.code, message: String(endpoint.scrub(message).prefix(2_000)), endpoint: endpoint.redacted)
     }
 
     /// The redacted endpoint the error came from, if any.
@@ -43,9 +44,12 @@ public enum RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .timeout(let e): "RPC endpoint \(e) did not answer in time; it is retried, check the node if this persists"
         case .connectionFailed(let e): "could not connect to RPC endpoint \(e); check that the node is up and reachable"
-        case .httpStatus(let s, let e): "RPC endpoint \(e) answered HTTP \(s)" + (s == 429 ? " (rate limited; slow polling or add an endpoint)" : "")
+        case .httpStatus(let s, let e):
+            "RPC endpoint \(e) answered HTTP \(s)"
+                + (s == 429 ? " (rate limited; slow polling or add an endpoint)" : "")
         case .node(let c, let m, let e): "RPC endpoint \(e) returned error \(c): \(m.prefix(300))"
-        case .responseTooLarge(let l, let e): "RPC endpoint \(e) sent more than \(l) bytes; the request is narrowed or refused"
+        case .responseTooLarge(let l, let e):
+            "RPC endpoint \(e) sent more than \(l) bytes; the request is narrowed or refused"
         case .malformedResponse(let r, let e): "RPC endpoint \(e) sent a malformed response: \(r)"
         case .noEndpoints: "no RPC endpoint is configured for this chain; set its GP4U_CHAIN_<ID>_RPC_URLS"
         case .cancelled: "RPC call cancelled"

@@ -13,7 +13,8 @@ public struct RPCLog: Sendable, Hashable {
     public let removed: Bool
 
     public init(
-        address: Address, topics: [Hash32], data: [UInt8], blockNumber: UInt64, blockHash: Hash32, transactionHash: Hash32,
+        address: Address, topics: [Hash32], data: [UInt8], blockNumber: UInt64, blockHash: Hash32,
+        transactionHash: Hash32,
         logIndex: UInt64, removed: Bool
     ) {
         self.address = address

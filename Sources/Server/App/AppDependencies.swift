@@ -29,10 +29,13 @@ public struct AppDependencies: Sendable {
     let marketResponses = MarketResponseCache()
 
     public init(
-        store: SQLStore, accounts: AccountService, version: String, simulation: Bool = true, fee: PlatformFee = .default,
+        store: SQLStore, accounts: AccountService, version: String, simulation: Bool = true,
+        fee: PlatformFee = .default,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
-        market: MarketIndexHolder = MarketIndexHolder(), providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
-        siwe: SIWESite = SIWESite(publicURL: URL(string: "http://localhost:8080")!, chainIDs: SIWESite.chainIDs(watching: [])),
+        market: MarketIndexHolder = MarketIndexHolder(),
+        providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
+        siwe: SIWESite = SIWESite(
+            publicURL: URL(string: "http://localhost:8080")!, chainIDs: SIWESite.chainIDs(watching: [])),
         chains: [ChainConfiguration] = [], watchers: WatcherStatusBoard = WatcherStatusBoard()
     ) {
         self.chains = chains

@@ -10,7 +10,10 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     router.add(middleware: ErrorMiddleware(routes: table))
     router.add(middleware: AuthMiddleware(accounts: deps.accounts))
     let api = APIRouter(router: router, table: table)
-    OpsRoutes(store: deps.store, metrics: .shared, table: table, version: deps.version, chains: deps.chains, watchers: deps.watchers).register(on: api)
+    OpsRoutes(
+        store: deps.store, metrics: .shared, table: table, version: deps.version, chains: deps.chains,
+        watchers: deps.watchers
+    ).register(on: api)
     AuthRoutes(accounts: deps.accounts).register(on: api)
     WalletRoutes(deps: deps).register(on: api)
     ReservationRoutes(deps: deps).register(on: api)

@@ -20,7 +20,11 @@ struct ChainWatch {
 
     var service: any Service {
         let (store, board, chain) = (store, board, chain)
-        let logger = { var l = self.logger; l[metadataKey: "chain.id"] = "\(chain.chainID)"; return l }()
+        let logger = {
+            var l = self.logger
+            l[metadataKey: "chain.id"] = "\(chain.chainID)"
+            return l
+        }()
         let pool = RPCEndpointPool(
             endpoints: chain.rpcEndpoints, transport: HTTPJSONRPCTransport(client: httpClient), logger: logger)
         let rpc = EthereumRPC(pool: pool)
@@ -28,11 +32,13 @@ struct ChainWatch {
             chainID: chain.chainID, usdc: chain.usdc, depositAddress: chain.depositAddress,
             confirmations: UInt64(chain.confirmations), startBlock: chain.startBlock)
         return LeasedService(
-            name: "chain:\(chain.chainID)", key: Self.leaseKey(chainID: chain.chainID), db: db, retry: chain.pollInterval,
+            name: "chain:\(chain.chainID)", key: Self.leaseKey(chainID: chain.chainID), db: db,
+            retry: chain.pollInterval,
             work: {
                 try await Self.checkChainID(rpc, expected: chain.chainID, board: board, logger: logger)
                 let watcher = DepositWatcherService(
-                    settings: settings, reader: RPCChainReader(rpc: rpc), ledger: store, pollInterval: chain.pollInterval,
+                    settings: settings, reader: RPCChainReader(rpc: rpc), ledger: store,
+                    pollInterval: chain.pollInterval,
                     board: board, logger: logger)
                 try await watcher.run()
             },
@@ -42,7 +48,8 @@ struct ChainWatch {
     /// A node on another chain would credit the wrong money: refuse to watch it, and keep
     /// saying so (in the log and in `/ready`) until the operator fixes
     /// `GP4U_CHAIN_<ID>_RPC_URLS`.
-    static func checkChainID(_ rpc: EthereumRPC, expected: Int, board: WatcherStatusBoard, logger: Logger) async throws {
+    static func checkChainID(_ rpc: EthereumRPC, expected: Int, board: WatcherStatusBoard, logger: Logger) async throws
+    {
         let actual = try await rpc.chainId()
         guard actual == UInt64(expected) else {
             logger.error(

@@ -17,7 +17,8 @@ public enum GP4UServer {
     public static func run(_ config: ServerConfiguration, version: String, logger: Logger) async throws {
         try await withDatabase(config.database, logger: logger) { db in
             let applied = try await Migrator(logger: logger).migrate(db)
-            logger.info("database ready", metadata: ["db": "\(db.displayName)", "migrations.applied": "\(applied.count)"])
+            logger.info(
+                "database ready", metadata: ["db": "\(db.displayName)", "migrations.applied": "\(applied.count)"])
             let store = SQLStore(db: db)
             let accounts = AccountService(
                 store: store, tokens: try await TokenService.forServer(config, logger: logger),
@@ -36,9 +37,12 @@ public enum GP4UServer {
                 let market = MarketIndexHolder()
                 let watchers = WatcherStatusBoard()
                 let deps = AppDependencies(
-                    store: store, accounts: accounts, version: version, simulation: config.simulation, fee: config.platformFee,
+                    store: store, accounts: accounts, version: version, simulation: config.simulation,
+                    fee: config.platformFee,
                     market: market, providerHealth: ProviderHealthBoard(feeds: feeds),
-                    siwe: SIWESite(publicURL: config.publicURL, chainIDs: SIWESite.chainIDs(watching: config.chains.map(\.chainID))),
+                    siwe: SIWESite(
+                        publicURL: config.publicURL, chainIDs: SIWESite.chainIDs(watching: config.chains.map(\.chainID))
+                    ),
                     chains: config.chains, watchers: watchers)
                 let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
                 let lifecycle = ReservationLifecycleService(
@@ -49,7 +53,9 @@ public enum GP4UServer {
                     feeds: feeds, store: store, index: market, interval: config.market.syncInterval,
                     snapshotEnabled: config.market.snapshotEnabled, logger: logger)
                 let chainWatchers = config.chains.map { chain in
-                    ChainWatch(chain: chain, db: db, store: store, board: watchers, httpClient: rpcClient, logger: logger).service
+                    ChainWatch(
+                        chain: chain, db: db, store: store, board: watchers, httpClient: rpcClient, logger: logger
+                    ).service
                 }
                 let services = ServiceGroup(
                     configuration: .init(

@@ -26,14 +26,17 @@ struct LeasedService: Service {
                     try await work()
                 }
                 if held == nil {
-                    if !standingBy { logger.info("another replica holds the lease; standing by", metadata: ["lease": "\(name)"]) }
+                    if !standingBy {
+                        logger.info("another replica holds the lease; standing by", metadata: ["lease": "\(name)"])
+                    }
                     standingBy = true
                 } else {
                     standingBy = false
                 }
             } catch {
                 standingBy = false
-                logger.warning("lease lost or not obtainable; retrying", metadata: ["lease": "\(name)", "error": "\(error)"])
+                logger.warning(
+                    "lease lost or not obtainable; retrying", metadata: ["lease": "\(name)", "error": "\(error)"])
             }
             if Task.isShuttingDownGracefully { break }
             try? await Task.sleep(for: retry)

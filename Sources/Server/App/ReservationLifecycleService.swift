@@ -25,7 +25,12 @@ struct ReservationLifecycleService: Service {
                     started.increment(by: moved.started)
                     completed.increment(by: moved.completed)
                     if moved.started > 0 || moved.completed > 0 {
-                        logger.info("reservations advanced", metadata: ["reservations.started": "\(moved.started)", "reservations.completed": "\(moved.completed)"])
+                        logger.info(
+                            "reservations advanced",
+                            metadata: [
+                                "reservations.started": "\(moved.started)",
+                                "reservations.completed": "\(moved.completed)",
+                            ])
                     }
                     if moved.started < 200 && moved.completed < 200 { break }
                 }

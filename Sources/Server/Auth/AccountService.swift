@@ -63,7 +63,8 @@ public struct AccountService: Sendable {
         await throttle.recordSuccess(email: key)
         let created = now()
         let lifetime = tokens.lifetime.components.seconds
-        let session = Session(id: UUID().uuidString.lowercased(), userID: user.id, createdAt: created, expiresAt: created + lifetime)
+        let session = Session(
+            id: UUID().uuidString.lowercased(), userID: user.id, createdAt: created, expiresAt: created + lifetime)
         try await store.createSession(session)
         return Login(accessToken: try await tokens.issue(user: user, session: session), expiresIn: lifetime, user: user)
     }

@@ -7,16 +7,20 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let accounts: AccountService
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw APIError(.unauthorized, code: "invalid_token", message: "use Authorization: Bearer <token>",
-                           headers: [.wwwAuthenticate: "Bearer"])
+            throw APIError(
+                .unauthorized, code: "invalid_token", message: "use Authorization: Bearer <token>",
+                headers: [.wwwAuthenticate: "Bearer"])
         }
         guard let identity = try await accounts.identity(forToken: String(parts[1])) else {
-            throw APIError(.unauthorized, code: "invalid_token", message: "token is invalid or expired; log in again",
-                           headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+            throw APIError(
+                .unauthorized, code: "invalid_token", message: "token is invalid or expired; log in again",
+                headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
         }
         var context = context
         context.identity = identity

@@ -8,7 +8,9 @@ public actor LoginThrottle {
     private let now: @Sendable () -> Int64
     private var failures: [String: [Int64]] = [:]
 
-    public init(maxPerEmail: Int = 5, maxPerIP: Int = 20, windowSeconds: Int64 = 900, now: @escaping @Sendable () -> Int64) {
+    public init(
+        maxPerEmail: Int = 5, maxPerIP: Int = 20, windowSeconds: Int64 = 900, now: @escaping @Sendable () -> Int64
+    ) {
         self.maxPerEmail = maxPerEmail
         self.maxPerIP = maxPerIP
         self.window = windowSeconds

@@ -32,6 +32,8 @@ public struct SIWESite: Sendable {
     }
 
     func verifier(now: @escaping @Sendable () -> Int64) -> SIWEVerifier {
-        SIWEVerifier(domain: domain, scheme: scheme, uri: uri, chainIDs: chainIDs) { Date(timeIntervalSince1970: TimeInterval(now())) }
+        SIWEVerifier(domain: domain, scheme: scheme, uri: uri, chainIDs: chainIDs) {
+            Date(timeIntervalSince1970: TimeInterval(now()))
+        }
     }
 }

@@ -40,7 +40,8 @@ extension TokenService {
         if let configured = config.jwtSecret { return await TokenService(secret: configured) }
         let stored = try SecretStore.jwtSecret(dataDir: config.dataDir)
         if stored.generated {
-            logger.notice("generated a JWT secret in \(config.dataDir)/jwt-secret; set GP4U_JWT_SECRET to manage it yourself")
+            logger.notice(
+                "generated a JWT secret in \(config.dataDir)/jwt-secret; set GP4U_JWT_SECRET to manage it yourself")
         }
         return await TokenService(secret: stored.secret)
     }

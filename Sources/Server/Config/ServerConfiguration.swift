@@ -26,18 +26,37 @@ public struct ServerConfiguration: Sendable {
     /// friends; see the README's marketplace section).
     public var market = MarketConfiguration()
 
-    public static let defaults: [(name: String, value: String, meaning: String)] = [
-        ("GP4U_HOST", "127.0.0.1", "address to listen on"),
-        ("GP4U_PORT", "8080", "port to listen on (1-65535)"),
-        ("GP4U_DATA_DIR", "./data", "folder for the SQLite file and the generated JWT secret"),
-        ("GP4U_DATABASE_URL", "", "postgres://user:password@host:5432/db?sslmode=disable|prefer|require; empty = embedded SQLite"),
-        ("GP4U_JWT_SECRET", "", "HS256 secret, at least 32 bytes; empty = generated once and stored in the data folder"),
-        ("GP4U_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error or critical"),
-        ("GP4U_CHAINS", "", "comma list of chain ids to watch (1, 137, 11155111, 80002, or a dev chain with its RPC URLs set); empty = simulated mode"),
-        ("GP4U_SIMULATION", "on without chains, off with", "on/off: allow simulated deposits (marked simulated everywhere)"),
-        ("GP4U_PUBLIC_URL", "http://localhost:<GP4U_PORT>", "the URL users open; wallet sign-in messages must name its scheme, host and port"),
-        ("GP4U_PLATFORM_FEE_PCT", "10", "platform fee on captured bookings and clusters, percent 0-100 (up to 2 decimals)"),
-    ] + ChainConfiguration.environmentHelp
+    public static let defaults: [(name: String, value: String, meaning: String)] =
+        [
+            ("GP4U_HOST", "127.0.0.1", "address to listen on"),
+            ("GP4U_PORT", "8080", "port to listen on (1-65535)"),
+            ("GP4U_DATA_DIR", "./data", "folder for the SQLite file and the generated JWT secret"),
+            (
+                "GP4U_DATABASE_URL", "",
+                "postgres://user:password@host:5432/db?sslmode=disable|prefer|require; empty = embedded SQLite"
+            ),
+            (
+                "GP4U_JWT_SECRET", "",
+                "HS256 secret, at least 32 bytes; empty = generated once and stored in the data folder"
+            ),
+            ("GP4U_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error or critical"),
+            (
+                "GP4U_CHAINS", "",
+                "comma list of chain ids to watch (1, 137, 11155111, 80002, or a dev chain with its RPC URLs set); empty = simulated mode"
+            ),
+            (
+                "GP4U_SIMULATION", "on without chains, off with",
+                "on/off: allow simulated deposits (marked simulated everywhere)"
+            ),
+            (
+                "GP4U_PUBLIC_URL", "http://localhost:<GP4U_PORT>",
+                "the URL users open; wallet sign-in messages must name its scheme, host and port"
+            ),
+            (
+                "GP4U_PLATFORM_FEE_PCT", "10",
+                "platform fee on captured bookings and clusters, percent 0-100 (up to 2 decimals)"
+            ),
+        ] + ChainConfiguration.environmentHelp
 
     public static func fromEnvironment(_ env: [String: String]) throws(ConfigError) -> ServerConfiguration {
         func value(_ name: String) -> String? {
@@ -59,7 +78,8 @@ public struct ServerConfiguration: Sendable {
                 let h = parts.host, !h.isEmpty, parts.user?.isEmpty == false
             else {
                 throw ConfigError(
-                    "GP4U_DATABASE_URL", "must look like postgres://user:password@host:5432/database (got a value that does not)")
+                    "GP4U_DATABASE_URL",
+                    "must look like postgres://user:password@host:5432/database (got a value that does not)")
             }
             database = .postgres(url: url)
         } else {
@@ -67,14 +87,19 @@ public struct ServerConfiguration: Sendable {
         }
         let secret = value("GP4U_JWT_SECRET")
         if let secret, secret.utf8.count < 32 {
-            throw ConfigError("GP4U_JWT_SECRET", "must be at least 32 bytes (got \(secret.utf8.count)); try: openssl rand -hex 32")
+            throw ConfigError(
+                "GP4U_JWT_SECRET", "must be at least 32 bytes (got \(secret.utf8.count)); try: openssl rand -hex 32")
         }
         let levelText = value("GP4U_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
-            throw ConfigError("GP4U_LOG_LEVEL", "must be one of trace, debug, info, notice, warning, error, critical (got \"\(levelText)\")")
+            throw ConfigError(
+                "GP4U_LOG_LEVEL",
+                "must be one of trace, debug, info, notice, warning, error, critical (got \"\(levelText)\")")
         }
         let chains: [ChainConfiguration]
-        do { chains = try ChainConfiguration.fromEnvironment(env) } catch { throw ConfigError(error.variable, error.problem) }
+        do { chains = try ChainConfiguration.fromEnvironment(env) } catch {
+            throw ConfigError(error.variable, error.problem)
+        }
         let simulation: Bool
         switch value("GP4U_SIMULATION")?.lowercased() {
         case nil: simulation = chains.isEmpty
@@ -83,20 +108,31 @@ public struct ServerConfiguration: Sendable {
         case let other?: throw ConfigError("GP4U_SIMULATION", "must be on or off (got \"\(other)\")")
         }
         let feeText = value("GP4U_PLATFORM_FEE_PCT") ?? "10"
-        guard let feeMicro = try? USDC(parsing: feeText), feeMicro.micro % 10_000 == 0, feeMicro <= USDC(micro: 100 * USDC.scale) else {
-            throw ConfigError("GP4U_PLATFORM_FEE_PCT", "must be a percentage from 0 to 100 with at most 2 decimals (got \"\(feeText)\")")
+        guard let feeMicro = try? USDC(parsing: feeText), feeMicro.micro % 10_000 == 0,
+            feeMicro <= USDC(micro: 100 * USDC.scale)
+        else {
+            throw ConfigError(
+                "GP4U_PLATFORM_FEE_PCT",
+                "must be a percentage from 0 to 100 with at most 2 decimals (got \"\(feeText)\")")
         }
         let market: MarketConfiguration
-        do { market = try MarketConfiguration.fromEnvironment(env) } catch { throw ConfigError(error.variable, error.problem) }
+        do { market = try MarketConfiguration.fromEnvironment(env) } catch {
+            throw ConfigError(error.variable, error.problem)
+        }
         let publicText = value("GP4U_PUBLIC_URL") ?? "http://localhost:\(port)"
-        guard let publicURL = URL(string: publicText), ["http", "https"].contains(publicURL.scheme?.lowercased() ?? ""),
-            publicURL.host?.isEmpty == false, (publicURL.path.isEmpty || publicURL.path == "/"), publicURL.query == nil
+        guard let publicURL = URL(string: publicText),
+            ["http", "https"].contains(publicURL.scheme?.lowercased() ?? ""),
+            publicURL.host?.isEmpty == false, publicURL.path.isEmpty || publicURL.path == "/", publicURL.query == nil
         else {
-            throw ConfigError("GP4U_PUBLIC_URL", "must be an http(s) URL with a host and no path, like https://gp4u.example.com (got \"\(publicText)\")")
+            throw ConfigError(
+                "GP4U_PUBLIC_URL",
+                "must be an http(s) URL with a host and no path, like https://gp4u.example.com (got \"\(publicText)\")")
         }
         var config = ServerConfiguration(
-            host: host, port: port, dataDir: dataDir, database: database, jwtSecret: secret, logLevel: level, chains: chains,
-            simulation: simulation, platformFee: PlatformFee(basisPoints: feeMicro.micro / 10_000), publicURL: publicURL)
+            host: host, port: port, dataDir: dataDir, database: database, jwtSecret: secret, logLevel: level,
+            chains: chains,
+            simulation: simulation, platformFee: PlatformFee(basisPoints: feeMicro.micro / 10_000), publicURL: publicURL
+        )
         config.market = market
         return config
     }

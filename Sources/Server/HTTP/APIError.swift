@@ -44,8 +44,9 @@ private struct ErrorBody: Encodable {
 
 extension APIError {
     static func validation(_ message: String, field: String? = nil) -> APIError {
-        APIError(.unprocessableContent, code: "validation_failed", message: message,
-                 details: field.map { [$0: message] } ?? [:])
+        APIError(
+            .unprocessableContent, code: "validation_failed", message: message,
+            details: field.map { [$0: message] } ?? [:])
     }
     static func malformed(_ message: String) -> APIError {
         APIError(.badRequest, code: "malformed_request", message: message)
@@ -54,5 +55,7 @@ extension APIError {
         .unauthorized, code: "unauthenticated", message: "log in and send Authorization: Bearer <token>",
         headers: [.wwwAuthenticate: "Bearer"])
     static func forbidden(_ message: String) -> APIError { APIError(.forbidden, code: "forbidden", message: message) }
-    static func notFound(_ what: String) -> APIError { APIError(.notFound, code: "not_found", message: "\(what) not found") }
+    static func notFound(_ what: String) -> APIError {
+        APIError(.notFound, code: "not_found", message: "\(what) not found")
+    }
 }

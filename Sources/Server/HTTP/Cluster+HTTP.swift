@@ -32,8 +32,10 @@ struct ClusterPlanView: Encodable {
         job_name = plan.jobName
         members = plan.members.map {
             Member(
-                gpu_id: $0.candidate.id, provider: $0.candidate.provider, model: $0.candidate.model, gpu_count: $0.candidate.gpuCount,
-                perf_score: $0.candidate.perfScore.value, price_per_hour: $0.candidate.pricePerHour, contribution: $0.contribution)
+                gpu_id: $0.candidate.id, provider: $0.candidate.provider, model: $0.candidate.model,
+                gpu_count: $0.candidate.gpuCount,
+                perf_score: $0.candidate.perfScore.value, price_per_hour: $0.candidate.pricePerHour,
+                contribution: $0.contribution)
         }
         total_cost = plan.totalCost
         hourly_price = plan.hourlyPrice
@@ -48,7 +50,8 @@ struct ClusterPlanView: Encodable {
         job_name = c.jobName
         members = c.members.map {
             Member(
-                gpu_id: $0.gpuID, provider: $0.provider, model: $0.model, gpu_count: $0.gpuCount, perf_score: $0.perfScore.value,
+                gpu_id: $0.gpuID, provider: $0.provider, model: $0.model, gpu_count: $0.gpuCount,
+                perf_score: $0.perfScore.value,
                 price_per_hour: $0.pricePerHour, contribution: c.contribution(of: $0))
         }
         total_cost = c.totalCost

@@ -46,7 +46,9 @@ extension AccountsError {
 extension LedgerError {
     var apiError: APIError {
         switch self {
-        case .insufficientFunds: APIError(.init(code: 402, reasonPhrase: "Payment Required"), code: "insufficient_funds", message: description)
+        case .insufficientFunds:
+            APIError(
+                .init(code: 402, reasonPhrase: "Payment Required"), code: "insufficient_funds", message: description)
         case .invalidAmount: .validation(description, field: "amount")
         case .duplicate: APIError(.conflict, code: "duplicate", message: description)
         case .unbalanced: APIError(.internalServerError, code: "internal_error", message: "internal error")
@@ -70,12 +72,14 @@ extension HTTPError {
         case .notFound: APIError(.notFound, code: "not_found", message: body ?? "no such route")
         case .contentTooLarge:
             APIError(.contentTooLarge, code: "payload_too_large", message: "request body is larger than 1 MiB")
-        case .methodNotAllowed: APIError(.methodNotAllowed, code: "method_not_allowed", message: body ?? "method not allowed")
+        case .methodNotAllowed:
+            APIError(.methodNotAllowed, code: "method_not_allowed", message: body ?? "method not allowed")
         case .unsupportedMediaType:
             APIError(.unsupportedMediaType, code: "unsupported_media_type", message: body ?? "unsupported content type")
         default:
-            APIError(status, code: status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
-                     message: body ?? status.reasonPhrase)
+            APIError(
+                status, code: status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
+                message: body ?? status.reasonPhrase)
         }
     }
 }
@@ -105,7 +109,9 @@ extension ClusterError {
         switch self {
         case .infeasible(let why):
             // Never a partial plan: the reason's code and numbers, so the client can relax the request.
-            APIError(.unprocessableContent, code: why.code, message: why.description, details: ["feasible": "false", "reason": why.description])
+            APIError(
+                .unprocessableContent, code: why.code, message: why.description,
+                details: ["feasible": "false", "reason": why.description])
         case .notFound: .notFound("cluster")
         case .invalidTransition: APIError(.conflict, code: "invalid_transition", message: description)
         case .offerChanged: APIError(.conflict, code: "plan_changed", message: description)

@@ -8,7 +8,9 @@ struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let routes: RouteTable
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
@@ -19,16 +21,21 @@ struct ErrorMiddleware: RouterMiddleware {
                     message: "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", "))",
                     headers: [.allow: allowed.joined(separator: ", ")])
             }
-            throw APIError(.notFound, code: "not_found", message: "no route \(request.method.rawValue) \(request.uri.path)")
+            throw APIError(
+                .notFound, code: "not_found", message: "no route \(request.method.rawValue) \(request.uri.path)")
         } catch {
             if let mapped = ErrorMapping.apiError(for: error) {
                 // A mapped 5xx (the database is down) tells the client little on purpose;
                 // the operator needs the cause.
-                if mapped.status.code >= 500 { context.logger.warning("request failed", metadata: ["error": "\(String(reflecting: error))"]) }
+                if mapped.status.code >= 500 {
+                    context.logger.warning("request failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
                 throw mapped
             }
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
-            throw APIError(.internalServerError, code: "internal_error", message: "internal error; the request id is \(context.requestID)")
+            throw APIError(
+                .internalServerError, code: "internal_error",
+                message: "internal error; the request id is \(context.requestID)")
         }
     }
 }

@@ -34,13 +34,19 @@ struct Idempotency {
             response.headers[.idempotentReplayed] = "true"
             return response
         case .mismatch:
-            throw APIError(.conflict, code: "idempotency_key_reused", message: "this Idempotency-Key was used with another request; use a new key")
+            throw APIError(
+                .conflict, code: "idempotency_key_reused",
+                message: "this Idempotency-Key was used with another request; use a new key")
         case .inProgress:
-            throw APIError(.conflict, code: "idempotency_key_in_progress", message: "a request with this Idempotency-Key is still running; retry shortly", headers: [.retryAfter: "1"])
+            throw APIError(
+                .conflict, code: "idempotency_key_in_progress",
+                message: "a request with this Idempotency-Key is still running; retry shortly",
+                headers: [.retryAfter: "1"])
         case .claimed:
             do {
                 let (status, json) = try await work()
-                try await store.completeIdempotency(userID: user, key: key, status: Int(status.code), body: String(decoding: json, as: UTF8.self))
+                try await store.completeIdempotency(
+                    userID: user, key: key, status: Int(status.code), body: String(decoding: json, as: UTF8.self))
                 return Self.response(status: status, json: json)
             } catch {
                 try? await store.releaseIdempotency(userID: user, key: key)
@@ -50,7 +56,9 @@ struct Idempotency {
     }
 
     static func response(status: HTTPResponse.Status, json: Data) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: json)))
     }
 }
 

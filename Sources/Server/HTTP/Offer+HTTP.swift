@@ -59,7 +59,8 @@ struct OfferView: Encodable {
 /// One arbitrage gap; `spread_pct_formula` travels with every answer so clients need
 /// not guess how the percentage was computed.
 struct OpportunityView: Encodable {
-    static let formula = "(reference_price - cheapest_price) / reference_price * 100; reference_price is the outlier-filtered median of the other providers' prices for the model"
+    static let formula =
+        "(reference_price - cheapest_price) / reference_price * 100; reference_price is the outlier-filtered median of the other providers' prices for the model"
 
     let gpu_model: String
     let basis: String

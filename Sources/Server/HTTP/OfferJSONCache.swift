@@ -20,7 +20,9 @@ final class OfferJSONCache: Sendable {
         /// `ends[p]`: where offer `p`'s JSON ends (it starts where `p - 1`'s ends).
         let ends: [Int]
 
-        init(index: MarketIndex, json: [UInt8], ends: [Int]) { (self.index, self.json, self.ends) = (index, json, ends) }
+        init(index: MarketIndex, json: [UInt8], ends: [Int]) {
+            (self.index, self.json, self.ends) = (index, json, ends)
+        }
 
         func range(_ p: Int) -> Range<Int> { (p == 0 ? 0 : ends[p - 1])..<ends[p] }
     }
@@ -48,7 +50,8 @@ final class OfferJSONCache: Sendable {
         out.writeString("]")
         if let nextCursor = matches.nextCursor {
             // Cursors are base64url: nothing in them needs escaping, so no encoder is run.
-            precondition(nextCursor.utf8.allSatisfy { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 >= 0x20 })
+            precondition(
+                nextCursor.utf8.allSatisfy { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 >= 0x20 })
             out.writeString(#","next_cursor":""#)
             out.writeString(nextCursor)
             out.writeString("\"")
@@ -86,7 +89,10 @@ final class OfferJSONCache: Sendable {
         defer { released.removeAll() }  // freed outside the lock
         return renderings.withLock { all in
             guard let i = all.lastIndex(where: { $0.index.isIdentical(to: index) }) else { return nil }
-            if i == all.count - 1, i > 0 { released = Array(all[..<i]); all.removeFirst(i) }
+            if i == all.count - 1, i > 0 {
+                released = Array(all[..<i])
+                all.removeFirst(i)
+            }
             return all.last
         }
     }

@@ -7,8 +7,9 @@ extension Request {
     func decodeJSON<T: Decodable>(_ type: T.Type, context: AppRequestContext) async throws -> T {
         let contentType = headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") || contentType.isEmpty else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
-                           message: "send the body as application/json")
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_media_type",
+                message: "send the body as application/json")
         }
         var copy = self
         let buffer = try await copy.collectBody(upTo: context.maxUploadSize)

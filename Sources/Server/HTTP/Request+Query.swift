@@ -18,7 +18,9 @@ extension Request {
     /// An RFC 3339 time from the query, e.g. `from=2026-01-01T00:00:00Z`.
     func queryTime(_ name: String) throws -> Int64? {
         guard let text = queryString(name) else { return nil }
-        guard let t = RFC3339.parse(text) else { throw APIError.validation("\(name) must be an RFC 3339 time such as 2026-01-01T10:00:00Z", field: name) }
+        guard let t = RFC3339.parse(text) else {
+            throw APIError.validation("\(name) must be an RFC 3339 time such as 2026-01-01T10:00:00Z", field: name)
+        }
         return t
     }
 
@@ -32,7 +34,8 @@ extension Request {
     func decodeJSON<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         let contentType = headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") || contentType.isEmpty else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the body as application/json")
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_media_type", message: "send the body as application/json")
         }
         return try Self.decode(T.self, from: Data(buffer: buffer))
     }
@@ -51,8 +54,10 @@ enum RFC3339 {
 /// Opaque list cursors: the last item's key, base64url so clients do not build them.
 enum Cursor {
     static func encode(_ key: String) -> String {
-        Data(key.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Data(key.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+            of: "/", with: "_"
+        )
+        .replacingOccurrences(of: "=", with: "")
     }
 
     static func decode(_ cursor: String?) throws -> String? {

@@ -11,7 +11,9 @@ import Metrics
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var context = context
         if let given = request.headers[.xRequestID], given.count <= 64,
             given.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" })

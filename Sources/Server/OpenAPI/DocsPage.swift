@@ -20,14 +20,19 @@ enum DocsPage {
             </style></head><body><header><h1>GP4U API</h1>
             """
         html += "<p>\(escape(doc["info"]?["description"]?.stringValue ?? ""))</p>"
-        html += "<p>Machine-readable: <a style=\"color:#58a6ff\" href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a></p></header><main>"
+        html +=
+            "<p>Machine-readable: <a style=\"color:#58a6ff\" href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a></p></header><main>"
         guard case .object(let paths)? = doc["paths"] else { return html + "</main></body></html>" }
         var byTag: [String: [(String, String, JSONValue)]] = [:]
         for (path, item) in paths {
             guard case .object(let ops) = item else { continue }
             for (method, op) in ops {
                 let tag: String
-                if case .array(let tags)? = op["tags"], let first = tags.first?.stringValue { tag = first } else { tag = "other" }
+                if case .array(let tags)? = op["tags"], let first = tags.first?.stringValue {
+                    tag = first
+                } else {
+                    tag = "other"
+                }
                 byTag[tag, default: []].append((path, method, op))
             }
         }
@@ -49,7 +54,9 @@ enum DocsPage {
                     html += "<pre>\(escape(pretty(schema)))</pre>"
                 }
                 if case .object(let responses)? = op["responses"] {
-                    let list = responses.keys.sorted().map { "\($0) \(escape(responses[$0]?["description"]?.stringValue ?? ""))" }
+                    let list = responses.keys.sorted().map {
+                        "\($0) \(escape(responses[$0]?["description"]?.stringValue ?? ""))"
+                    }
                     html += "<div class=\"resp\">Responses: \(list.joined(separator: " · "))</div>"
                 }
                 html += "</div>"

@@ -14,7 +14,8 @@ enum OpenAPIDocument {
             "info": [
                 "title": "GP4U API",
                 "version": .string(version),
-                "description": "The Kayak of GPUs: search GPU offers across providers, find arbitrage, book time blocks, build clusters, pay in USDC. Errors are {\"error\": {\"code\", \"message\", \"details\"}}.",
+                "description":
+                    "The Kayak of GPUs: search GPU offers across providers, find arbitrage, book time blocks, build clusters, pay in USDC. Errors are {\"error\": {\"code\", \"message\", \"details\"}}.",
             ],
             "paths": .object(paths),
             "components": [
@@ -49,7 +50,9 @@ enum OpenAPIDocument {
         var parameters: [JSONValue] = spec.pathParameters.map {
             ["name": .string($0), "in": "path", "required": true, "schema": ["type": "string"]]
         }
-        parameters += spec.parameters.map { ["name": .string($0), "in": "query", "required": false, "schema": ["type": "string"]] }
+        parameters += spec.parameters.map {
+            ["name": .string($0), "in": "query", "required": false, "schema": ["type": "string"]]
+        }
         if !parameters.isEmpty { op["parameters"] = .array(parameters) }
         if spec.access != .public {
             op["security"] = [["bearer": []]]

@@ -28,13 +28,15 @@ struct ArbitrageRoutes {
             RouteSpec(
                 .get, "/api/v1/arbitrage/opportunities",
                 "Largest cross-provider gap per model: spread_pct = (reference - cheapest) / reference × 100, reference = outlier-filtered median of other providers",
-                tag: "arbitrage", responses: [200: "OK", 422: "Invalid filters"], query: ["min_spread_pct", "gpu_model", "min_reliability", "basis"])
+                tag: "arbitrage", responses: [200: "OK", 422: "Invalid filters"],
+                query: ["min_spread_pct", "gpu_model", "min_reliability", "basis"])
         ) { request, _ in
             var parameters = request.marketParameters
             if parameters["min_spread_pct"] == nil { parameters["min_spread_pct"] = "15" }
             let q = try ArbitrageQuery(parameters: parameters)
             let index = deps.market.current
-            let key = "opportunities|\(q.minSpreadPct)|\(q.model?.id ?? "")|\(q.minReliability.map { "\($0)" } ?? "")|\(q.basis)"
+            let key =
+                "opportunities|\(q.minSpreadPct)|\(q.model?.id ?? "")|\(q.minReliability.map { "\($0)" } ?? "")|\(q.basis)"
             let body = try deps.marketResponses.body(for: key, index: index) {
                 let found = index.arbitrage.opportunities(
                     minSpreadPct: q.minSpreadPct, model: q.model, minReliability: q.minReliability, basis: q.basis)
@@ -44,29 +46,45 @@ struct ArbitrageRoutes {
         }
 
         api.add(
-            RouteSpec(.get, "/api/v1/arbitrage/best-deal/{model}", "Cheapest available offer of a model, with its arbitrage gap", tag: "arbitrage",
-                      responses: [200: "OK", 404: "Unknown model or no offers"], query: ["min_reliability", "basis"])
+            RouteSpec(
+                .get, "/api/v1/arbitrage/best-deal/{model}",
+                "Cheapest available offer of a model, with its arbitrage gap", tag: "arbitrage",
+                responses: [200: "OK", 404: "Unknown model or no offers"], query: ["min_reliability", "basis"])
         ) { request, context in
             let model = try MarketRoutes.model(try context.parameters.require("model"))
             let q = try ArbitrageQuery(parameters: request.marketParameters)
-            guard let deal = deps.market.current.arbitrage.bestDeal(for: model, minReliability: q.minReliability, basis: q.basis) else {
+            guard
+                let deal = deps.market.current.arbitrage.bestDeal(
+                    for: model, minReliability: q.minReliability, basis: q.basis)
+            else {
                 throw APIError(.notFound, code: "no_offers", message: "no available offer of \(model.id)")
             }
-            return try .json(BestDealView(gpu_model: model.id, offer: OfferView(deal.offer), opportunity: deal.opportunity.map(OpportunityView.init)))
+            return try .json(
+                BestDealView(
+                    gpu_model: model.id, offer: OfferView(deal.offer),
+                    opportunity: deal.opportunity.map(OpportunityView.init)))
         }
 
         api.add(
-            RouteSpec(.get, "/api/v1/arbitrage/savings/{model}", "Savings per day and month of the best gap for a usage pattern", tag: "arbitrage",
-                      responses: [200: "OK", 404: "Unknown model or no gap", 422: "Bad hours_per_day"], query: ["hours_per_day", "min_reliability"])
+            RouteSpec(
+                .get, "/api/v1/arbitrage/savings/{model}",
+                "Savings per day and month of the best gap for a usage pattern", tag: "arbitrage",
+                responses: [200: "OK", 404: "Unknown model or no gap", 422: "Bad hours_per_day"],
+                query: ["hours_per_day", "min_reliability"])
         ) { request, context in
             let model = try MarketRoutes.model(try context.parameters.require("model"))
             let q = try ArbitrageQuery(parameters: request.marketParameters)
-            guard let s = deps.market.current.arbitrage.savings(for: model, hoursPerDay: q.hoursPerDay, minReliability: q.minReliability) else {
-                throw APIError(.notFound, code: "no_opportunity", message: "no cross-provider price gap for \(model.id)")
+            guard
+                let s = deps.market.current.arbitrage.savings(
+                    for: model, hoursPerDay: q.hoursPerDay, minReliability: q.minReliability)
+            else {
+                throw APIError(
+                    .notFound, code: "no_opportunity", message: "no cross-provider price gap for \(model.id)")
             }
             return try .json(
-                SavingsView(gpu_model: model.id, hours_per_day: s.hoursPerDay, opportunity: OpportunityView(s.opportunity),
-                            savings_per_day: s.savingsPerDay, savings_per_month: s.savingsPerMonth))
+                SavingsView(
+                    gpu_model: model.id, hours_per_day: s.hoursPerDay, opportunity: OpportunityView(s.opportunity),
+                    savings_per_day: s.savingsPerDay, savings_per_month: s.savingsPerMonth))
         }
     }
 }

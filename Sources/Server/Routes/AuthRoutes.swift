@@ -55,8 +55,9 @@ struct AuthRoutes {
 
     func register(on api: APIRouter) {
         api.add(
-            RouteSpec(.post, "/api/v1/auth/signup", "Create an account", tag: "auth", body: Self.credentials,
-                      responses: [201: "Created", 409: "Email taken"])
+            RouteSpec(
+                .post, "/api/v1/auth/signup", "Create an account", tag: "auth", body: Self.credentials,
+                responses: [201: "Created", 409: "Email taken"])
         ) { request, context in
             let body = try await request.decodeJSON(SignupBody.self, context: context)
             let role: Role
@@ -74,7 +75,9 @@ struct AuthRoutes {
                 .post, "/api/v1/auth/login", "Log in (JSON {email, password} or form username/password)", tag: "auth",
                 body: [
                     "type": "object", "required": ["password"],
-                    "properties": ["email": ["type": "string"], "username": ["type": "string"], "password": ["type": "string"]],
+                    "properties": [
+                        "email": ["type": "string"], "username": ["type": "string"], "password": ["type": "string"],
+                    ],
                 ], responses: [200: "Token", 401: "Wrong email or password", 429: "Too many failures"])
         ) { request, context in
             let body = try await loginBody(request, context: context)
@@ -94,7 +97,10 @@ struct AuthRoutes {
         api.add(
             RouteSpec(
                 .patch, "/api/v1/auth/me", "Change the caller's preferences", tag: "auth", access: .user,
-                body: ["type": "object", "properties": ["theme_preference": ["type": "string", "enum": ["light", "dark", "system"]]]])
+                body: [
+                    "type": "object",
+                    "properties": ["theme_preference": ["type": "string", "enum": ["light", "dark", "system"]]],
+                ])
         ) { request, context in
             let id = try context.requireIdentity()
             let body = try await request.decodeJSON(PatchMeBody.self, context: context)
@@ -117,7 +123,9 @@ struct AuthRoutes {
         var copy = request
         let buffer = try await copy.collectBody(upTo: context.maxUploadSize)
         let form = FormDecoding.parse(String(buffer: buffer))
-        guard let password = form["password"] else { throw APIError.validation("password is required", field: "password") }
+        guard let password = form["password"] else {
+            throw APIError.validation("password is required", field: "password")
+        }
         return LoginBody(email: form["email"], username: form["username"], password: password)
     }
 }

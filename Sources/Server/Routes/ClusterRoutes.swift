@@ -22,13 +22,19 @@ struct ClusterRoutes {
 
         func request() throws -> ClusterRequest {
             let name = job_name.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...200).contains(name.count) else { throw APIError.validation("job_name must be 1 to 200 characters", field: "job_name") }
+            guard (1...200).contains(name.count) else {
+                throw APIError.validation("job_name must be 1 to 200 characters", field: "job_name")
+            }
             guard let intensity = PerfScore(rounding: compute_intensity), intensity.milli > 0 else {
-                throw APIError.validation("compute_intensity must be a positive number (perf score × hours), e.g. 5000", field: "compute_intensity")
+                throw APIError.validation(
+                    "compute_intensity must be a positive number (perf score × hours), e.g. 5000",
+                    field: "compute_intensity")
             }
             return ClusterRequest(
-                jobName: name, computeIntensity: intensity, vramGB: vram_gb, deadlineHours: deadline_hours, maxGPUs: max_gpus,
-                maxHourlyBudget: max_hourly_budget, sameProvider: same_provider ?? false, minReliability: min_reliability ?? 0)
+                jobName: name, computeIntensity: intensity, vramGB: vram_gb, deadlineHours: deadline_hours,
+                maxGPUs: max_gpus,
+                maxHourlyBudget: max_hourly_budget, sameProvider: same_provider ?? false,
+                minReliability: min_reliability ?? 0)
         }
     }
 
@@ -45,7 +51,8 @@ struct ClusterRoutes {
     func register(on api: APIRouter) {
         api.add(
             RouteSpec(
-                .post, "/api/v1/clusters/estimate", "Plan the cheapest cluster that meets the deadline, without booking or charging",
+                .post, "/api/v1/clusters/estimate",
+                "Plan the cheapest cluster that meets the deadline, without booking or charging",
                 tag: "clusters", access: .user, body: Self.planSchema,
                 responses: [200: "Feasible plan", 422: "Invalid request, or no plan (code says why, with the reason)"])
         ) { request, context in
@@ -60,7 +67,10 @@ struct ClusterRoutes {
                 .post, "/api/v1/clusters",
                 "Plan, book the members' hours from the next whole hour and hold the total cost; accepts Idempotency-Key",
                 tag: "clusters", access: .user, body: Self.planSchema,
-                responses: [201: "Held", 402: "Insufficient funds", 409: "An offer changed or was booked meanwhile", 422: "Invalid request or no plan"])
+                responses: [
+                    201: "Held", 402: "Insufficient funds", 409: "An offer changed or was booked meanwhile",
+                    422: "Invalid request or no plan",
+                ])
         ) { request, context in
             let id = try context.requireIdentity()
             let buffer = try await request.bodyBuffer(context: context)
@@ -71,34 +81,53 @@ struct ClusterRoutes {
                     id: UUID().uuidString.lowercased(), userID: id.userID, plan: plan, start: start, now: deps.now())
                 context.logger.info(
                     "cluster held",
-                    metadata: ["cluster.id": "\(cluster.id)", "cluster.members": "\(cluster.members.count)", "ledger.held": "\(cluster.totalCost)"])
+                    metadata: [
+                        "cluster.id": "\(cluster.id)", "cluster.members": "\(cluster.members.count)",
+                        "ledger.held": "\(cluster.totalCost)",
+                    ])
                 return (.created, try encodeJSON(ClusterView(cluster)))
             }
         }
 
-        api.add(RouteSpec(.get, "/api/v1/clusters", "The caller's clusters, newest first", tag: "clusters", access: .user, query: ["limit", "cursor"])) {
+        api.add(
+            RouteSpec(
+                .get, "/api/v1/clusters", "The caller's clusters, newest first", tag: "clusters", access: .user,
+                query: ["limit", "cursor"])
+        ) {
             request, context in
             let id = try context.requireIdentity()
             let limit = try request.limit()
-            let list = try await store.clusters(userID: id.userID, after: try Cursor.decode(request.queryString("cursor")), limit: limit + 1)
+            let list = try await store.clusters(
+                userID: id.userID, after: try Cursor.decode(request.queryString("cursor")), limit: limit + 1)
             let page = list.prefix(limit).map(ClusterView.init)
-            return try .json(Page(items: Array(page), next_cursor: list.count > limit ? page.last.map { Cursor.encode($0.id) } : nil))
+            return try .json(
+                Page(items: Array(page), next_cursor: list.count > limit ? page.last.map { Cursor.encode($0.id) } : nil)
+            )
         }
 
-        api.add(RouteSpec(.get, "/api/v1/clusters/{id}", "One cluster (its owner or an operator)", tag: "clusters", access: .user)) { _, context in
+        api.add(
+            RouteSpec(
+                .get, "/api/v1/clusters/{id}", "One cluster (its owner or an operator)", tag: "clusters", access: .user)
+        ) { _, context in
             try .json(ClusterView(try await owned(context)))
         }
 
         let transitions: [(String, String, Cluster.Status)] = [
             ("start", "held → running; the settlement clock starts now", .running),
             ("complete", "running → completed; pays members by contribution minus the platform fee", .completed),
-            ("fail", "held|running → failed; refunds by the settlement rule (un-run hours back, started hours paid)", .failed),
+            (
+                "fail", "held|running → failed; refunds by the settlement rule (un-run hours back, started hours paid)",
+                .failed
+            ),
         ]
         for (verb, summary, target) in transitions {
             api.add(
                 RouteSpec(
-                    .post, "/api/v1/clusters/{id}/\(verb)", "\(summary); accepts Idempotency-Key", tag: "clusters", access: .user,
-                    responses: [200: "Moved", 404: "No such cluster of the caller", 409: "Not allowed from the current state"])
+                    .post, "/api/v1/clusters/{id}/\(verb)", "\(summary); accepts Idempotency-Key", tag: "clusters",
+                    access: .user,
+                    responses: [
+                        200: "Moved", 404: "No such cluster of the caller", 409: "Not allowed from the current state",
+                    ])
             ) { request, context in
                 let cluster = try await owned(context)
                 let buffer = try await request.bodyBuffer(context: context)
@@ -109,7 +138,10 @@ struct ClusterRoutes {
                         : try await store.finishCluster(id: cluster.id, outcome: target, now: deps.now(), fee: deps.fee)
                     context.logger.info(
                         "cluster \(moved.status.rawValue)",
-                        metadata: ["cluster.id": "\(moved.id)", "ledger.charged": "\(moved.charged)", "ledger.refunded": "\(moved.refunded)"])
+                        metadata: [
+                            "cluster.id": "\(moved.id)", "ledger.charged": "\(moved.charged)",
+                            "ledger.refunded": "\(moved.refunded)",
+                        ])
                     return (.ok, try encodeJSON(ClusterView(moved)))
                 }
             }
@@ -134,7 +166,9 @@ struct ClusterRoutes {
     /// ids of other users' clusters are not confirmed.
     private func owned(_ context: AppRequestContext) async throws -> Cluster {
         let id = try context.requireIdentity()
-        guard let c = try await store.cluster(id: try context.parameters.require("id")), c.userID == id.userID || id.role == .operator else {
+        guard let c = try await store.cluster(id: try context.parameters.require("id")),
+            c.userID == id.userID || id.role == .operator
+        else {
             throw APIError.notFound("cluster")
         }
         return c

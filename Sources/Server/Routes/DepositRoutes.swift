@@ -35,8 +35,10 @@ struct DepositRoutes {
     func register(on api: APIRouter) {
         api.add(
             RouteSpec(
-                .get, "/api/v1/wallets/deposit-info", "Where to send USDC for a watched chain, and the caller's linked addresses",
-                tag: "wallet", access: .user, responses: [200: "Deposit instructions", 404: "Chain not watched"], query: ["chain_id"])
+                .get, "/api/v1/wallets/deposit-info",
+                "Where to send USDC for a watched chain, and the caller's linked addresses",
+                tag: "wallet", access: .user, responses: [200: "Deposit instructions", 404: "Chain not watched"],
+                query: ["chain_id"])
         ) { request, context in
             let id = try context.requireIdentity()
             let chain = try chain(for: request)
@@ -50,7 +52,8 @@ struct DepositRoutes {
 
         api.add(
             RouteSpec(
-                .get, "/api/v1/wallets/deposits", "On-chain deposits from the caller's linked addresses: pending with confirmations, or credited",
+                .get, "/api/v1/wallets/deposits",
+                "On-chain deposits from the caller's linked addresses: pending with confirmations, or credited",
                 tag: "wallet", access: .user, query: ["limit"])
         ) { request, context in
             let id = try context.requireIdentity()
@@ -64,30 +67,37 @@ struct DepositRoutes {
         guard !deps.chains.isEmpty else {
             throw APIError(
                 .notFound, code: "chain_not_watched",
-                message: "no chain is watched here (simulated mode); use POST /api/v1/wallets/deposit for simulated funds")
+                message:
+                    "no chain is watched here (simulated mode); use POST /api/v1/wallets/deposit for simulated funds")
         }
         guard let text = request.queryString("chain_id") else {
             if deps.chains.count == 1 { return deps.chains[0] }
             throw APIError.validation(
-                "chain_id is required: one of \(deps.chains.map { "\($0.chainID)" }.joined(separator: ", "))", field: "chain_id")
+                "chain_id is required: one of \(deps.chains.map { "\($0.chainID)" }.joined(separator: ", "))",
+                field: "chain_id")
         }
         guard let id = Int(text) else { throw APIError.validation("chain_id must be a number", field: "chain_id") }
         guard let chain = deps.chains.first(where: { $0.chainID == id }) else {
             throw APIError(
                 .notFound, code: "chain_not_watched",
-                message: "chain \(id) is not watched here; watched: \(deps.chains.map { "\($0.chainID)" }.joined(separator: ", "))")
+                message:
+                    "chain \(id) is not watched here; watched: \(deps.chains.map { "\($0.chainID)" }.joined(separator: ", "))"
+            )
         }
         return chain
     }
 
     func view(_ r: DepositRecord) -> DepositView {
         // Credited deposits keep counting confirmations while the watcher sees the head.
-        let confirmations = r.confirmations ?? deps.watchers.status(chainID: r.key.chainID)?.head.map { head in
-            head.number >= r.block.number ? Int(head.number - r.block.number + 1) : 0
-        }
+        let confirmations =
+            r.confirmations
+            ?? deps.watchers.status(chainID: r.key.chainID)?.head.map { head in
+                head.number >= r.block.number ? Int(head.number - r.block.number + 1) : 0
+            }
         let required = r.required ?? deps.chains.first { $0.chainID == r.key.chainID }?.confirmations
         return DepositView(
-            chain_id: r.key.chainID, tx_hash: r.key.transactionHash.description, log_index: r.key.logIndex, block_number: r.block.number,
+            chain_id: r.key.chainID, tx_hash: r.key.transactionHash.description, log_index: r.key.logIndex,
+            block_number: r.block.number,
             from: r.from.checksummed, amount: r.amount, status: r.status == .assigned ? "credited" : r.status.rawValue,
             confirmations: confirmations, confirmations_required: required, updated_at: rfc3339(r.at))
     }

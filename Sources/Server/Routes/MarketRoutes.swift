@@ -26,26 +26,40 @@ struct MarketRoutes {
     func register(on api: APIRouter) {
         api.add(
             RouteSpec(
-                .get, "/api/v1/gpus/search", "Search offers across providers (filters, sort, cursor pages)", tag: "marketplace",
+                .get, "/api/v1/gpus/search", "Search offers across providers (filters, sort, cursor pages)",
+                tag: "marketplace",
                 responses: [200: "OK", 422: "Invalid or contradictory filters"],
-                query: ["model", "min_vram", "max_price", "provider", "location", "min_reliability", "min_gpus", "available_only", "sort", "limit", "cursor"])
+                query: [
+                    "model", "min_vram", "max_price", "provider", "location", "min_reliability", "min_gpus",
+                    "available_only", "sort", "limit", "cursor",
+                ])
         ) { request, _ in
             let query = try OfferQuery(parameters: request.marketParameters).validated()
             let index = deps.market.current
             return .json(encoded: try deps.offerJSON.page(index.matches(query), in: index))
         }
 
-        api.add(RouteSpec(.get, "/api/v1/gpus/models", "Canonical GPU models on the market, with offer counts and cheapest price", tag: "marketplace")) { _, _ in
+        api.add(
+            RouteSpec(
+                .get, "/api/v1/gpus/models", "Canonical GPU models on the market, with offer counts and cheapest price",
+                tag: "marketplace")
+        ) { _, _ in
             try .json(["items": deps.market.current.modelSummaries().map(ModelSummaryView.init)])
         }
 
-        api.add(RouteSpec(.get, "/api/v1/gpus/providers", "Providers with offer counts, data origin and last sync", tag: "marketplace")) { _, _ in
+        api.add(
+            RouteSpec(
+                .get, "/api/v1/gpus/providers", "Providers with offer counts, data origin and last sync",
+                tag: "marketplace")
+        ) { _, _ in
             try .json(["items": deps.market.current.providerSummaries().map(ProviderSummaryView.init)])
         }
 
         api.add(
-            RouteSpec(.post, "/api/v1/gpus/compare", "Compare 2 or 3 offers side by side", tag: "marketplace", body: Self.compareSchema,
-                      responses: [200: "OK", 404: "Unknown offer id", 422: "Not 2 or 3 ids"])
+            RouteSpec(
+                .post, "/api/v1/gpus/compare", "Compare 2 or 3 offers side by side", tag: "marketplace",
+                body: Self.compareSchema,
+                responses: [200: "OK", 404: "Unknown offer id", 422: "Not 2 or 3 ids"])
         ) { request, context in
             let body = try request.decodeJSON(CompareBody.self, from: try await request.bodyBuffer(context: context))
             guard (2...3).contains(body.gpu_ids.count) else {
@@ -58,10 +72,15 @@ struct MarketRoutes {
             for id in body.gpu_ids { offers.append(try await offer(id)) }
             let cheapest = offers.min { $0.pricePerGPUHour < $1.pricePerGPUHour }!
             let best = offers.max { $0.gScore < $1.gScore }!
-            return try .json(CompareView(items: offers.map(OfferView.init), cheapest_id: cheapest.id, best_g_score_id: best.id))
+            return try .json(
+                CompareView(items: offers.map(OfferView.init), cheapest_id: cheapest.id, best_g_score_id: best.id))
         }
 
-        api.add(RouteSpec(.get, "/api/v1/gpus/{id}", "One offer by id", tag: "marketplace", responses: [200: "OK", 404: "Unknown offer"])) { _, context in
+        api.add(
+            RouteSpec(
+                .get, "/api/v1/gpus/{id}", "One offer by id", tag: "marketplace",
+                responses: [200: "OK", 404: "Unknown offer"])
+        ) { _, context in
             try .json(OfferView(try await offer(try context.parameters.require("id"))))
         }
 
@@ -69,21 +88,28 @@ struct MarketRoutes {
             RouteSpec(
                 .get, "/api/v1/gpus/{id}/price-history",
                 "Hourly price series {t, min, median, max, offers} of a model ({id} is the model id or name), optionally for one provider",
-                tag: "marketplace", responses: [200: "OK", 404: "Unknown model", 422: "Bad provider or hours"], query: ["provider", "hours"])
+                tag: "marketplace", responses: [200: "OK", 404: "Unknown model", 422: "Bad provider or hours"],
+                query: ["provider", "hours"])
         ) { request, context in
             let model = try Self.model(try context.parameters.require("id"))
             let provider = try request.queryString("provider").map { name -> ProviderID in
                 guard let p = ProviderID(rawValue: name.lowercased()) else {
-                    throw APIError.validation("provider must be one of \(ProviderID.allCases.map(\.rawValue).joined(separator: ", "))", field: "provider")
+                    throw APIError.validation(
+                        "provider must be one of \(ProviderID.allCases.map(\.rawValue).joined(separator: ", "))",
+                        field: "provider")
                 }
                 return p
             }
-            let hours = try request.queryString("hours").map { text -> Int in
-                guard let h = Int(text) else { throw APIError.validation("hours must be a whole number from 1 to 8760", field: "hours") }
-                return h
-            } ?? 24
+            let hours =
+                try request.queryString("hours").map { text -> Int in
+                    guard let h = Int(text) else {
+                        throw APIError.validation("hours must be a whole number from 1 to 8760", field: "hours")
+                    }
+                    return h
+                } ?? 24
             let points = try await deps.store.priceHistory(
-                model: model, provider: provider, lastHours: hours, now: Date(timeIntervalSince1970: TimeInterval(deps.now())))
+                model: model, provider: provider, lastHours: hours,
+                now: Date(timeIntervalSince1970: TimeInterval(deps.now())))
             return try .json(["items": points.map(PricePointView.init)])
         }
     }
@@ -98,7 +124,9 @@ struct MarketRoutes {
     /// A catalogue model by slug or name; 404 when the catalogue has no such model.
     static func model(_ text: String) throws -> GPUModel {
         guard let m = GPUModel.lookup(text.removingPercentEncoding ?? text) else {
-            throw APIError(.notFound, code: "model_not_found", message: "unknown GPU model \"\(text.prefix(64))\"; see GET /api/v1/gpus/models")
+            throw APIError(
+                .notFound, code: "model_not_found",
+                message: "unknown GPU model \"\(text.prefix(64))\"; see GET /api/v1/gpus/models")
         }
         return m
     }

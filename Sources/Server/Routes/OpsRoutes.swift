@@ -35,7 +35,9 @@ struct OpsRoutes {
         }
         api.add(
             RouteSpec(
-                .get, "/ready", "Readiness: the database answers; chains halted by an incident or pointed at the wrong network are listed", tag: "operations",
+                .get, "/ready",
+                "Readiness: the database answers; chains halted by an incident or pointed at the wrong network are listed",
+                tag: "operations",
                 responses: [200: "Ready (status degraded when a chain is halted or misconfigured)", 503: "Not ready"])
         ) { _, context in
             var chainViews: [ChainView] = []
@@ -45,15 +47,19 @@ struct OpsRoutes {
                     let incident = try await store.openIncident(chainID: chain.chainID)
                     let live = watchers.status(chainID: chain.chainID)
                     let refusal = watchers.refusal(chainID: chain.chainID)
-                    let state = incident != nil ? "halted" : refusal != nil ? "misconfigured" : live == nil ? "standby" : "watching"
+                    let state =
+                        incident != nil
+                        ? "halted" : refusal != nil ? "misconfigured" : live == nil ? "standby" : "watching"
                     chainViews.append(
                         ChainView(
-                            chain_id: chain.chainID, state: state, head: live?.head?.number, cursor: live?.cursor?.number,
+                            chain_id: chain.chainID, state: state, head: live?.head?.number,
+                            cursor: live?.cursor?.number,
                             incident: incident?.description, problem: refusal))
                 }
             } catch {
                 context.logger.warning("readiness check failed", metadata: ["error": "\(error)"])
-                return try .json(ReadyView(status: "not_ready", database: "unavailable", chains: []), status: .serviceUnavailable)
+                return try .json(
+                    ReadyView(status: "not_ready", database: "unavailable", chains: []), status: .serviceUnavailable)
             }
             let degraded = chainViews.contains { $0.state == "halted" || $0.state == "misconfigured" }
             return try .json(ReadyView(status: degraded ? "degraded" : "ready", database: "ok", chains: chainViews))
@@ -61,11 +67,14 @@ struct OpsRoutes {
         api.add(RouteSpec(.get, "/metrics", "Prometheus metrics", tag: "operations")) { _, _ in
             .text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
-        api.add(RouteSpec(.get, "/api/v1/openapi.json", "This API as an OpenAPI 3.1 document", tag: "operations")) { _, _ in
+        api.add(RouteSpec(.get, "/api/v1/openapi.json", "This API as an OpenAPI 3.1 document", tag: "operations")) {
+            _, _ in
             try .json(OpenAPIDocument.build(routes: table.all, version: version))
         }
         api.add(RouteSpec(.get, "/api/v1/docs", "This API as a readable page", tag: "operations")) { _, _ in
-            .text(DocsPage.render(OpenAPIDocument.build(routes: table.all, version: version)), contentType: "text/html; charset=utf-8")
+            .text(
+                DocsPage.render(OpenAPIDocument.build(routes: table.all, version: version)),
+                contentType: "text/html; charset=utf-8")
         }
     }
 }

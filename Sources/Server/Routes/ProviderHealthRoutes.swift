@@ -21,10 +21,18 @@ struct ProviderHealthRoutes {
         // 401 and 403 are added to the OpenAPI document from each route's access.
         let unknown: [Int: String] = [200: "OK", 404: "Provider not configured"]
 
-        api.add(RouteSpec(.get, "\(base)/health", "Overall provider health (worst status wins) with each provider", tag: "provider-health")) { _, _ in
+        api.add(
+            RouteSpec(
+                .get, "\(base)/health", "Overall provider health (worst status wins) with each provider",
+                tag: "provider-health")
+        ) { _, _ in
             try Self.json(await board.summary(at: now()))
         }
-        api.add(RouteSpec(.get, "\(base)/providers/{name}/health", "One provider's health", tag: "provider-health", responses: unknown)) { _, context in
+        api.add(
+            RouteSpec(
+                .get, "\(base)/providers/{name}/health", "One provider's health", tag: "provider-health",
+                responses: unknown)
+        ) { _, context in
             let p = try provider(context)
             guard let s = await board.snapshot(of: p) else { throw Self.notConfigured(p.rawValue) }
             return try Self.json(s)
@@ -32,53 +40,83 @@ struct ProviderHealthRoutes {
         api.add(
             // Signed-in callers only: each check spends the provider's rate budget, which an
             // anonymous loop could take from the sync.
-            RouteSpec(.post, "\(base)/providers/{name}/health-check", "Call the provider now (through its breaker and limiter) and report", tag: "provider-health",
-                      access: .user, responses: unknown)
+            RouteSpec(
+                .post, "\(base)/providers/{name}/health-check",
+                "Call the provider now (through its breaker and limiter) and report", tag: "provider-health",
+                access: .user, responses: unknown)
         ) { _, context in
             let p = try provider(context)
             guard let s = await board.healthCheck(p) else { throw Self.notConfigured(p.rawValue) }
             return try Self.json(s)
         }
-        api.add(RouteSpec(.get, "\(base)/circuit-breakers", "Circuit breaker of each provider", tag: "provider-health")) { _, _ in
-            try Self.json(["items": await board.snapshots().map { BreakerView(provider: $0.provider, breaker: $0.breaker) }])
+        api.add(RouteSpec(.get, "\(base)/circuit-breakers", "Circuit breaker of each provider", tag: "provider-health"))
+        { _, _ in
+            try Self.json([
+                "items": await board.snapshots().map { BreakerView(provider: $0.provider, breaker: $0.breaker) }
+            ])
         }
         api.add(
-            RouteSpec(.post, "\(base)/circuit-breakers/{name}/reset", "Close a provider's breaker", tag: "provider-health", access: .operator, responses: unknown)
+            RouteSpec(
+                .post, "\(base)/circuit-breakers/{name}/reset", "Close a provider's breaker", tag: "provider-health",
+                access: .operator, responses: unknown)
         ) { _, context in
             let p = try provider(context)
             guard await board.resetBreaker(p) else { throw Self.notConfigured(p.rawValue) }
             return try .json(ActionView(provider: p.rawValue, action: "circuit_breaker_reset", at: rfc3339(deps.now())))
         }
-        api.add(RouteSpec(.get, "\(base)/rate-limiters", "Token bucket of each provider", tag: "provider-health")) { _, _ in
-            try Self.json(["items": await board.snapshots().map { LimiterView(provider: $0.provider, rateLimiter: $0.rateLimiter) }])
+        api.add(RouteSpec(.get, "\(base)/rate-limiters", "Token bucket of each provider", tag: "provider-health")) {
+            _, _ in
+            try Self.json([
+                "items": await board.snapshots().map { LimiterView(provider: $0.provider, rateLimiter: $0.rateLimiter) }
+            ])
         }
         api.add(
-            RouteSpec(.post, "\(base)/rate-limiters/reset-all", "Refill every provider's token bucket", tag: "provider-health", access: .operator)
+            RouteSpec(
+                .post, "\(base)/rate-limiters/reset-all", "Refill every provider's token bucket",
+                tag: "provider-health", access: .operator)
         ) { _, _ in
             await board.resetAllRateLimiters()
             return try .json(ActionView(provider: nil, action: "rate_limiters_reset", at: rfc3339(deps.now())))
         }
-        api.add(RouteSpec(.get, "\(base)/cache/stats", "Response cache of each provider", tag: "provider-health")) { _, _ in
+        api.add(RouteSpec(.get, "\(base)/cache/stats", "Response cache of each provider", tag: "provider-health")) {
+            _, _ in
             try Self.json(["items": await board.snapshots().map { CacheView(provider: $0.provider, cache: $0.cache) }])
         }
         api.add(
-            RouteSpec(.post, "\(base)/cache/invalidate/{name}", "Drop a provider's cached offers", tag: "provider-health", access: .operator, responses: unknown)
+            RouteSpec(
+                .post, "\(base)/cache/invalidate/{name}", "Drop a provider's cached offers", tag: "provider-health",
+                access: .operator, responses: unknown)
         ) { _, context in
             let p = try provider(context)
             guard await board.invalidateCache(p) else { throw Self.notConfigured(p.rawValue) }
             return try .json(ActionView(provider: p.rawValue, action: "cache_invalidated", at: rfc3339(deps.now())))
         }
-        api.add(RouteSpec(.get, "\(base)/metrics/summary", "Totals over providers: requests, success rate, rate-limit hits, breaker trips", tag: "provider-health")) { _, _ in
+        api.add(
+            RouteSpec(
+                .get, "\(base)/metrics/summary",
+                "Totals over providers: requests, success rate, rate-limit hits, breaker trips", tag: "provider-health")
+        ) { _, _ in
             let s = await board.summary(at: now())
             return try Self.json(
-                MetricsView(status: s.status, healthy: s.healthy, degraded: s.degraded, down: s.down, unknown: s.unknown, requests: s.requests,
-                            successRate: s.successRate, rateLimitHits: s.rateLimitHits, breakerTrips: s.breakerTrips, at: s.at))
+                MetricsView(
+                    status: s.status, healthy: s.healthy, degraded: s.degraded, down: s.down, unknown: s.unknown,
+                    requests: s.requests,
+                    successRate: s.successRate, rateLimitHits: s.rateLimitHits, breakerTrips: s.breakerTrips, at: s.at))
         }
     }
 
-    struct BreakerView: Encodable { let provider: ProviderID; let breaker: ProviderHealthSnapshot.Breaker }
-    struct LimiterView: Encodable { let provider: ProviderID; let rateLimiter: ProviderHealthSnapshot.RateLimiter }
-    struct CacheView: Encodable { let provider: ProviderID; let cache: ProviderHealthSnapshot.Cache }
+    struct BreakerView: Encodable {
+        let provider: ProviderID
+        let breaker: ProviderHealthSnapshot.Breaker
+    }
+    struct LimiterView: Encodable {
+        let provider: ProviderID
+        let rateLimiter: ProviderHealthSnapshot.RateLimiter
+    }
+    struct CacheView: Encodable {
+        let provider: ProviderID
+        let cache: ProviderHealthSnapshot.Cache
+    }
     struct MetricsView: Encodable {
         let status: ProviderHealthSnapshot.Status
         let healthy, degraded, down, unknown, requests: Int
@@ -92,7 +130,9 @@ struct ProviderHealthRoutes {
     /// The `{name}` path segment as a configured provider; anything else is 404.
     private func provider(_ context: AppRequestContext) throws -> ProviderID {
         let name = try context.parameters.require("name")
-        guard let p = ProviderID(rawValue: name.lowercased()), board.providers.contains(p) else { throw Self.notConfigured(name) }
+        guard let p = ProviderID(rawValue: name.lowercased()), board.providers.contains(p) else {
+            throw Self.notConfigured(name)
+        }
         return p
     }
 
@@ -111,6 +151,8 @@ struct ProviderHealthRoutes {
             try c.encode(rfc3339(date))
         }
         let data = try encoder.encode(value)
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -21,7 +21,8 @@ struct ProviderRoutes {
 
         var input: GPUListingInput {
             GPUListingInput(
-                model: model, gpuCount: gpu_count, vramGB: vram_gb, pricePerHour: price_per_hour, location: location, country: country,
+                model: model, gpuCount: gpu_count, vramGB: vram_gb, pricePerHour: price_per_hour, location: location,
+                country: country,
                 available: available)
         }
     }
@@ -58,7 +59,8 @@ struct ProviderRoutes {
     }
 
     static let listingProperties: JSONValue = [
-        "model": ["type": "string", "example": "RTX 4090"], "gpu_count": ["type": "integer", "minimum": 1, "maximum": 64],
+        "model": ["type": "string", "example": "RTX 4090"],
+        "gpu_count": ["type": "integer", "minimum": 1, "maximum": 64],
         "vram_gb": ["type": "integer"], "price_per_hour": ["type": "string", "example": "0.45"],
         "location": ["type": "string", "example": "Frankfurt, DE"], "country": ["type": "string", "example": "DE"],
         "available": ["type": "boolean"],
@@ -67,33 +69,46 @@ struct ProviderRoutes {
     func register(on api: APIRouter) {
         api.add(
             RouteSpec(
-                .post, "/api/v1/provider/gpus", "List a GPU machine (provider role); it appears in search as provider gp4u",
+                .post, "/api/v1/provider/gpus",
+                "List a GPU machine (provider role); it appears in search as provider gp4u",
                 tag: "provider", access: .user,
-                body: ["type": "object", "required": ["model", "price_per_hour", "location"], "properties": Self.listingProperties],
+                body: [
+                    "type": "object", "required": ["model", "price_per_hour", "location"],
+                    "properties": Self.listingProperties,
+                ],
                 responses: [201: "Listed", 403: "Not a provider", 422: "Invalid listing (every bad field in details)"])
         ) { request, context in
             let id = try context.require(role: .provider)
             let body = try request.decodeJSON(ListingBody.self, from: try await request.bodyBuffer(context: context))
             let listing = try body.input.apply(
-                to: nil, id: GPUListing.offerID(uuid: UUID().uuidString.lowercased()), ownerID: id.userID, now: deps.now())
+                to: nil, id: GPUListing.offerID(uuid: UUID().uuidString.lowercased()), ownerID: id.userID,
+                now: deps.now())
             try await store.createListing(listing)
             try await deps.refreshMarket()
             return try .json(GPUListingView(listing), status: .created)
         }
 
-        api.add(RouteSpec(.get, "/api/v1/provider/gpus", "The caller's listings, newest first", tag: "provider", access: .user)) { _, context in
+        api.add(
+            RouteSpec(
+                .get, "/api/v1/provider/gpus", "The caller's listings, newest first", tag: "provider", access: .user)
+        ) { _, context in
             let id = try context.require(role: .provider)
             return try .json(["items": try await store.listings(ownerID: id.userID).map(GPUListingView.init)])
         }
 
         api.add(
             RouteSpec(
-                .patch, "/api/v1/provider/gpus/{id}", "Change a listing's price, availability, location or hardware (owner only)",
+                .patch, "/api/v1/provider/gpus/{id}",
+                "Change a listing's price, availability, location or hardware (owner only)",
                 tag: "provider", access: .user, body: ["type": "object", "properties": Self.listingProperties],
-                responses: [200: "Updated", 403: "Not a provider", 404: "No such listing of the caller", 422: "Invalid change"])
+                responses: [
+                    200: "Updated", 403: "Not a provider", 404: "No such listing of the caller", 422: "Invalid change",
+                ])
         ) { request, context in
             let id = try context.require(role: .provider)
-            guard let current = try await store.listing(id: try context.parameters.require("id")), current.ownerID == id.userID else {
+            guard let current = try await store.listing(id: try context.parameters.require("id")),
+                current.ownerID == id.userID
+            else {
                 throw APIError.notFound("listing")
             }
             let body = try request.decodeJSON(ListingBody.self, from: try await request.bodyBuffer(context: context))
@@ -104,32 +119,43 @@ struct ProviderRoutes {
         }
 
         api.add(
-            RouteSpec(.get, "/api/v1/provider/earnings", "Earnings balance and the latest earning entries", tag: "provider", access: .user, query: ["limit"])
+            RouteSpec(
+                .get, "/api/v1/provider/earnings", "Earnings balance and the latest earning entries", tag: "provider",
+                access: .user, query: ["limit"])
         ) { request, context in
             let id = try context.require(role: .provider)
             let summary = try await store.summary(userID: id.userID)
             let items = try await store.earningsHistory(userID: id.userID, limit: try request.limit()).map {
                 EarningsView.Item(
-                    transaction_id: $0.transactionID, type: $0.kind.rawValue, amount: $0.amount, balance_after: $0.balanceAfter,
+                    transaction_id: $0.transactionID, type: $0.kind.rawValue, amount: $0.amount,
+                    balance_after: $0.balanceAfter,
                     references: $0.references, created_at: rfc3339($0.createdAt))
             }
             return try .json(EarningsView(earnings: summary.earnings, total_earned: summary.totalEarned, items: items))
         }
 
-        api.add(RouteSpec(.get, "/api/v1/provider/g-score", "G-Score of each of the caller's listings and their GPU-weighted mean", tag: "provider", access: .user)) {
+        api.add(
+            RouteSpec(
+                .get, "/api/v1/provider/g-score",
+                "G-Score of each of the caller's listings and their GPU-weighted mean", tag: "provider", access: .user)
+        ) {
             _, context in
             let id = try context.require(role: .provider)
             let offers = try await store.listings(ownerID: id.userID).map(\.offer)
             let items = offers.map { o in
                 GScoreView.Item(
-                    gpu_id: o.id, model: o.model.name, gpu_count: o.gpuCount, g_score: o.gScore, performance: GScore.performanceFactor(o.perfScore),
-                    reliability: o.reliability, efficiency: GScore.efficiencyFactor(perf: o.perfScore, pricePerHour: o.pricePerHour))
+                    gpu_id: o.id, model: o.model.name, gpu_count: o.gpuCount, g_score: o.gScore,
+                    performance: GScore.performanceFactor(o.perfScore),
+                    reliability: o.reliability,
+                    efficiency: GScore.efficiencyFactor(perf: o.perfScore, pricePerHour: o.pricePerHour))
             }
             let gpus = offers.reduce(0) { $0 + $1.gpuCount }
             let mean = gpus > 0 ? offers.reduce(0.0) { $0 + $1.gScore * Double($1.gpuCount) } / Double(gpus) : nil
             let w = GScore.weights(for: .gp4u)
             return try .json(
-                GScoreView(items: items, g_score: mean, weights: ["performance": w.performance, "reliability": w.reliability, "efficiency": w.efficiency]))
+                GScoreView(
+                    items: items, g_score: mean,
+                    weights: ["performance": w.performance, "reliability": w.reliability, "efficiency": w.efficiency]))
         }
     }
 }

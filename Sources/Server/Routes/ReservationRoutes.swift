@@ -67,9 +67,12 @@ struct ReservationRoutes {
     func register(on api: APIRouter) {
         api.add(
             RouteSpec(
-                .post, "/api/v1/reservations", "Book whole hours on a GPU; holds hours × price; accepts Idempotency-Key",
+                .post, "/api/v1/reservations",
+                "Book whole hours on a GPU; holds hours × price; accepts Idempotency-Key",
                 tag: "reservations", access: .user, body: Self.bookSchema,
-                responses: [201: "Booked", 402: "Insufficient funds", 404: "No such GPU", 409: "Hours taken or GPU unavailable"])
+                responses: [
+                    201: "Booked", 402: "Insufficient funds", 404: "No such GPU", 409: "Hours taken or GPU unavailable",
+                ])
         ) { request, context in
             let id = try context.requireIdentity()
             let buffer = try await request.bodyBuffer(context: context)
@@ -80,20 +83,32 @@ struct ReservationRoutes {
                 let now = deps.now()
                 try ReservationPolicy.validate(start: start, end: end, now: now)
                 let r = try await store.book(
-                    id: UUID().uuidString.lowercased(), userID: id.userID, gpuID: body.gpu_id, start: start, end: end, now: now)
+                    id: UUID().uuidString.lowercased(), userID: id.userID, gpuID: body.gpu_id, start: start, end: end,
+                    now: now)
                 return (.created, try encodeJSON(ReservationView(r)))
             }
         }
 
-        api.add(RouteSpec(.get, "/api/v1/reservations", "The caller's reservations, newest first", tag: "reservations", access: .user, query: ["limit", "cursor"])) { request, context in
+        api.add(
+            RouteSpec(
+                .get, "/api/v1/reservations", "The caller's reservations, newest first", tag: "reservations",
+                access: .user, query: ["limit", "cursor"])
+        ) { request, context in
             let id = try context.requireIdentity()
             let limit = try request.limit()
-            let list = try await store.reservations(userID: id.userID, after: try Cursor.decode(request.queryString("cursor")), limit: limit + 1)
+            let list = try await store.reservations(
+                userID: id.userID, after: try Cursor.decode(request.queryString("cursor")), limit: limit + 1)
             let page = list.prefix(limit).map(ReservationView.init)
-            return try .json(Page(items: Array(page), next_cursor: list.count > limit ? page.last.map { Cursor.encode($0.id) } : nil))
+            return try .json(
+                Page(items: Array(page), next_cursor: list.count > limit ? page.last.map { Cursor.encode($0.id) } : nil)
+            )
         }
 
-        api.add(RouteSpec(.get, "/api/v1/reservations/{id}", "One of the caller's reservations", tag: "reservations", access: .user)) { _, context in
+        api.add(
+            RouteSpec(
+                .get, "/api/v1/reservations/{id}", "One of the caller's reservations", tag: "reservations",
+                access: .user)
+        ) { _, context in
             try .json(ReservationView(try await mine(context)))
         }
 
@@ -104,15 +119,24 @@ struct ReservationRoutes {
             return try .json(ReservationView(r))
         }
         api.add(
-            RouteSpec(.delete, "/api/v1/reservations/{id}/cancel", "Cancel; refund by the cancellation policy (in the response)", tag: "reservations", access: .user),
+            RouteSpec(
+                .delete, "/api/v1/reservations/{id}/cancel",
+                "Cancel; refund by the cancellation policy (in the response)", tag: "reservations", access: .user),
             handler: cancel)
-        api.add(RouteSpec(.delete, "/api/v1/reservations/{id}", "Cancel (alias of /cancel)", tag: "reservations", access: .user), handler: cancel)
+        api.add(
+            RouteSpec(
+                .delete, "/api/v1/reservations/{id}", "Cancel (alias of /cancel)", tag: "reservations", access: .user),
+            handler: cancel)
 
         api.add(
             RouteSpec(
-                .post, "/api/v1/reservations/{id}/extend", "Move the end later; holds the extra hours; accepts Idempotency-Key",
+                .post, "/api/v1/reservations/{id}/extend",
+                "Move the end later; holds the extra hours; accepts Idempotency-Key",
                 tag: "reservations", access: .user,
-                body: ["type": "object", "required": ["end_time"], "properties": ["end_time": ["type": "string", "format": "date-time"]]],
+                body: [
+                    "type": "object", "required": ["end_time"],
+                    "properties": ["end_time": ["type": "string", "format": "date-time"]],
+                ],
                 responses: [200: "Extended", 402: "Insufficient funds", 409: "Hours taken"])
         ) { request, context in
             let id = try context.requireIdentity()
@@ -121,13 +145,17 @@ struct ReservationRoutes {
             return try await Idempotency(store: store, now: deps.now).run(request, context: context, body: buffer) {
                 let body = try request.decodeJSON(ExtendBody.self, from: buffer)
                 let end = try Self.time(body.end_time, field: "end_time")
-                let r = try await store.extend(id: reservationID, userID: id.userID, newEnd: end, now: deps.now(), fee: deps.fee)
+                let r = try await store.extend(
+                    id: reservationID, userID: id.userID, newEnd: end, now: deps.now(), fee: deps.fee)
                 return (.ok, try encodeJSON(ReservationView(r)))
             }
         }
 
         api.add(
-            RouteSpec(.get, "/api/v1/gpus/{id}/availability", "Free and booked hour blocks of a GPU (default: the next 7 days)", tag: "reservations", query: ["from", "to"])
+            RouteSpec(
+                .get, "/api/v1/gpus/{id}/availability",
+                "Free and booked hour blocks of a GPU (default: the next 7 days)", tag: "reservations",
+                query: ["from", "to"])
         ) { request, context in
             let gpuID = try context.parameters.require("id")
             guard try await store.offer(id: gpuID) != nil else { throw APIError.notFound("GPU") }
@@ -139,7 +167,10 @@ struct ReservationRoutes {
             let start = from - from % 3600
             let end = to % 3600 == 0 ? to : to - to % 3600 + 3600
             let booked = try await store.bookings(gpuID: gpuID, from: start, to: end)
-            return try .json(CalendarView(gpu_id: gpuID, from: rfc3339(start), to: rfc3339(end), blocks: Self.blocks(from: start, to: end, booked: booked)))
+            return try .json(
+                CalendarView(
+                    gpu_id: gpuID, from: rfc3339(start), to: rfc3339(end),
+                    blocks: Self.blocks(from: start, to: end, booked: booked)))
         }
     }
 
@@ -151,7 +182,9 @@ struct ReservationRoutes {
             let s = max(r.start, from)
             let e = min(r.end, to)
             if s > cursor { out.append(.init(start_time: rfc3339(cursor), end_time: rfc3339(s), status: "free")) }
-            if e > max(s, cursor) { out.append(.init(start_time: rfc3339(max(s, cursor)), end_time: rfc3339(e), status: "booked")) }
+            if e > max(s, cursor) {
+                out.append(.init(start_time: rfc3339(max(s, cursor)), end_time: rfc3339(e), status: "booked"))
+            }
             cursor = max(cursor, e)
         }
         if cursor < to { out.append(.init(start_time: rfc3339(cursor), end_time: rfc3339(to), status: "free")) }
@@ -160,14 +193,16 @@ struct ReservationRoutes {
 
     static func time(_ text: String, field: String) throws -> Int64 {
         guard let t = RFC3339.parse(text) else {
-            throw APIError.validation("\(field) must be an RFC 3339 time with an offset, such as 2026-12-01T10:00:00Z", field: field)
+            throw APIError.validation(
+                "\(field) must be an RFC 3339 time with an offset, such as 2026-12-01T10:00:00Z", field: field)
         }
         return t
     }
 
     private func mine(_ context: AppRequestContext) async throws -> Reservation {
         let id = try context.requireIdentity()
-        guard let r = try await store.reservation(id: try context.parameters.require("id")), r.userID == id.userID else {
+        guard let r = try await store.reservation(id: try context.parameters.require("id")), r.userID == id.userID
+        else {
             throw APIError.notFound("reservation")
         }
         return r

@@ -47,8 +47,10 @@ struct SIWERoutes {
 
     func register(on api: APIRouter) {
         api.add(
-            RouteSpec(.post, "/api/v1/auth/siwe/nonce", "Issue a one-time nonce for a Sign-In with Ethereum message", tag: "auth",
-                      access: .user, responses: [201: "Nonce and the values the message must name"])
+            RouteSpec(
+                .post, "/api/v1/auth/siwe/nonce", "Issue a one-time nonce for a Sign-In with Ethereum message",
+                tag: "auth",
+                access: .user, responses: [201: "Nonce and the values the message must name"])
         ) { _, context in
             let id = try context.requireIdentity()
             let now = deps.now()
@@ -57,19 +59,27 @@ struct SIWERoutes {
             try await store.issueSIWENonce(nonce, userID: id.userID, expiresAt: now + site.nonceLifetime)
             return try .json(
                 NonceView(
-                    nonce: nonce, domain: site.domain, uri: site.uri, scheme: site.scheme, chain_ids: site.chainIDs.sorted(),
+                    nonce: nonce, domain: site.domain, uri: site.uri, scheme: site.scheme,
+                    chain_ids: site.chainIDs.sorted(),
                     issued_at: rfc3339(now), expiration_time: rfc3339(now + site.nonceLifetime)),
                 status: .created)
         }
 
         api.add(
             RouteSpec(
-                .post, "/api/v1/auth/siwe/verify", "Verify a signed Sign-In with Ethereum message and link its address to the caller",
+                .post, "/api/v1/auth/siwe/verify",
+                "Verify a signed Sign-In with Ethereum message and link its address to the caller",
                 tag: "auth", access: .user,
                 body: [
                     "type": "object", "required": ["message", "signature"],
-                    "properties": ["message": ["type": "string"], "signature": ["type": "string", "description": "0x + 65 bytes hex"]],
-                ], responses: [200: "Linked", 409: "Address linked to another account", 422: "Message or signature refused"])
+                    "properties": [
+                        "message": ["type": "string"],
+                        "signature": ["type": "string", "description": "0x + 65 bytes hex"],
+                    ],
+                ],
+                responses: [
+                    200: "Linked", 409: "Address linked to another account", 422: "Message or signature refused",
+                ])
         ) { request, context in
             let id = try context.requireIdentity()
             let body = try await request.decodeJSON(VerifyBody.self, context: context)
@@ -79,7 +89,8 @@ struct SIWERoutes {
             }
             let now = deps.now()
             let message = try await deps.siwe.verifier(now: deps.now).verify(
-                message: body.message, signature: signature, nonces: CallerNonces(store: store, userID: id.userID, now: now))
+                message: body.message, signature: signature,
+                nonces: CallerNonces(store: store, userID: id.userID, now: now))
             let link = try await store.link(message.address, userID: id.userID, chainID: message.chainID, at: now)
             let all = try await store.linkedAddresses(userID: id.userID)
             return try .json(
@@ -104,7 +115,8 @@ extension SIWEError {
         switch self {
         case .nonceStoreUnavailable:
             // Not the message's fault: the same request may succeed in a moment.
-            return APIError(.serviceUnavailable, code: "database_unavailable", message: description, headers: [.retryAfter: "1"])
+            return APIError(
+                .serviceUnavailable, code: "database_unavailable", message: description, headers: [.retryAfter: "1"])
         case .malformed, .invalidAddress, .unsupportedVersion: code = "siwe_malformed"
         case .wrongScheme, .wrongDomain, .wrongURI: code = "siwe_wrong_site"
         case .unsupportedChain: code = "siwe_unsupported_chain"

@@ -55,18 +55,23 @@ struct WalletRoutes {
     }
 
     func register(on api: APIRouter) {
-        api.add(RouteSpec(.get, "/api/v1/wallets/balance", "The caller's balances and totals", tag: "wallet", access: .user)) { _, context in
+        api.add(
+            RouteSpec(.get, "/api/v1/wallets/balance", "The caller's balances and totals", tag: "wallet", access: .user)
+        ) { _, context in
             let id = try context.requireIdentity()
             let s = try await store.summary(userID: id.userID)
             return try .json(
                 BalanceView(
                     available: s.available, held: s.held, earnings: s.earnings, total_deposited: s.totalDeposited,
-                    total_withdrawn: s.totalWithdrawn, total_spent: s.totalSpent, total_earned: s.totalEarned, simulated: deps.simulation))
+                    total_withdrawn: s.totalWithdrawn, total_spent: s.totalSpent, total_earned: s.totalEarned,
+                    simulated: deps.simulation))
         }
 
         api.add(
-            RouteSpec(.get, "/api/v1/wallets/transactions", "Ledger history of the caller's accounts, newest first, with balance_after", tag: "wallet",
-                      access: .user, query: ["type", "limit", "cursor"])
+            RouteSpec(
+                .get, "/api/v1/wallets/transactions",
+                "Ledger history of the caller's accounts, newest first, with balance_after", tag: "wallet",
+                access: .user, query: ["type", "limit", "cursor"])
         ) { request, context in
             let id = try context.requireIdentity()
             let limit = try request.limit()
@@ -74,33 +79,45 @@ struct WalletRoutes {
             if let type = request.queryString("type") {
                 guard let k = LedgerTransaction.Kind(rawValue: type) else {
                     throw APIError.validation(
-                        "type must be one of \(LedgerTransaction.Kind.allCases.map(\.rawValue).joined(separator: ", "))", field: "type")
+                        "type must be one of \(LedgerTransaction.Kind.allCases.map(\.rawValue).joined(separator: ", "))",
+                        field: "type")
                 }
                 kind = k
             }
             let after = try Cursor.decode(request.queryString("cursor")).map { key -> Int64 in
-                guard let n = Int64(key) else { throw APIError.validation("cursor is not one this server issued", field: "cursor") }
+                guard let n = Int64(key) else {
+                    throw APIError.validation("cursor is not one this server issued", field: "cursor")
+                }
                 return n
             }
             let entries = try await store.history(userID: id.userID, kind: kind, after: after, limit: limit + 1)
             let page = entries.prefix(limit).map {
                 EntryView(
-                    id: String($0.id), transaction_id: $0.transactionID, type: $0.kind.rawValue, account: $0.account.rawValue,
+                    id: String($0.id), transaction_id: $0.transactionID, type: $0.kind.rawValue,
+                    account: $0.account.rawValue,
                     amount: $0.amount, balance_after: $0.balanceAfter, references: $0.references,
                     simulated: $0.kind == .simulatedDeposit, created_at: rfc3339($0.createdAt))
             }
-            return try .json(Page(items: Array(page), next_cursor: entries.count > limit ? page.last.map { Cursor.encode($0.id) } : nil))
+            return try .json(
+                Page(
+                    items: Array(page),
+                    next_cursor: entries.count > limit ? page.last.map { Cursor.encode($0.id) } : nil))
         }
 
         api.add(
-            RouteSpec(.get, "/api/v1/wallets/analytics", "Spending per day and per category over the last N days", tag: "wallet",
-                      access: .user, query: ["days"])
+            RouteSpec(
+                .get, "/api/v1/wallets/analytics", "Spending per day and per category over the last N days",
+                tag: "wallet",
+                access: .user, query: ["days"])
         ) { request, context in
             let id = try context.requireIdentity()
-            let days = try request.queryString("days").map { text -> Int in
-                guard let d = Int(text), (1...365).contains(d) else { throw APIError.validation("days must be from 1 to 365", field: "days") }
-                return d
-            } ?? 30
+            let days =
+                try request.queryString("days").map { text -> Int in
+                    guard let d = Int(text), (1...365).contains(d) else {
+                        throw APIError.validation("days must be from 1 to 365", field: "days")
+                    }
+                    return d
+                } ?? 30
             let now = deps.now()
             let since = now - now % 86400 - Int64(days - 1) * 86400
             let buckets = try await store.spending(userID: id.userID, since: since)
@@ -114,24 +131,33 @@ struct WalletRoutes {
                 let day = since + Int64(i) * 86400
                 let cats = daily[day] ?? [:]
                 return AnalyticsView.Day(
-                    date: String(rfc3339(day).prefix(10)), total: try cats.values.reduce(USDC.zero) { try $0.adding($1) }, by_category: cats)
+                    date: String(rfc3339(day).prefix(10)),
+                    total: try cats.values.reduce(USDC.zero) { try $0.adding($1) }, by_category: cats)
             }
             return try .json(
                 AnalyticsView(
-                    days: days, total_spent: try byCategory.values.reduce(USDC.zero) { try $0.adding($1) }, by_category: byCategory,
+                    days: days, total_spent: try byCategory.values.reduce(USDC.zero) { try $0.adding($1) },
+                    by_category: byCategory,
                     daily: series))
         }
 
         api.add(
             RouteSpec(
-                .post, "/api/v1/wallets/deposit", "Simulated deposit (only where simulation is enabled); accepts Idempotency-Key",
+                .post, "/api/v1/wallets/deposit",
+                "Simulated deposit (only where simulation is enabled); accepts Idempotency-Key",
                 tag: "wallet", access: .user,
-                body: ["type": "object", "required": ["amount"], "properties": ["amount": ["type": "string", "example": "100.00"]]],
+                body: [
+                    "type": "object", "required": ["amount"],
+                    "properties": ["amount": ["type": "string", "example": "100.00"]],
+                ],
                 responses: [201: "Credited (simulated)", 403: "Simulation is off", 409: "Idempotency key reused"])
         ) { request, context in
             let id = try context.requireIdentity()
             guard deps.simulation else {
-                throw APIError(.forbidden, code: "simulation_disabled", message: "simulated deposits are off here; deposit USDC on-chain (see /api/v1/wallets/deposit-info)")
+                throw APIError(
+                    .forbidden, code: "simulation_disabled",
+                    message: "simulated deposits are off here; deposit USDC on-chain (see /api/v1/wallets/deposit-info)"
+                )
             }
             let buffer = try await request.bodyBuffer(context: context)
             return try await Idempotency(store: store, now: deps.now).run(request, context: context, body: buffer) {
@@ -143,10 +169,17 @@ struct WalletRoutes {
                 let now = deps.now()
                 let txID = "simdep:\(UUID().uuidString.lowercased())"
                 try await store.post(
-                    try .transfer(id: txID, kind: .simulatedDeposit, amount: body.amount, from: .simulator, to: .available(user: id.userID),
-                                  references: ["simulated": "true"], createdAt: now))
+                    try .transfer(
+                        id: txID, kind: .simulatedDeposit, amount: body.amount, from: .simulator,
+                        to: .available(user: id.userID),
+                        references: ["simulated": "true"], createdAt: now))
                 let available = try await store.balance(of: .available(user: id.userID))
-                return (.created, try encodeJSON(DepositView(transaction_id: txID, amount: body.amount, available: available, created_at: rfc3339(now))))
+                return (
+                    .created,
+                    try encodeJSON(
+                        DepositView(
+                            transaction_id: txID, amount: body.amount, available: available, created_at: rfc3339(now)))
+                )
             }
         }
     }

@@ -40,7 +40,9 @@ struct ChainModel: Sendable {
     var head: ObservedHeader { blocks[blocks.count - 1].header }
 
     /// A transfer with a fresh transaction hash.
-    mutating func newTransfer(micro: UInt64, emitter: Address = WatcherFixtures.usdc, to: Address = WatcherFixtures.depositAddress) -> Transfer {
+    mutating func newTransfer(
+        micro: UInt64, emitter: Address = WatcherFixtures.usdc, to: Address = WatcherFixtures.depositAddress
+    ) -> Transfer {
         defer { nextTxID += 1 }
         return Transfer(tx: WatcherFixtures.hash(nextTxID, salt: 0x7A), micro: micro, emitter: emitter, to: to)
     }
@@ -72,7 +74,8 @@ struct ChainModel: Sendable {
     /// What a node filtering on contract and recipient answers for the range.
     func logs(in range: ClosedRange<UInt64>, filter: TransferFilter) -> [ObservedLog] {
         range.clamped(to: 0...head.number).flatMap { blocks[Int($0)].logs() }.filter {
-            $0.emitter == filter.contract && $0.topics.count == 3 && Array($0.topics[2].suffix(20)) == filter.recipient.bytes
+            $0.emitter == filter.contract && $0.topics.count == 3
+                && Array($0.topics[2].suffix(20)) == filter.recipient.bytes
         }
     }
 
@@ -86,7 +89,9 @@ struct ChainModel: Sendable {
 
     /// Keys of the deposits on the canonical chain with at least `confirmations`.
     func confirmedDeposits(confirmations: UInt64) -> Set<DepositKey> {
-        guard let tip = WatcherFixtures.settings(confirmations: confirmations).confirmedTip(head: head.number) else { return [] }
+        guard let tip = WatcherFixtures.settings(confirmations: confirmations).confirmedTip(head: head.number) else {
+            return []
+        }
         return Set(logs(in: 0...tip, filter: Self.filter).map { WatcherFixtures.deposit($0).key })
     }
 

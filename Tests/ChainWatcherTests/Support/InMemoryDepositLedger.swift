@@ -50,7 +50,8 @@ actor InMemoryDepositLedger: DepositLedger {
         return cursor
     }
 
-    func creditDeposits(_ deposits: [Deposit], advancingCursorTo next: BlockRef, chainID: Int) async throws -> [Deposit] {
+    func creditDeposits(_ deposits: [Deposit], advancingCursorTo next: BlockRef, chainID: Int) async throws -> [Deposit]
+    {
         try check(chainID)
         if failures > 0 || rng.chance(failureRate) {
             failures = max(0, failures - 1)
@@ -59,7 +60,9 @@ actor InMemoryDepositLedger: DepositLedger {
         for deposit in deposits {
             let depth = await chain.confirmations(of: deposit) ?? 0
             if depth < confirmations { premature.append(deposit) }
-            if deposit.block.number > next.number { Issue.record("deposit \(deposit.key) above the new cursor \(next)") }
+            if deposit.block.number > next.number {
+                Issue.record("deposit \(deposit.key) above the new cursor \(next)")
+            }
         }
         let known = Set(credited.map(\.key))
         reoffered += deposits.map(\.key).filter(known.contains)

@@ -46,11 +46,16 @@ actor ScriptedChain: ChainReader {
         for _ in 0..<empty { model.mine() }
     }
 
-    func newTransfer(micro: UInt64, emitter: Address = WatcherFixtures.usdc, to: Address = WatcherFixtures.depositAddress) -> ChainModel.Transfer {
+    func newTransfer(
+        micro: UInt64, emitter: Address = WatcherFixtures.usdc, to: Address = WatcherFixtures.depositAddress
+    ) -> ChainModel.Transfer {
         model.newTransfer(micro: micro, emitter: emitter, to: to)
     }
 
-    func reorg(depth: Int, extra: Int = 0, reinclude: @Sendable ([ChainModel.Transfer]) -> [[ChainModel.Transfer]] = { _ in [] }) {
+    func reorg(
+        depth: Int, extra: Int = 0,
+        reinclude: @Sendable ([ChainModel.Transfer]) -> [[ChainModel.Transfer]] = { _ in [] }
+    ) {
         model.reorg(depth: depth, extra: extra, reinclude: reinclude)
     }
 
@@ -72,17 +77,23 @@ actor ScriptedChain: ChainReader {
         }
         let tip = model.head.number + 1 >= confirmations ? model.head.number + 1 - confirmations : 0
         var answer = heights.compactMap { height -> ObservedHeader? in
-            if height > tip, let orphan = model.orphans[height]?.last, rng.chance(faults.staleHeader) { return orphan.header }
+            if height > tip, let orphan = model.orphans[height]?.last, rng.chance(faults.staleHeader) {
+                return orphan.header
+            }
             return model.header(at: height)
         }
-        if !answer.isEmpty, rng.chance(faults.missingHeader) { answer.remove(at: Int.random(in: 0..<answer.count, using: &rng)) }
+        if !answer.isEmpty, rng.chance(faults.missingHeader) {
+            answer.remove(at: Int.random(in: 0..<answer.count, using: &rng))
+        }
         return answer
     }
 
     func transferLogs(_ filter: TransferFilter, in range: ClosedRange<UInt64>) throws(ChainReadError) -> [ObservedLog] {
         try begin("logs")
         if filter != ChainModel.filter { Issue.record("logs asked with filter \(filter)") }
-        if range.upperBound > model.head.number { Issue.record("logs asked for \(range) beyond the head \(model.head.number)") }
+        if range.upperBound > model.head.number {
+            Issue.record("logs asked for \(range) beyond the head \(model.head.number)")
+        }
         let span = range.upperBound - range.lowerBound + 1
         if span > faults.maxSpan {
             let suggestion = faults.suggestsRange ? range.lowerBound...(range.lowerBound + faults.maxSpan - 1) : nil

@@ -22,7 +22,8 @@ enum WatcherFixtures {
 
     static func settings(confirmations: UInt64, margin: UInt64 = 2, startBlock: UInt64? = nil) -> DepositWatchSettings {
         DepositWatchSettings(
-            chainID: chainID, usdc: usdc, depositAddress: depositAddress, confirmations: confirmations, reorgMargin: margin,
+            chainID: chainID, usdc: usdc, depositAddress: depositAddress, confirmations: confirmations,
+            reorgMargin: margin,
             startBlock: startBlock)
     }
 
@@ -43,7 +44,8 @@ enum WatcherFixtures {
     static func deposit(_ log: ObservedLog) -> Deposit {
         Deposit(
             key: DepositKey(chainID: chainID, transactionHash: log.transactionHash, logIndex: log.logIndex),
-            from: sender, to: depositAddress, amount: USDC(micro: Int64(log.data.suffix(8).reduce(0) { $0 << 8 | UInt64($1) })),
+            from: sender, to: depositAddress,
+            amount: USDC(micro: Int64(log.data.suffix(8).reduce(0) { $0 << 8 | UInt64($1) })),
             block: BlockRef(number: log.blockNumber, hash: log.blockHash))
     }
 }

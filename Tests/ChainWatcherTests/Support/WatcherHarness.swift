@@ -20,7 +20,8 @@ struct WatcherHarness {
     ) {
         settings = WatcherFixtures.settings(confirmations: confirmations, startBlock: startBlock)
         chain = ScriptedChain(model, confirmations: confirmations, faults: faults, seed: seed)
-        ledger = InMemoryDepositLedger(chainID: settings.chainID, confirmations: confirmations, chain: chain, seed: seed &+ 1)
+        ledger = InMemoryDepositLedger(
+            chainID: settings.chainID, confirmations: confirmations, chain: chain, seed: seed &+ 1)
         metrics = TestMetrics()
         var logger = Logger(label: "gp4u.watcher.test")
         logger.logLevel = .critical

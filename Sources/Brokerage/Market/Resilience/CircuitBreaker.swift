@@ -100,7 +100,8 @@ public struct CircuitBreaker: Sendable {
             consecutiveFailures += 1
             note(failed: true, at: now)
             let failures = window.lazy.filter { $0.failed }.count
-            let ratioTripped = window.count >= configuration.minimumCallsInWindow
+            let ratioTripped =
+                window.count >= configuration.minimumCallsInWindow
                 && Double(failures) / Double(window.count) >= configuration.failureRatio
             if consecutiveFailures >= configuration.failureThreshold || ratioTripped { open(at: now) }
         }

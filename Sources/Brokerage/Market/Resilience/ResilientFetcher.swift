@@ -116,7 +116,9 @@ public actor ResilientFetcher<Value: Sendable> {
                 breaker.recordFailure(at: clock.now)
                 if !wasOpen && breaker.state == .open {
                     metrics.breakerTrips.increment()
-                    logger.warning("circuit breaker opened", metadata: ["provider.trips": "\(breaker.trips)", "provider.error": "\(failure)"])
+                    logger.warning(
+                        "circuit breaker opened",
+                        metadata: ["provider.trips": "\(breaker.trips)", "provider.error": "\(failure)"])
                 }
             } else {
                 breaker.recordNeutral()
@@ -125,7 +127,8 @@ public actor ResilientFetcher<Value: Sendable> {
                 metrics.rateLimitHits.increment()
             }
             publishGauges()
-            logger.warning("provider call failed", metadata: ["provider.attempt": "\(attempt)", "provider.error": "\(failure)"])
+            logger.warning(
+                "provider call failed", metadata: ["provider.attempt": "\(attempt)", "provider.error": "\(failure)"])
             guard failure.isRetryable, attempt <= configuration.retry.maxRetries else {
                 return try staleOr(.failed(provider: provider, cause: failure, attempts: attempt))
             }
@@ -153,7 +156,9 @@ public actor ResilientFetcher<Value: Sendable> {
         throw error
     }
 
-    private func recordOutcome(success: Bool, started: Date, monotonic: ContinuousClock.Instant, error: ProviderCallError?) {
+    private func recordOutcome(
+        success: Bool, started: Date, monotonic: ContinuousClock.Instant, error: ProviderCallError?
+    ) {
         // Response time from the injected clock when it moved (tests), else the monotonic clock.
         let injected = clock.now.timeIntervalSince(started)
         let elapsed = injected > 0 ? injected : (ContinuousClock.now - monotonic).seconds
@@ -164,7 +169,9 @@ public actor ResilientFetcher<Value: Sendable> {
             metrics.slowRequests.increment()
         }
         stats.recent.append(success)
-        if stats.recent.count > configuration.successWindow { stats.recent.removeFirst(stats.recent.count - configuration.successWindow) }
+        if stats.recent.count > configuration.successWindow {
+            stats.recent.removeFirst(stats.recent.count - configuration.successWindow)
+        }
         metrics.responseTime.recordNanoseconds(Int64(elapsed * 1e9))
         if success {
             stats.successes += 1
@@ -212,7 +219,8 @@ public actor ResilientFetcher<Value: Sendable> {
         }
         let tokens = bucket.level(at: now)
         return ProviderHealthSnapshot(
-            provider: provider, status: status, requests: stats.requests, successes: stats.successes, failures: stats.failures,
+            provider: provider, status: status, requests: stats.requests, successes: stats.successes,
+            failures: stats.failures,
             successRate: rate,
             averageResponseMs: stats.requests == 0 ? nil : stats.totalResponseSeconds / Double(stats.requests) * 1000,
             slowRequests: stats.slowRequests, slowThresholdMs: configuration.slowThreshold.seconds * 1000,
@@ -221,14 +229,16 @@ public actor ResilientFetcher<Value: Sendable> {
             lastSuccessAt: stats.lastSuccessAt, lastFailureAt: stats.lastFailureAt, lastError: stats.lastError,
             breaker: .init(
                 state: breaker.state, trips: breaker.trips, consecutiveFailures: breaker.consecutiveFailures,
-                failureThreshold: configuration.breaker.failureThreshold, openSeconds: configuration.breaker.openDuration.seconds,
+                failureThreshold: configuration.breaker.failureThreshold,
+                openSeconds: configuration.breaker.openDuration.seconds,
                 retryAfterSeconds: breaker.retryAfter(at: now)?.seconds),
             rateLimiter: .init(
                 ratePerMinute: bucket.ratePerMinute, burst: bucket.burst, tokensAvailable: tokens,
                 utilization: 1 - tokens / Double(bucket.burst), rateLimitHits: stats.rateLimitHits),
             cache: .init(
                 hits: cache.hits, misses: cache.misses, staleServed: cache.staleServed, hitRatio: cache.hitRatio,
-                ttlSeconds: cache.ttl(successRate: rate).seconds, ageSeconds: cache.storedAt.map { now.timeIntervalSince($0) }),
+                ttlSeconds: cache.ttl(successRate: rate).seconds,
+                ageSeconds: cache.storedAt.map { now.timeIntervalSince($0) }),
             at: now)
     }
 }
