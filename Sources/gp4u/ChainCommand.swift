@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChainWatcher
 import Ethereum
+import EthereumRPC
 import Foundation
 import Server
 import Storage
@@ -30,7 +31,7 @@ struct ChainStatusCommand: AsyncParsableCommand {
             let nodes = env.config.chains.map { chain in
                 (
                     chain,
-                    EthereumRPC(
+                    RPCClient(
                         pool: RPCEndpointPool(
                             endpoints: chain.rpcEndpoints, transport: HTTPJSONRPCTransport(), logger: env.logger))
                 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Brokerage
 import ChainWatcher
 import Ethereum
 import Foundation

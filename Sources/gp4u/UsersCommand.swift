@@ -32,7 +32,7 @@ struct UsersCreateCommand: AsyncParsableCommand {
                 try await Migrator(logger: env.logger).migrate(db)
                 let accounts = AccountService(
                     store: SQLStore(db: db), tokens: try await TokenService.forServer(env.config, logger: env.logger),
-                    throttle: LoginThrottle(now: { 0 }))
+                    throttle: LoginThrottle())
                 return try await accounts.signup(email: email, password: password, role: Role(rawValue: role)!)
             }
             print("created \(user.role.rawValue) \(user.email) (id \(user.id))")

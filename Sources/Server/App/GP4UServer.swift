@@ -22,7 +22,7 @@ public enum GP4UServer {
             let store = SQLStore(db: db)
             let accounts = AccountService(
                 store: store, tokens: try await TokenService.forServer(config, logger: logger),
-                throttle: LoginThrottle(now: { Int64(Date().timeIntervalSince1970) }))
+                throttle: LoginThrottle())
             // One HTTP client for every provider; shut down only after the group has ended.
             var clientConfig = HTTPClient.Configuration()
             clientConfig.timeout.connect = .seconds(5)
@@ -46,7 +46,7 @@ public enum GP4UServer {
                     chains: config.chains, watchers: watchers)
                 let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
                 let lifecycle = ReservationLifecycleService(
-                    store: store, fee: config.platformFee, interval: .seconds(15), now: deps.now, logger: logger)
+                    store: store, fee: config.platformFee, interval: .seconds(15), clock: deps.clock, logger: logger)
                 // Syncs in the background: the snapshot (if on) is loaded first, providers are
                 // called after; their failures are logged and counted, never fatal to startup.
                 let sync = MarketSyncService(
