@@ -60,7 +60,7 @@ public struct RPCClient: Sendable {
     }
 
     /// `eth_getLogs`. A range the node refuses throws an error classified
-    /// ``RPCErrorClass/rangeTooLarge(suggested:)``; feed it to a ``LogRangeSizer``.
+    /// ``RPCErrorClass/rangeTooLarge(suggested:)``: ask again for a smaller range.
     public func logs(_ filter: LogFilter) async throws(RPCError) -> [EventLog] {
         try await pool.call(RPCRequest("eth_getLogs", [filter.parameter])) { (v) throws(RPCResultError) -> [EventLog] in
             var logs: [EventLog] = []

@@ -33,7 +33,7 @@ struct ReservationLifecycleService: Service {
                                 "reservations.completed": "\(moved.completed)",
                             ])
                     }
-                    if moved.started < 200 && moved.completed < 200 { break }
+                    if moved.started + moved.completed < 200 { break }
                 }
             } catch {
                 failures.increment()

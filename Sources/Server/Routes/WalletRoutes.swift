@@ -163,17 +163,9 @@ struct WalletRoutes {
             let buffer = try await request.bodyBuffer(context: context)
             return try await Idempotency(store: store, clock: deps.clock).run(request, context: context, body: buffer) {
                 let body = try request.decodeJSON(DepositBody.self, from: buffer)
-                guard body.amount > .zero else { throw APIError.validation("amount must be positive", field: "amount") }
-                guard body.amount <= USDC(micro: 1_000_000 * USDC.scale) else {
-                    throw APIError.validation("a simulated deposit is at most 1000000.00", field: "amount")
-                }
                 let now = deps.clock.epochSeconds
                 let txID = "simdep:\(UUID().uuidString.lowercased())"
-                try await store.post(
-                    try .transfer(
-                        id: txID, kind: .simulatedDeposit, amount: body.amount, from: .simulator,
-                        to: .available(user: id.userID),
-                        references: ["simulated": "true"], createdAt: now))
+                try await store.post(try SimulatedDeposit.credit(body.amount, to: id.userID, id: txID, at: now))
                 let available = try await store.balance(of: .available(user: id.userID))
                 return (
                     .created,
