@@ -17,8 +17,9 @@ extension RPCError {
     /// the wordings real providers use (`../shared/reference/chains.md`).
     public var classification: RPCErrorClass {
         switch self {
-        case .timeout, .connectionFailed: return .retryable
-        case .httpStatus(let status, _): return status == 429 || status >= 500 ? .retryable : .permanent
+        // An HTTP error without a JSON-RPC body is the endpoint's problem (overloaded, down,
+        // a wrong path or API key), not the request's: another endpoint may answer.
+        case .timeout, .connectionFailed, .httpStatus: return .retryable
         case .responseTooLarge: return .rangeTooLarge(suggested: nil)
         case .malformedResponse, .noEndpoints, .cancelled: return .permanent
         case .node(let code, let message, _):

@@ -57,7 +57,7 @@ struct HTTPJSONRPCTransportTests {
         "HTTP status mapping",
         arguments: [
             (429, "{}", RPCErrorClass.retryable), (500, "oops", .retryable), (503, "", .retryable),
-            (404, "not here", .permanent), (401, "{\"message\":\"bad key\"}", .permanent),
+            (404, "not here", .retryable), (401, "{\"message\":\"bad key\"}", .retryable),
         ])
     func httpStatus(status: Int, body: String, expected: RPCErrorClass) async throws {
         let result = try await single(.raw(status: status, body: body))

@@ -74,7 +74,7 @@ struct RPCErrorClassificationTests {
             (.connectionFailed(endpoint: "x"), .retryable),
             (.httpStatus(429, endpoint: "x"), .retryable),
             (.httpStatus(502, endpoint: "x"), .retryable),
-            (.httpStatus(403, endpoint: "x"), .permanent),
+            (.httpStatus(403, endpoint: "x"), .retryable),
             (.malformedResponse("missing field hash", endpoint: "x"), .permanent),
             (.cancelled, .permanent),
         ])

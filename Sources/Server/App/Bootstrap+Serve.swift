@@ -9,16 +9,15 @@ import Providers
 import ServiceLifecycle
 import Storage
 
-/// The composition root: opens and migrates the database, prepares the secret, wires
-/// the app and runs every long-lived service in one group that shuts down gracefully
-/// on SIGINT/SIGTERM. The database pool runs around the group, so it closes only after
-/// the HTTP server has drained.
-public enum GP4UServer {
-    public static func run(_ config: ServerConfiguration, version: String, logger: Logger) async throws {
-        try await withDatabase(config.database, logger: logger) { db in
-            let applied = try await Migrator(logger: logger).migrate(db)
-            logger.info(
-                "database ready", metadata: ["db": "\(db.displayName)", "migrations.applied": "\(applied.count)"])
+extension Bootstrap {
+    /// `gp4u serve`: opens and migrates the database, prepares the secret, wires the app
+    /// and runs every long-lived service in one group that shuts down gracefully on
+    /// SIGINT/SIGTERM. The database pool runs around the group, so it closes only after
+    /// the HTTP server has drained.
+    public func serve(version: String) async throws {
+        let (config, logger) = (config, logger)
+        try await withDatabase(.migrate) { db in
+            logger.info("database ready", metadata: ["db": "\(db.displayName)"])
             let store = SQLStore(db: db)
             let accounts = AccountService(
                 store: store, tokens: try await TokenService.forServer(config, logger: logger),
