@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Brokerage", "ChainWatcher", "JSON",
+                "Brokerage", "ChainWatcher", "JSON", "Timekeeping",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Timekeeping
 
 /// PostgreSQL through postgres-nio's connection pool, for production and scale-out.
 /// `run()` must be running (the server runs it as the first service) for queries to go.
@@ -120,9 +121,7 @@ public final class PostgresDatabase: SQLDatabase {
                     do { return .success(try await body()) } catch { return .failure(error) }
                 }
                 group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: heartbeat)
-                        if Task.isCancelled { break }
+                    for await _ in Ticks(every: heartbeat).dropFirst() {
                         do { _ = try await Self.run("SELECT 1", [], on: connection, logger: logger) } catch {
                             return .failure(
                                 StorageError.unavailable(detail: "the connection holding lease \(key) was lost"))
