@@ -95,6 +95,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Withdrawals out: the sender service that signs, sends and follows payouts.
+        .target(
+            name: "Payouts",
+            dependencies: [
+                "Brokerage", "EthereumRPC", "Signer", "Timekeeping",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Storage",
             dependencies: [
@@ -108,7 +119,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Storage", "Brokerage", "Providers", "ChainWatcher", "Signer", "EthereumRPC", "JSON", "Timekeeping",
+                "Storage", "Brokerage", "Providers", "ChainWatcher", "Payouts", "Signer", "EthereumRPC", "JSON",
+                "Timekeeping",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
