@@ -9,6 +9,8 @@ public struct SenderStatus: Sendable, Hashable {
     /// Base units of USDC and wei; nil until read.
     public var usdc: USDC?
     public var native: BigUInt?
+    /// The chain head at the last tick.
+    public var head: UInt64?
     /// Why withdrawals are waiting (hot wallet short, fee cap reached, node refusals),
     /// one line each; empty when none are.
     public var problems: [String] = []

@@ -307,6 +307,7 @@ public actor WithdrawalSenderService: Service {
         do {
             let head = try await rpc.blockNumber()
             facts.head = head
+            status.head = head
             let depth = UInt64(settings.policy.confirmations)
             facts.confirmedNonceCount = try await rpc.transactionCount(
                 wallet.address, at: .number(head + 1 >= depth ? head + 1 - depth : 0))

@@ -58,8 +58,13 @@ struct WithdrawalRoutes {
             nonce = w.nonce
             let chain = deps.chains.first { $0.chainID == w.chainID }
             confirmations_required = w.simulated ? nil : chain?.confirmations
-            let head = deps.watchers.status(chainID: w.chainID)?.head?.number
-            confirmations = head.flatMap { w.confirmations(atHead: $0) }
+            // The newer of what the watcher and the sender last saw; a confirmed one has at
+            // least the required depth, whichever service looked last.
+            let heads = [
+                deps.watchers.status(chainID: w.chainID)?.head?.number, deps.senders.status(chainID: w.chainID)?.head,
+            ]
+            let seen = heads.compactMap { $0 }.max().flatMap { w.confirmations(atHead: $0) }
+            confirmations = w.status == .confirmed ? max(seen ?? 0, confirmations_required ?? 0) : seen
             network_fee = w.networkFee.map(Self.ether)
             network_fee_wei = w.networkFee?.description
             approvals = w.validApprovers.count
