@@ -197,11 +197,17 @@ class Payouts:
     # --- what the database and the chain say ----------------------------------------
 
     def row(self, wid: str) -> dict:
-        cols = ("status", "nonce", "destination", "mined_hash", "hot_wallet")
+        cols = ("status", "nonce", "destination", "mined_hash", "hot_wallet", "network_fee")
         r = self.db.rows(f"SELECT {', '.join(cols)} FROM withdrawals WHERE id = '{wid}'")[0]
         out = dict(zip(cols, (nullable(v) for v in r)))
         out["nonce"] = nullable(out["nonce"], int)
+        out["network_fee"] = nullable(out["network_fee"], int)
         return out
+
+    def gas_paid(self, tx_hash: str) -> int:
+        """What the transaction's gas cost the hot wallet, in wei, as its receipt says."""
+        r = self.dev.receipt(tx_hash)
+        return int(r["gasUsed"], 16) * int(r["effectiveGasPrice"], 16)
 
     def attempts(self, wid: str) -> list[dict]:
         """withdrawal_attempts of `wid`, oldest first."""
@@ -243,6 +249,7 @@ class Payouts:
         assert pays[0]["amount"] == micro and pays[0]["tx"] == str(w["mined_hash"]).lower(), (pays, w)
         assert token_balance(self.dev, self.dev.usdc, recipient) == micro
         assert pays[0]["tx"] in [a["hash"].lower() for a in self.attempts(wid)]
+        assert w["network_fee"] == self.gas_paid(pays[0]["tx"]), w
         assert self.ledger_kinds(wid) == ["withdrawal", "withdrawal_hold"]
         return w
 
@@ -634,18 +641,24 @@ def test_stuck_transaction_is_replaced_and_one_of_the_pair_mines(payouts, dev, k
     assert len(first) == 1
 
     def replaced():
+        """(attempts, the ones the node knows) once a replacement is sent, read twice so
+        that a further replacement in between cannot mix two states."""
         a = p.attempts(wid)
-        return len(a) >= 2 and a[-1]["broadcast_at"] is not None and p.row(wid)["status"] == "broadcast" and a
-    attempts = wait_for(replaced, 15, "a replacement to be signed and sent", servers=[p.server])
+        if len(a) < 2 or a[-1]["broadcast_at"] is None or p.row(wid)["status"] != "broadcast":
+            return None
+        known = [x["hash"] for x in a if dev.rpc("eth_getTransactionByHash", [x["hash"]]) is not None]
+        return (a, known) if p.attempts(wid) == a else None
+    attempts, known = wait_for(replaced, 15, "a replacement to be signed and sent", servers=[p.server])
     assert attempts[0]["hash"] == first[0]["hash"]
     for old, new in zip(attempts, attempts[1:]):
         assert new["max_fee"] * 8 >= old["max_fee"] * 9 and new["tip"] * 8 >= old["tip"] * 9, (old, new)
         assert new["gas_limit"] == old["gas_limit"]
-    latest = dev.rpc("eth_getTransactionByHash", [attempts[-1]["hash"]])
-    assert latest is not None and latest["blockHash"] is None and int(latest["nonce"], 16) == 0
-    assert dev.rpc("eth_getTransactionByHash", [first[0]["hash"]]) is None  # the node dropped it for the new one
+    # the node holds only the newest (it dropped each one for the next), with nonce 0
+    assert known == [attempts[-1]["hash"]], (known, attempts)
+    pending = dev.rpc("eth_getTransactionByHash", [known[0]])
+    assert pending["blockHash"] is None and int(pending["nonce"], 16) == 0
     assert p.hot_nonce("pending") == 1
-    assert ("replaced", "sender") in p.audit(wid)
+    assert p.audit(wid).count(("replaced", "sender")) == len(attempts) - 1
 
     dev.mine(N)
     dev.set_automine(True)
@@ -653,7 +666,9 @@ def test_stuck_transaction_is_replaced_and_one_of_the_pair_mines(payouts, dev, k
     final = p.attempts(wid)
     mined = [a["hash"] for a in final if dev.receipt(a["hash"]) is not None]
     assert len(mined) == 1, f"{len(mined)} of {len(final)} attempts mined"
-    assert done["tx_hash"].lower() == mined[0].lower() == final[-1]["hash"].lower()
+    # a replacement, never the first (dropped before the block); one the sender signed
+    # after the block came would be refused (nonce too low) and never mine
+    assert done["tx_hash"].lower() == mined[0].lower() and mined[0] in [a["hash"] for a in final[1:]]
     assert int(dev.receipt(mined[0])["status"], 16) == 1
     assert done["nonce"] == 0
     p.paid_once(wid, recipient, 33 * MICRO)
@@ -687,6 +702,7 @@ def test_reverted_transfer_fails_and_releases_the_hold_once(payouts, dev, kind):
     failed = p.wait_status(token, wid, "failed")
     assert "revert" in (failed["reason"] or ""), failed
     assert failed["tx_hash"].lower() == stored[0]["hash"].lower() and failed["nonce"] == 0
+    assert int(failed["network_fee_wei"]) == p.gas_paid(stored[0]["hash"]) > 0   # the gas was spent all the same
     assert [a["hash"] for a in p.attempts(wid)] == [stored[0]["hash"]]  # re-sent, never re-signed
     assert p.payments(recipient) == [] and token_balance(dev, dev.usdc, recipient) == 0
     assert p.available(token) == 100 * MICRO
