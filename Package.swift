@@ -147,6 +147,7 @@ let package = Package(
             name: "bench",
             dependencies: [
                 "Server", "Storage", "Brokerage", "Signer", "ChainWatcher", "Ethereum", "EthereumRPC", "JSON", "Timekeeping",
+                "Payouts", "FixtureHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

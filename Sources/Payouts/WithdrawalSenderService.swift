@@ -85,6 +85,7 @@ public actor WithdrawalSenderService: Service {
             return storeFailed(error, "could not list withdrawals to send")
         }
         var facts = await chainFacts()
+        let balance = facts.spendableUSDC  // read this tick, or nil
         status.problems = []
         let inFlight = withdrawals.filter(\.status.isInFlight).sorted { ($0.nonce ?? 0) < ($1.nonce ?? 0) }
         // USDC that transactions sent but not yet mined will take from the hot wallet.
@@ -98,7 +99,7 @@ public actor WithdrawalSenderService: Service {
             .sorted { ($0.approvedAt ?? 0, $0.id) < ($1.approvedAt ?? 0, $1.id) }
         for w in approved {
             facts.receipts = [:]
-            facts.spendableUSDC = status.usdc.map { USDC(micro: $0.micro - committed) }
+            facts.spendableUSDC = balance.map { USDC(micro: $0.micro - committed) }
             if await advance(w, facts: facts) { committed += w.amount.micro }
         }
         status.lastTickAt = clock.epochSeconds
@@ -315,6 +316,7 @@ public actor WithdrawalSenderService: Service {
             let native = try await rpc.balance(of: wallet.address)
             status.usdc = usdc
             status.native = native
+            facts.spendableUSDC = usdc
             facts.nativeBalance = native
             let tip = try await rpc.maxPriorityFeePerGas()
             let base = try await rpc.nextBaseFee() ?? 0

@@ -12,6 +12,7 @@ struct Bench: AsyncParsableCommand {
             BenchDPP.self,
             BenchBookings.self,
             BenchChain.self,
+            BenchWithdrawals.self,
         ]
     )
 }

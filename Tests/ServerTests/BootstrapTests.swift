@@ -1,5 +1,6 @@
 import Foundation
 import Server
+import Signer
 import Storage
 import TestSupport
 import Testing
@@ -40,6 +41,29 @@ struct BootstrapTests {
         } throws: { error in
             if case StorageError.missingDatabase = error { return true }
             return false
+        }
+    }
+
+    @Test("hot wallets decrypt with the password file; a wrong password names the keystore variable")
+    func hotWallets() async throws {
+        try await ScratchDatabase.directory(prefix: "gp4u-hot") { dir in
+            let key = try PrivateKey(hex: "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
+            try Keystore.write(
+                try Keystore.encrypt(key, password: Array("right".utf8), scrypt: .init(n: 1024, r: 8, p: 1)),
+                to: dir + "/hot.json")
+            try "right\n".write(toFile: dir + "/pw", atomically: true, encoding: .utf8)
+            try "wrong\n".write(toFile: dir + "/bad", atomically: true, encoding: .utf8)
+            var env = ConfigurationTests.devChain(["GP4U_CHAIN_1337_HOT_WALLET_KEYSTORE": dir + "/hot.json"])
+            env["GP4U_HOT_WALLET_PASSWORD_FILE"] = dir + "/pw"
+            let wallets = try Self.boot(env).hotWallets()
+            #expect(wallets[1337]?.address == key.address && wallets.count == 1)
+            #expect(!"\(wallets[1337]!)".contains("4c0883a6"), "a wallet never prints its key")
+            env["GP4U_HOT_WALLET_PASSWORD_FILE"] = dir + "/bad"
+            #expect {
+                try Self.boot(env).hotWallets()
+            } throws: { error in
+                (error as? ConfigError)?.variable == "GP4U_CHAIN_1337_HOT_WALLET_KEYSTORE"
+            }
         }
     }
 }

@@ -1,5 +1,9 @@
+import Brokerage
+import ChainWatcher
+import Ethereum
 import Server
 import Storage
+import TestSupport
 import Testing
 import Timekeeping
 
@@ -32,6 +36,18 @@ struct ConfigurationTests {
                 "GP4U_CHAIN_137_DEPOSIT_ADDRESS"
             ),
             (["GP4U_HOST": "bad host"], "GP4U_HOST"),
+            (["GP4U_WITHDRAWAL_MIN": "0"], "GP4U_WITHDRAWAL_MIN"),
+            (["GP4U_WITHDRAWAL_MIN": "20000"], "GP4U_WITHDRAWAL_MIN"),
+            (["GP4U_WITHDRAWAL_MAX": "1e4"], "GP4U_WITHDRAWAL_MAX"),
+            (["GP4U_WITHDRAWAL_DAILY_LIMIT": "-5"], "GP4U_WITHDRAWAL_DAILY_LIMIT"),
+            (["GP4U_WITHDRAWAL_APPROVALS": "0"], "GP4U_WITHDRAWAL_APPROVALS"),
+            (["GP4U_WITHDRAWAL_REPLACE_AFTER": "soon"], "GP4U_WITHDRAWAL_REPLACE_AFTER"),
+            (devChain(["GP4U_CHAIN_1337_MAX_FEE_GWEI": "-1"]), "GP4U_CHAIN_1337_MAX_FEE_GWEI"),
+            (
+                devChain(["GP4U_CHAIN_1337_HOT_WALLET_KEYSTORE": "/nonexistent/hot.json"]),
+                "GP4U_CHAIN_1337_HOT_WALLET_KEYSTORE"
+            ),
+            (devChain(["GP4U_CHAIN_1337_HOT_WALLET_KEYSTORE": "/dev/null"]), "GP4U_HOT_WALLET_PASSWORD_FILE"),
         ])
     func badValues(env: [String: String], variable: String) {
         #expect {
@@ -39,6 +55,36 @@ struct ConfigurationTests {
         } throws: { error in
             (error as? ConfigError)?.variable == variable
         }
+    }
+
+    /// A dev chain 1337 with its required settings, plus `extra`.
+    static func devChain(_ extra: [String: String] = [:]) -> [String: String] {
+        [
+            "GP4U_CHAINS": "1337", "GP4U_CHAIN_1337_RPC_URLS": "http://127.0.0.1:8545",
+            "GP4U_CHAIN_1337_USDC": "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+            "GP4U_CHAIN_1337_DEPOSIT_ADDRESS": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        ].merging(extra) { _, new in new }
+    }
+
+    @Test("withdrawal settings and per-chain fee caps: defaults, values, and the chains' minimum tips")
+    func withdrawals() throws {
+        let defaults = try ServerConfiguration.fromEnvironment([:]).withdrawals
+        #expect(defaults.policy == WithdrawalPolicy() && defaults.replaceAfter == 180 && defaults.passwordFile == nil)
+        let c = try ServerConfiguration.fromEnvironment(
+            Self.devChain([
+                "GP4U_WITHDRAWAL_MIN": "5", "GP4U_WITHDRAWAL_MAX": "500.5", "GP4U_WITHDRAWAL_DAILY_LIMIT": "1000",
+                "GP4U_WITHDRAWAL_APPROVALS": "2", "GP4U_WITHDRAWAL_REPLACE_AFTER": "30",
+                "GP4U_CHAIN_1337_MAX_FEE_GWEI": "2.5",
+            ]))
+        #expect(c.withdrawals.policy.minimum == USDC(micro: 5_000_000))
+        #expect(c.withdrawals.policy.maximum == USDC(micro: 500_500_000))
+        #expect(c.withdrawals.policy.dailyLimit == USDC(micro: 1_000_000_000))
+        #expect(c.withdrawals.policy.approvalsRequired == 2 && c.withdrawals.replaceAfter == 30)
+        #expect(c.chains[0].maxFeePerGas == 2_500_000_000 && c.chains[0].minimumTip == 0)
+        let polygon = ChainConfiguration(
+            chainID: 137, name: "Polygon PoS", rpcEndpoints: [], usdc: WithdrawalFixtures.token,
+            depositAddress: WithdrawalFixtures.hot, confirmations: 128, pollInterval: .seconds(2))
+        #expect(polygon.minimumTip == 25_000_000_000 && polygon.maxFeePerGas == 3_000_000_000_000)
     }
 
     @Test("known chains and dev chains with RPC URLs are accepted; watching turns simulation off")
