@@ -138,6 +138,7 @@ let package = Package(
             name: "gp4u",
             dependencies: [
                 "Server", "Signer", "Ethereum", "EthereumRPC", "ChainWatcher", "Storage", "Brokerage", "Timekeeping",
+                "Payouts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

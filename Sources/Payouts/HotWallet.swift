@@ -1,5 +1,6 @@
 import Brokerage
 import Ethereum
+import EthereumRPC
 import Signer
 
 /// The key that pays a chain's withdrawals, decrypted once at start from its keystore.
@@ -27,5 +28,20 @@ public struct HotWallet: Sendable, CustomStringConvertible {
         return WithdrawalAttempt(
             hash: try Hash32(bytes: signed.hash), raw: signed.raw, maxFeePerGas: fees.maxFeePerGas,
             maxPriorityFeePerGas: fees.maxPriorityFeePerGas, gasLimit: gasLimit, signedAt: now)
+    }
+}
+
+extension RPCClient {
+    /// The receipts of `hashes` that have mined, as the sending machine reads them; throws
+    /// when any of them could not be asked (an unanswered question is not "not mined").
+    public func receipts(of hashes: [Hash32]) async throws(RPCError) -> [Hash32: WithdrawalSending.Receipt] {
+        var found: [Hash32: WithdrawalSending.Receipt] = [:]
+        for hash in hashes {
+            guard let r = try await transactionReceipt(hash) else { continue }
+            found[hash] = WithdrawalSending.Receipt(
+                hash: r.transactionHash, blockNumber: r.blockNumber, succeeded: r.succeeded, gasUsed: r.gasUsed,
+                effectiveGasPrice: r.effectiveGasPrice)
+        }
+        return found
     }
 }

@@ -91,10 +91,11 @@ public actor WithdrawalSenderService: Service {
         // USDC that transactions sent but not yet mined will take from the hot wallet.
         var committed: Int64 = 0
         for w in inFlight {
-            facts.receipts = await receipts(of: w)
+            (facts.receipts, facts.receiptsComplete) = await receipts(of: w)
             if facts.receipts.isEmpty { committed += w.amount.micro }
             await advance(w, facts: facts)
         }
+        facts.receiptsComplete = true
         let approved = withdrawals.filter { $0.status == .approved }
             .sorted { ($0.approvedAt ?? 0, $0.id) < ($1.approvedAt ?? 0, $1.id) }
         for w in approved {
@@ -329,20 +330,15 @@ public actor WithdrawalSenderService: Service {
         return facts
     }
 
-    /// Receipts of `w`'s transactions that have mined.
-    func receipts(of w: Withdrawal) async -> [Hash32: WithdrawalSending.Receipt] {
-        var found: [Hash32: WithdrawalSending.Receipt] = [:]
-        for attempt in w.attempts {
-            do {
-                guard let r = try await rpc.transactionReceipt(attempt.hash) else { continue }
-                found[attempt.hash] = WithdrawalSending.Receipt(
-                    hash: r.transactionHash, blockNumber: r.blockNumber, succeeded: r.succeeded, gasUsed: r.gasUsed,
-                    effectiveGasPrice: r.effectiveGasPrice)
-            } catch {
-                rpcFailed(error, "could not read a receipt")
-            }
+    /// Receipts of `w`'s transactions that have mined, and whether the node answered for
+    /// every one of them.
+    func receipts(of w: Withdrawal) async -> (found: [Hash32: WithdrawalSending.Receipt], complete: Bool) {
+        do {
+            return (try await rpc.receipts(of: w.attempts.map(\.hash)), true)
+        } catch {
+            rpcFailed(error, "could not read receipts")
+            return ([:], false)
         }
-        return found
     }
 
     func rpcFailed(_ error: RPCError, _ message: String) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Brokerage
 import Ethereum
 import Foundation
+import Payouts
 import Server
 import Storage
 import Timekeeping
@@ -14,7 +15,7 @@ struct WithdrawalsCommand: AsyncParsableCommand {
         commandName: "withdrawals", abstract: "Review, approve and reject withdrawals.",
         subcommands: [
             WithdrawalsListCommand.self, WithdrawalsShowCommand.self, WithdrawalsApproveCommand.self,
-            WithdrawalsRejectCommand.self,
+            WithdrawalsRejectCommand.self, WithdrawalsFailCommand.self,
         ])
 }
 
@@ -173,5 +174,57 @@ struct WithdrawalsRejectCommand: AsyncParsableCommand {
         boot.logger.notice(
             "withdrawal rejected", metadata: ["withdrawal.id": "\(id)", "operator": "\(op.operatorEmail)"])
         print("withdrawal \(id) rejected; \(w.amount) USDC released to the user's \(w.source.rawValue) balance")
+    }
+}
+
+/// Fails an in-flight withdrawal whose nonce another transaction of the hot wallet took
+/// (the sender flags these and never fails them itself): the chain is asked again, and
+/// only if every transaction of the withdrawal is unmined while its nonce is mined at
+/// depth is the hold released, recorded with the operator.
+struct WithdrawalsFailCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fail",
+        abstract: "Release the hold of an in-flight withdrawal whose nonce was used by another transaction.")
+
+    @Argument(help: "The withdrawal id.") var id: String
+    @OptionGroup var op: OperatorOptions
+    @Option(help: "What was checked (kept in the audit trail).") var reason: String
+
+    func run() async throws {
+        let boot = try Bootstrap.command()
+        let (id, op, reason) = (id, op, reason)
+        let w = try await boot.run(.requireCurrent) { store in
+            let operatorUser = try await op.resolve(store)
+            guard let w = try await store.withdrawal(id: id) else { throw fail("no withdrawal \(id)") }
+            guard w.status.isInFlight, let hot = w.hotWallet,
+                let chain = boot.config.chains.first(where: { $0.chainID == w.chainID })
+            else { throw fail("withdrawal \(id) is \(w.status.rawValue), not in flight on a configured chain") }
+            let facts = try await boot.withOperatorRPC(for: [chain]) { clients in
+                do {
+                    let head = try await clients[0].blockNumber()
+                    let depth = UInt64(chain.confirmations)
+                    return WithdrawalSending.Facts(
+                        now: Int64(Date().timeIntervalSince1970), head: head,
+                        receipts: try await clients[0].receipts(of: w.attempts.map(\.hash)),
+                        confirmedNonceCount: try await clients[0].transactionCount(
+                            hot, at: .number(head + 1 >= depth ? head + 1 - depth : 0)))
+                } catch {
+                    throw fail("cannot ask the chain: \(error)")
+                }
+            }
+            guard WithdrawalSending.nonceConsumedElsewhere(w, facts: facts) else {
+                throw fail(
+                    "withdrawal \(id) may still mine: its nonce \(w.nonce ?? 0) is not taken at depth by another transaction, or one of its transactions mined"
+                )
+            }
+            let now = Int64(Date().timeIntervalSince1970)
+            return try await store.changeWithdrawal(id: id) {
+                try WithdrawalLifecycle.fail(
+                    $0, reason: "failed by an operator: \(reason)", receipt: nil, by: operatorUser.id, now: now)
+            }
+        }
+        boot.logger.notice(
+            "withdrawal failed by operator", metadata: ["withdrawal.id": "\(id)", "operator": "\(op.operatorEmail)"])
+        print("withdrawal \(id) failed; \(w.amount) USDC released to the user's \(w.source.rawValue) balance")
     }
 }

@@ -155,6 +155,9 @@ struct WithdrawalLifecycleTests {
         #expect(d.withdrawal.status == .rejected && d.withdrawal.reason == "unknown destination")
         #expect(d.withdrawal.rejectedBy == "ops-1")
         #expect(netChange(d.movements) == ["held:u": -40_000_000, "available:u": 40_000_000])
+        #expect(throws: WithdrawalRefusal.ownWithdrawal) {
+            try WithdrawalLifecycle.reject(w, by: "u", reason: "my own", now: Self.now)
+        }
         var signed = w
         signed.status = .signed
         #expect(throws: WithdrawalRefusal.notAllowed("a signed withdrawal cannot be rejected")) {

@@ -187,15 +187,45 @@ struct WithdrawalSendingTests {
                 == .confirm(minedA))
     }
 
-    @Test("a nonce mined at depth by a transaction of someone else fails the withdrawal, but only after the interval")
+    @Test(
+        "a nonce mined at depth by someone else's transaction is flagged for an operator, after the interval, never failed"
+    )
     func nonceUsedElsewhere() throws {
         let w = try Self.inFlight([L.attempt(1)], sentAt: L.now)
         #expect(
             WithdrawalSending.next(w, facts: Self.facts(now: L.now + 10, confirmedNonces: 5), policy: Self.policy)
                 == .wait)
+        guard
+            case .flag(let why) = WithdrawalSending.next(
+                w, facts: Self.facts(now: L.now + 180, confirmedNonces: 5), policy: Self.policy)
+        else {
+            Issue.record("a nonce consumed elsewhere must be flagged")
+            return
+        }
+        #expect(why.contains("nonce 4 was used by another transaction") && why.contains("gp4u withdrawals fail"))
+        #expect(WithdrawalSending.nonceConsumedElsewhere(w, facts: Self.facts(confirmedNonces: 5)))
+        #expect(!WithdrawalSending.nonceConsumedElsewhere(w, facts: Self.facts(confirmedNonces: 4)))
         #expect(
-            WithdrawalSending.next(w, facts: Self.facts(now: L.now + 180, confirmedNonces: 5), policy: Self.policy)
-                == .fail("nonce 4 was used by another transaction from the hot wallet", nil))
+            !WithdrawalSending.nonceConsumedElsewhere(
+                w, facts: Self.facts(receipts: [Self.receipt(L.attempt(1), block: 99)], confirmedNonces: 5)))
+    }
+
+    @Test("a receipt the node did not answer is no evidence: the machine waits, whatever the nonce and the time")
+    func unansweredReceipts() throws {
+        let w = try Self.inFlight([L.attempt(1)], sentAt: L.now)
+        var facts = Self.facts(now: L.now + 10_000, confirmedNonces: 5)
+        facts.receiptsComplete = false
+        #expect(WithdrawalSending.next(w, facts: facts, policy: Self.policy) == .wait)
+        #expect(!WithdrawalSending.nonceConsumedElsewhere(w, facts: facts))
+        // A receipt that did come back still counts.
+        let mined = Self.receipt(L.attempt(1), block: 90)
+        facts.receipts = [mined.hash: mined]
+        #expect(WithdrawalSending.next(w, facts: facts, policy: Self.policy) == .confirm(mined))
+    }
+
+    @Test("without receipts a transaction past the interval is replaced while its nonce is still ours")
+    func replacementWhileOurs() throws {
+        let w = try Self.inFlight([L.attempt(1)], sentAt: L.now)
         guard
             case .replace = WithdrawalSending.next(
                 w, facts: Self.facts(now: L.now + 180, confirmedNonces: 4), policy: Self.policy)

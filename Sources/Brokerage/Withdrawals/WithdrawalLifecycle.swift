@@ -105,6 +105,7 @@ public enum WithdrawalLifecycle {
         guard w.status == .requested || w.status == .approved else {
             throw WithdrawalRefusal.notAllowed("a \(w.status.rawValue) withdrawal cannot be rejected")
         }
+        guard w.userID != operatorID else { throw WithdrawalRefusal.ownWithdrawal }
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !why.isEmpty else { throw WithdrawalRefusal.invalid(field: "reason", reason: "give a reason to reject") }
         var decision = try release(w, to: .rejected, reason: why, by: operatorID, now: now)
@@ -211,14 +212,15 @@ public enum WithdrawalLifecycle {
             audit: [audit(w, "confirmed", by: "sender", "tx \(receipt.hash) in block \(receipt.blockNumber)", now)])
     }
 
-    /// Its transaction reverted or can never mine: the hold goes back, once.
-    public static func fail(_ w: Withdrawal, reason: String, receipt: WithdrawalSending.Receipt?, now: Int64) throws
-        -> WithdrawalDecision
-    {
+    /// Its transaction reverted or can never mine: the hold goes back, once. `actor` is the
+    /// sender, or the operator who established it by hand.
+    public static func fail(
+        _ w: Withdrawal, reason: String, receipt: WithdrawalSending.Receipt?, by actor: String = "sender", now: Int64
+    ) throws -> WithdrawalDecision {
         guard w.status.isInFlight else {
             throw WithdrawalRefusal.notAllowed("a \(w.status.rawValue) withdrawal cannot fail")
         }
-        var decision = try release(w, to: .failed, reason: reason, by: "sender", now: now)
+        var decision = try release(w, to: .failed, reason: reason, by: actor, now: now)
         decision.withdrawal.minedHash = receipt?.hash
         decision.withdrawal.minedBlock = receipt?.blockNumber
         decision.withdrawal.networkFee = receipt?.fee

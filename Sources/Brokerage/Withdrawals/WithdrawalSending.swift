@@ -13,7 +13,9 @@ import Ethereum
 ///   at least 12.5% higher, never above the cap; at the cap it waits, flagged);
 /// - a mined transaction counts only at the chain's confirmation depth: success
 ///   settles, a revert releases the hold;
-/// - a nonce consumed by a transaction that is none of ours fails the withdrawal.
+/// - without a receipt it waits; a nonce consumed by a transaction that is none of ours is
+///   flagged for an operator, never failed on the machine's own: a node that lags or
+///   fails to answer must not turn a paid withdrawal into a released one.
 public enum WithdrawalSending {
     /// The chain's sending settings.
     public struct Policy: Sendable, Hashable {
@@ -77,6 +79,9 @@ public enum WithdrawalSending {
         public var head: UInt64?
         /// Receipts of the withdrawal's transactions that have mined; absent ones have not.
         public var receipts: [Hash32: Receipt]
+        /// Whether every one of its transactions was asked about and answered (mined or
+        /// not): an unanswered question is no evidence that a transaction did not mine.
+        public var receiptsComplete: Bool
         /// The hot wallet's USDC less what withdrawals already in flight will take.
         public var spendableUSDC: USDC?
         /// The hot wallet's native balance, for gas.
@@ -88,12 +93,14 @@ public enum WithdrawalSending {
         public var suggestedFees: Fees?
 
         public init(
-            now: Int64, head: UInt64? = nil, receipts: [Hash32: Receipt] = [:], spendableUSDC: USDC? = nil,
+            now: Int64, head: UInt64? = nil, receipts: [Hash32: Receipt] = [:], receiptsComplete: Bool = true,
+            spendableUSDC: USDC? = nil,
             nativeBalance: BigUInt? = nil, confirmedNonceCount: UInt64? = nil, suggestedFees: Fees? = nil
         ) {
             self.now = now
             self.head = head
             self.receipts = receipts
+            self.receiptsComplete = receiptsComplete
             self.spendableUSDC = spendableUSDC
             self.nativeBalance = nativeBalance
             self.confirmedNonceCount = confirmedNonceCount
@@ -182,15 +189,17 @@ public enum WithdrawalSending {
             guard confirmations >= policy.confirmations else { return .wait }
             return receipt.succeeded ? .confirm(receipt) : .fail("the transaction reverted on chain", receipt)
         }
-        guard let last = w.latestAttempt, let nonce = w.nonce else {
+        guard let last = w.latestAttempt, w.nonce != nil else {
             return .flag("an in-flight withdrawal has no stored transaction; check it by hand")
         }
         if w.status == .signed { return .broadcast(last) }
+        // Not knowing whether a transaction mined, the machine does nothing it could regret.
+        guard facts.receiptsComplete else { return .wait }
         let waited = facts.now - (last.broadcastAt ?? last.signedAt)
-        // Our nonce is mined at depth by a transaction that is none of ours: ours can never
-        // mine. Only after a replacement interval, so a lagging node cannot cause this.
-        if let mined = facts.confirmedNonceCount, mined > nonce, waited >= policy.replaceAfter {
-            return .fail("nonce \(nonce) was used by another transaction from the hot wallet", nil)
+        if nonceConsumedElsewhere(w, facts: facts), waited >= policy.replaceAfter {
+            return .flag(
+                "nonce \(w.nonce ?? 0) was used by another transaction from the hot wallet and none of ours mined;"
+                    + " check the hot wallet's history, then `gp4u withdrawals fail` releases the hold")
         }
         guard waited >= policy.replaceAfter else { return .wait }
         guard let fees = bumped(last, suggested: facts.suggestedFees, policy: policy) else {
@@ -199,6 +208,14 @@ public enum WithdrawalSending {
             )
         }
         return .replace(last, fees: fees)
+    }
+
+    /// The withdrawal's nonce is mined at the confirmation depth, and every one of its
+    /// transactions was asked about and none has a receipt: another transaction of the
+    /// hot wallet took the nonce, so ours can never mine.
+    public static func nonceConsumedElsewhere(_ w: Withdrawal, facts: Facts) -> Bool {
+        guard let nonce = w.nonce, let mined = facts.confirmedNonceCount, facts.receiptsComplete else { return false }
+        return mined > nonce && !w.attempts.contains { facts.receipts[$0.hash] != nil }
     }
 
     /// Wei as gwei for messages, two decimals.
