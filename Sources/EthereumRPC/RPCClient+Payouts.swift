@@ -41,6 +41,23 @@ extension RPCClient {
         }
     }
 
+    /// `eth_estimateGas` for several calls in one JSON-RPC batch, each answer in place.
+    public func estimateGas(_ calls: [(from: Address, to: Address, data: [UInt8])]) async throws(RPCError)
+        -> [Result<UInt64, RPCError>]
+    {
+        let requests = calls.map { call in
+            RPCRequest(
+                "eth_estimateGas",
+                [
+                    .object([
+                        "from": .string(call.from.lowercased), "to": .string(call.to.lowercased),
+                        "data": .string(Hex.encode(call.data)),
+                    ])
+                ])
+        }
+        return try await pool.batch(requests) { (_, v) throws(RPCResultError) in try v.quantity("gas estimate") }
+    }
+
     /// The base fee of the next block, from `eth_feeHistory` (its last base fee is the
     /// next block's); nil from a node that answers without base fees.
     public func nextBaseFee() async throws(RPCError) -> BigUInt? {

@@ -96,12 +96,12 @@ public actor WithdrawalSenderService: Service {
             await advance(w, facts: facts)
         }
         facts.receiptsComplete = true
+        facts.receipts = [:]
         let approved = withdrawals.filter { $0.status == .approved }
             .sorted { ($0.approvedAt ?? 0, $0.id) < ($1.approvedAt ?? 0, $1.id) }
-        for w in approved {
-            facts.receipts = [:]
-            facts.spendableUSDC = balance.map { USDC(micro: $0.micro - committed) }
-            if await advance(w, facts: facts) { committed += w.amount.micro }
+        for start in stride(from: 0, to: approved.count, by: Self.batchSize) {
+            let batch = approved[start..<min(start + Self.batchSize, approved.count)]
+            committed = await pay(Array(batch), facts: facts, balance: balance, committed: committed)
         }
         status.lastTickAt = clock.epochSeconds
         board.publish(status)
@@ -111,20 +111,91 @@ public actor WithdrawalSenderService: Service {
         }
     }
 
-    /// Runs `w`'s steps until it must wait; true when it was signed on the way.
-    @discardableResult
-    func advance(_ w: Withdrawal, facts: WithdrawalSending.Facts) async -> Bool {
+    /// Approved withdrawals signed, stored and sent per round trip: one batch of gas
+    /// estimates, one database transaction to sign and store them all, the sends, and one
+    /// transaction to record the broadcasts.
+    public static let batchSize = 100
+
+    /// Runs an in-flight withdrawal's steps until it must wait.
+    func advance(_ w: Withdrawal, facts: WithdrawalSending.Facts) async {
         var current = w
-        var signed = false
         var facts = facts
         for _ in 0..<6 {
             facts.now = clock.epochSeconds
             let step = WithdrawalSending.next(current, facts: facts, policy: settings.policy)
-            guard let next = await perform(step, on: current, facts: facts) else { return signed }
-            if current.status == .approved && next.status == .signed { signed = true }
+            guard let next = await perform(step, on: current, facts: facts) else { return }
             current = next
         }
-        return signed
+    }
+
+    /// Pays a batch of approved withdrawals as far as they go now: each is decided alone
+    /// (approvals, funds, the estimate, the gas), then the ones to sign are signed, stored
+    /// and sent together. Returns the USDC committed after them.
+    func pay(_ batch: [Withdrawal], facts: WithdrawalSending.Facts, balance: USDC?, committed: Int64) async -> Int64 {
+        var committed = committed
+        var estimating: [Withdrawal] = []
+        for w in batch {
+            var f = facts
+            f.spendableUSDC = balance.map { USDC(micro: $0.micro - committed) }
+            let step = WithdrawalSending.next(w, facts: f, policy: settings.policy)
+            guard step == .estimate else {
+                _ = await perform(step, on: w, facts: f)
+                continue
+            }
+            estimating.append(w)
+            committed += w.amount.micro
+        }
+        guard !estimating.isEmpty else { return committed }
+        let estimates: [Result<UInt64, RPCError>]
+        do {
+            estimates = try await rpc.estimateGas(
+                try estimating.map { w in
+                    (
+                        wallet.address, w.token,
+                        try ERC20.transferCallData(to: w.destination, amount: w.amount.baseUnits())
+                    )
+                })
+        } catch {
+            rpcFailed(error as? RPCError ?? .cancelled, "could not estimate gas")
+            return committed - estimating.reduce(0) { $0 + $1.amount.micro }
+        }
+        var plans: [String: (gasLimit: UInt64, fees: WithdrawalSending.Fees)] = [:]
+        var order: [String] = []
+        for (w, estimate) in zip(estimating, estimates) {
+            let step: WithdrawalSending.Step
+            switch estimate {
+            case .success(let gas):
+                step = WithdrawalSending.sign(w, gasEstimate: gas, facts: facts, policy: settings.policy)
+            case .failure(let error) where error.classification == .retryable:
+                rpcFailed(error, "could not estimate gas")
+                step = .wait
+            case .failure(let error): step = .flag("the node's gas estimate failed: \(error)")
+            }
+            if case .sign(let gasLimit, let fees) = step {
+                plans[w.id] = (gasLimit, fees)
+                order.append(w.id)
+            } else {
+                committed -= w.amount.micro
+                _ = await perform(step, on: w, facts: facts)
+            }
+        }
+        let signed = await sign(order, plans: plans, now: facts.now)
+        var sent: [String] = []
+        for w in signed.sorted(by: { ($0.nonce ?? 0) < ($1.nonce ?? 0) }) {
+            guard let attempt = w.latestAttempt else { continue }
+            if await send(w, attempt, facts: facts) { sent.append(w.id) }
+        }
+        guard !sent.isEmpty else { return committed }
+        checkpoint(.broadcast)
+        let now = clock.epochSeconds
+        do {
+            _ = try await store.changeWithdrawals(ids: sent) { w in
+                w.status == .signed ? WithdrawalLifecycle.broadcast(w, now: now) : nil
+            }
+        } catch {
+            storeFailed(error, "could not record \(sent.count) broadcasts")
+        }
+        return committed
     }
 
     /// Performs one step; the withdrawal as stored after it, or nil when it must wait.
@@ -147,22 +218,13 @@ public actor WithdrawalSenderService: Service {
             logger.warning("approvals no longer match the withdrawal; voided", metadata: ["withdrawal.id": "\(w.id)"])
             _ = await change(w) { WithdrawalLifecycle.voidApprovals($0, now: now) }
             return nil
-        case .estimate:
-            do {
-                let data = try ERC20.transferCallData(to: w.destination, amount: try w.amount.baseUnits())
-                let gas = try await rpc.estimateGas(from: wallet.address, to: w.token, data: data)
-                let next = WithdrawalSending.sign(w, gasEstimate: gas, facts: facts, policy: settings.policy)
-                return await perform(next, on: w, facts: facts)
-            } catch let error as RPCError where error.classification == .retryable {
-                rpcFailed(error, "could not estimate gas")
-                return nil
-            } catch {
-                return await perform(.flag("the node's gas estimate failed: \(error)"), on: w, facts: facts)
-            }
-        case .sign(let gasLimit, let fees):
-            return await sign(w, gasLimit: gasLimit, fees: fees, now: now)
+        case .estimate, .sign:
+            // Only approved withdrawals estimate and sign, and they go through pay(_:).
+            return nil
         case .broadcast(let attempt):
-            return await broadcast(w, attempt, facts: facts)
+            guard await send(w, attempt, facts: facts) else { return nil }
+            checkpoint(.broadcast)
+            return await change(w) { WithdrawalLifecycle.broadcast($0, now: now) }
         case .replace(let attempt, let fees):
             guard let nonce = w.nonce else { return nil }
             let wallet = wallet
@@ -203,59 +265,64 @@ public actor WithdrawalSenderService: Service {
         }
     }
 
-    /// Reserves the next nonce, signs and stores, in one database transaction.
-    func sign(_ w: Withdrawal, gasLimit: UInt64, fees: WithdrawalSending.Fees, now: Int64) async -> Withdrawal? {
+    /// Reserves the next nonces, signs and stores, in one database transaction.
+    func sign(_ ids: [String], plans: [String: (gasLimit: UInt64, fees: WithdrawalSending.Fees)], now: Int64) async
+        -> [Withdrawal]
+    {
+        guard !ids.isEmpty else { return [] }
         let (wallet, checkpoint) = (wallet, checkpoint)
         do {
-            let next = try await store.signWithdrawal(id: w.id, hotWallet: wallet.address) { nonce in
+            let signed = try await store.signWithdrawals(
+                ids: ids, chainID: settings.chainID, hotWallet: wallet.address
+            ) { w, nonce in
+                guard w.status == .approved, let plan = plans[w.id] else { return nil }
                 checkpoint(.nonceReserved)
-                return try wallet.sign(w, nonce: nonce, gasLimit: gasLimit, fees: fees, at: now)
-            } _: { current, attempt, nonce in
-                try WithdrawalLifecycle.signed(
-                    current, attempt: attempt, nonce: nonce, hotWallet: wallet.address, now: now)
+                let attempt = try wallet.sign(w, nonce: nonce, gasLimit: plan.gasLimit, fees: plan.fees, at: now)
+                return try WithdrawalLifecycle.signed(
+                    w, attempt: attempt, nonce: nonce, hotWallet: wallet.address, now: now)
             }
             checkpoint(.signed)
-            logger.info(
-                "withdrawal signed",
-                metadata: [
-                    "withdrawal.id": "\(w.id)", "payout.nonce": "\(next.nonce ?? 0)",
-                    "chain.tx": "\(next.latestAttempt?.hash.description ?? "")",
-                ])
-            return next
+            for w in signed {
+                logger.info(
+                    "withdrawal signed",
+                    metadata: [
+                        "withdrawal.id": "\(w.id)", "payout.nonce": "\(w.nonce ?? 0)",
+                        "chain.tx": "\(w.latestAttempt?.hash.description ?? "")",
+                    ])
+            }
+            return signed
         } catch {
-            storeFailed(error, "could not sign and store withdrawal \(w.id)")
-            return nil
+            storeFailed(error, "could not sign and store \(ids.count) withdrawals")
+            return []
         }
     }
 
-    /// Sends a stored transaction and records that the node has it.
-    func broadcast(_ w: Withdrawal, _ attempt: WithdrawalAttempt, facts: WithdrawalSending.Facts) async -> Withdrawal? {
-        let now = facts.now
+    /// Sends a stored transaction; true when the node has it (or the nonce is already
+    /// used, which the receipts will explain). A refusal flags the withdrawal.
+    func send(_ w: Withdrawal, _ attempt: WithdrawalAttempt, facts: WithdrawalSending.Facts) async -> Bool {
         do {
             _ = try await rpc.sendRawTransaction(attempt.raw)
+            return true
         } catch {
             switch error.sendRefusal {
             case .alreadyKnown?:
-                break
+                return true
             case .nonceTooLow?:
-                // Mined already (ours before a crash, or another); the receipts will tell.
                 logger.notice("node says the nonce is used; following receipts", metadata: ["withdrawal.id": "\(w.id)"])
+                return true
             case .insufficientFunds?:
-                return await perform(
+                _ = await perform(
                     .flag("the hot wallet cannot pay this transaction's gas; fund it with the native token"), on: w,
                     facts: facts)
             case .replacementUnderpriced?, .underpriced?:
-                return await perform(.flag("the node refused the fees: \(error)"), on: w, facts: facts)
+                _ = await perform(.flag("the node refused the fees: \(error)"), on: w, facts: facts)
+            case nil where error.classification == .retryable:
+                rpcFailed(error, "could not broadcast")
             case nil:
-                if error.classification == .retryable {
-                    rpcFailed(error, "could not broadcast")
-                    return nil
-                }
-                return await perform(.flag("the node refused the transaction: \(error)"), on: w, facts: facts)
+                _ = await perform(.flag("the node refused the transaction: \(error)"), on: w, facts: facts)
             }
+            return false
         }
-        checkpoint(.broadcast)
-        return await change(w) { WithdrawalLifecycle.broadcast($0, now: now) }
     }
 
     /// Stores `decide`'s decision on the withdrawal as it is now; nil (logged) when the
@@ -290,7 +357,9 @@ public actor WithdrawalSenderService: Service {
             where (w.nonce ?? 0) >= chainNonce && w.hotWallet == wallet.address {
                 guard let attempt = w.latestAttempt else { continue }
                 logger.notice("re-sending a stored transaction", metadata: ["withdrawal.id": "\(w.id)"])
-                _ = await broadcast(w, attempt, facts: WithdrawalSending.Facts(now: clock.epochSeconds))
+                if await send(w, attempt, facts: WithdrawalSending.Facts(now: clock.epochSeconds)) {
+                    _ = await change(w) { WithdrawalLifecycle.broadcast($0, now: self.clock.epochSeconds) }
+                }
             }
             return true
         } catch let error as RPCError {

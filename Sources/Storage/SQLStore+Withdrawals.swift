@@ -30,7 +30,7 @@ extension SQLStore: WithdrawalStore {
                     .text(w.token.lowercased), .text(w.destination.lowercased), .text(w.status.rawValue),
                     .bool(w.simulated), .int(w.createdAt),
                 ])
-            try await Self.save(decision, in: tx)
+            try await Self.save([(decision, nil)], in: tx)
             return w
         }
     }
@@ -39,35 +39,59 @@ extension SQLStore: WithdrawalStore {
         async throws -> Withdrawal
     {
         try await db.transaction { tx in
-            let decision = try decide(try await Self.lockedWithdrawal(id: id, in: tx))
-            try await Self.save(decision, in: tx)
+            guard let w = try await Self.lockedWithdrawals(ids: [id], in: tx).first else {
+                throw WithdrawalRefusal.notFound
+            }
+            let decision = try decide(w)
+            try await Self.save([(decision, w)], in: tx)
             return decision.withdrawal
         }
     }
 
-    public func signWithdrawal(
-        id: String, hotWallet: Address, _ sign: @Sendable (_ nonce: UInt64) throws -> WithdrawalAttempt,
-        _ decide: @Sendable (Withdrawal, WithdrawalAttempt, UInt64) throws -> WithdrawalDecision
-    ) async throws -> Withdrawal {
-        try await db.transaction { tx in
-            let w = try await Self.lockedWithdrawal(id: id, in: tx)
-            let key: [SQLValue] = [.int(Int64(w.chainID)), .text(hotWallet.lowercased)]
-            try await tx.query(
-                "INSERT INTO hot_wallet_nonces (chain_id, address, next_nonce) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING",
-                key)
-            let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
+    public func changeWithdrawals(ids: [String], _ decide: @Sendable (Withdrawal) throws -> WithdrawalDecision?)
+        async throws -> [Withdrawal]
+    {
+        guard !ids.isEmpty else { return [] }
+        return try await db.transaction { tx in
+            var changes: [(WithdrawalDecision, Withdrawal?)] = []
+            for w in try await Self.lockedWithdrawals(ids: ids, in: tx) {
+                if let decision = try decide(w) { changes.append((decision, w)) }
+            }
+            try await Self.save(changes, in: tx)
+            return changes.map(\.0.withdrawal)
+        }
+    }
+
+    public func signWithdrawals(
+        ids: [String], chainID: Int, hotWallet: Address,
+        _ sign: @Sendable (Withdrawal, _ nonce: UInt64) throws -> WithdrawalDecision?
+    ) async throws -> [Withdrawal] {
+        guard !ids.isEmpty else { return [] }
+        return try await db.transaction { tx in
+            let locked = Dictionary(
+                uniqueKeysWithValues: try await Self.lockedWithdrawals(ids: ids, in: tx).map { ($0.id, $0) })
+            // Creates the row at zero or locks it as it is, and says where it stands.
+            let key: [SQLValue] = [.int(Int64(chainID)), .text(hotWallet.lowercased)]
             guard
                 let row = try await tx.first(
-                    "SELECT next_nonce FROM hot_wallet_nonces WHERE chain_id = $1 AND address = $2" + lock, key)
-            else { throw StorageError.other(detail: "hot wallet nonce row vanished") }
-            let nonce = UInt64(try row.int("next_nonce"))
-            let attempt = try sign(nonce)
-            let decision = try decide(w, attempt, nonce)
-            try await Self.save(decision, in: tx)
+                    """
+                    INSERT INTO hot_wallet_nonces (chain_id, address, next_nonce) VALUES ($1, $2, 0)
+                    ON CONFLICT (chain_id, address) DO UPDATE SET next_nonce = hot_wallet_nonces.next_nonce
+                    RETURNING next_nonce
+                    """, key)
+            else { throw StorageError.other(detail: "hot wallet nonce row missing") }
+            var next = UInt64(try row.int("next_nonce"))
+            var changes: [(WithdrawalDecision, Withdrawal?)] = []
+            for id in ids {
+                guard let w = locked[id], w.chainID == chainID, let decision = try sign(w, next) else { continue }
+                changes.append((decision, w))
+                next += 1
+            }
+            try await Self.save(changes, in: tx)
             try await tx.query(
                 "UPDATE hot_wallet_nonces SET next_nonce = $3 WHERE chain_id = $1 AND address = $2",
-                key + [.int(Int64(nonce + 1))])
-            return decision.withdrawal
+                key + [.int(Int64(next))])
+            return changes.map(\.0.withdrawal)
         }
     }
 
@@ -162,54 +186,70 @@ extension SQLStore: WithdrawalStore {
 
     // MARK: - Helpers
 
-    static func lockedWithdrawal(id: String, in tx: any SQLExecutor) async throws -> Withdrawal {
+    /// The withdrawals of `ids` that exist, locked until the transaction ends (in id
+    /// order, so two batches never wait on each other crosswise).
+    static func lockedWithdrawals(ids: [String], in tx: any SQLExecutor) async throws -> [Withdrawal] {
         let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
-        guard let w = try await withdrawals("SELECT * FROM withdrawals WHERE id = $1" + lock, [.text(id)], in: tx).first
-        else { throw WithdrawalRefusal.notFound }
-        return w
+        var found: [Withdrawal] = []
+        for group in statementGroups(Array(Set(ids)).sorted()) {
+            found += try await withdrawals(
+                "SELECT * FROM withdrawals WHERE id IN \(placeholders(group.count)) ORDER BY id" + lock,
+                group.map { .text($0) }, in: tx)
+        }
+        return found
     }
 
-    /// Writes a decision about a stored withdrawal: its row, its approvals, any new
-    /// transactions (and broadcast times), the movements and the audit entries.
-    static func save(_ decision: WithdrawalDecision, in tx: any SQLExecutor) async throws {
-        let w = decision.withdrawal
-        try await tx.query(
-            """
-            UPDATE withdrawals SET status = $2, reason = $3, rejected_by = $4, flag = $5, hot_wallet = $6, nonce = $7,
-                mined_hash = $8, mined_block = $9, network_fee = $10, updated_at = $11, approved_at = $12, finished_at = $13
-            WHERE id = $1
-            """,
-            [
-                .text(w.id), .text(w.status.rawValue), text(w.reason), text(w.rejectedBy), text(w.flag),
-                text(w.hotWallet?.lowercased), int(w.nonce.map(Int64.init)), text(w.minedHash?.description),
-                int(w.minedBlock.map(Int64.init)), text(w.networkFee?.description), .int(w.updatedAt),
-                int(w.approvedAt), int(w.finishedAt),
-            ])
-        try await tx.query("DELETE FROM withdrawal_approvals WHERE withdrawal_id = $1", [.text(w.id)])
-        try await insertRows(
-            "INSERT INTO withdrawal_approvals (withdrawal_id, operator_id, binding, at) VALUES",
-            w.approvals.map { [.text(w.id), .text($0.operatorID), .text($0.binding), .int($0.at)] }, in: tx)
+    /// Writes decisions about withdrawals as they were (`previous`, nil for a new one):
+    /// each row, approvals where they changed, new transactions and broadcast times, the
+    /// movements and the audit entries; a fixed number of statements besides one update
+    /// per withdrawal, because the sender records batches.
+    static func save(_ changes: [(decision: WithdrawalDecision, previous: Withdrawal?)], in tx: any SQLExecutor)
+        async throws
+    {
+        var attempts: [[SQLValue]] = []
+        for (decision, previous) in changes {
+            let w = decision.withdrawal
+            try await tx.query(
+                """
+                UPDATE withdrawals SET status = $2, reason = $3, rejected_by = $4, flag = $5, hot_wallet = $6, nonce = $7,
+                    mined_hash = $8, mined_block = $9, network_fee = $10, updated_at = $11, approved_at = $12,
+                    finished_at = $13
+                WHERE id = $1
+                """,
+                [
+                    .text(w.id), .text(w.status.rawValue), text(w.reason), text(w.rejectedBy), text(w.flag),
+                    text(w.hotWallet?.lowercased), int(w.nonce.map(Int64.init)), text(w.minedHash?.description),
+                    int(w.minedBlock.map(Int64.init)), text(w.networkFee?.description), .int(w.updatedAt),
+                    int(w.approvedAt), int(w.finishedAt),
+                ])
+            if w.approvals != (previous?.approvals ?? []) {
+                try await tx.query("DELETE FROM withdrawal_approvals WHERE withdrawal_id = $1", [.text(w.id)])
+                try await insertRows(
+                    "INSERT INTO withdrawal_approvals (withdrawal_id, operator_id, binding, at) VALUES",
+                    w.approvals.map { [.text(w.id), .text($0.operatorID), .text($0.binding), .int($0.at)] }, in: tx)
+            }
+            let stored = Set(previous?.attempts ?? [])
+            for (position, a) in w.attempts.enumerated() where !stored.contains(a) {
+                attempts.append([
+                    .text(a.hash.description), .text(w.id), .int(Int64(position)), .text(Hex.encode(a.raw)),
+                    .text(a.maxFeePerGas.description), .text(a.maxPriorityFeePerGas.description),
+                    .int(Int64(a.gasLimit)),
+                    .int(a.signedAt), int(a.broadcastAt),
+                ])
+            }
+        }
         try await insertRows(
             """
             INSERT INTO withdrawal_attempts (hash, withdrawal_id, position, raw, max_fee, max_priority_fee, gas_limit,
                 signed_at, broadcast_at) VALUES
             """,
-            w.attempts.enumerated().map { position, a in
-                [
-                    .text(a.hash.description), .text(w.id), .int(Int64(position)), .text(Hex.encode(a.raw)),
-                    .text(a.maxFeePerGas.description), .text(a.maxPriorityFeePerGas.description),
-                    .int(Int64(a.gasLimit)),
-                    .int(a.signedAt), int(a.broadcastAt),
-                ]
-            },
-            "ON CONFLICT (hash) DO UPDATE SET broadcast_at = excluded.broadcast_at", in: tx)
-        try await post(decision.movements, in: tx)
+            attempts, "ON CONFLICT (hash) DO UPDATE SET broadcast_at = excluded.broadcast_at", in: tx)
+        try await post(changes.flatMap(\.decision.movements), in: tx)
         try await insertRows(
             "INSERT INTO withdrawal_audit (withdrawal_id, action, actor, detail, at) VALUES",
-            decision.audit.map {
+            changes.flatMap(\.decision.audit).map {
                 [.text($0.withdrawalID), .text($0.action), .text($0.actor), .text($0.detail), .int($0.at)]
-            },
-            in: tx)
+            }, in: tx)
     }
 
     /// Withdrawals of `sql`'s rows, with their approvals and transactions.

@@ -102,16 +102,17 @@ struct BenchWithdrawals: AsyncParsableCommand {
             attempts[id] = try Self.sign(w, key: key, nonce: UInt64(nonce), fees: fees, now: now)
         }
         let signing = (ContinuousClock.now - signStart).seconds
-        // Storage alone: the same writes (reserve, store, record the broadcast) with those transactions.
+        // Storage alone: the same writes (reserve, store, record the broadcasts), in the
+        // sender's batches, with those transactions.
         let storeStart = ContinuousClock.now
-        for id in toSign {
-            let attempt = attempts[id]!
-            _ = try await store.signWithdrawal(id: id, hotWallet: wallet.address) { _ in
-                attempt
-            } _: { w, a, n in
-                try WithdrawalLifecycle.signed(w, attempt: a, nonce: n, hotWallet: wallet.address, now: now)
+        let frozen = attempts
+        for start in stride(from: 0, to: toSign.count, by: WithdrawalSenderService.batchSize) {
+            let batch = Array(toSign[start..<min(start + WithdrawalSenderService.batchSize, toSign.count)])
+            _ = try await store.signWithdrawals(ids: batch, chainID: 1338, hotWallet: wallet.address) { w, nonce in
+                try WithdrawalLifecycle.signed(
+                    w, attempt: frozen[w.id]!, nonce: nonce, hotWallet: wallet.address, now: now)
             }
-            _ = try await store.changeWithdrawal(id: id) { WithdrawalLifecycle.broadcast($0, now: now) }
+            _ = try await store.changeWithdrawals(ids: batch) { WithdrawalLifecycle.broadcast($0, now: now) }
         }
         let storage = (ContinuousClock.now - storeStart).seconds
 

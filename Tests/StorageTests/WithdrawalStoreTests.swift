@@ -108,8 +108,18 @@ struct WithdrawalStoreTests {
         }
     }
 
+    /// Signs `ids` with a stand-in transaction per nonce; `skip` ones decline (take no nonce).
+    static func sign(_ store: SQLStore, _ ids: [String], skip: Set<String> = []) async throws -> [Withdrawal] {
+        try await store.signWithdrawals(ids: ids, chainID: 1337, hotWallet: L.hot) { w, nonce in
+            guard !skip.contains(w.id), w.status == .approved else { return nil }
+            return try WithdrawalLifecycle.signed(
+                w, attempt: L.attempt(UInt8(nonce % 256), signedAt: Self.now), nonce: nonce, hotWallet: L.hot,
+                now: Self.now)
+        }
+    }
+
     @Test(
-        "fifty concurrent signings take nonces 0-49 once each; a failed signing consumes none",
+        "concurrent batches take nonces 0-49 once each, in batch order; declined or failed signings consume none",
         arguments: Backend.available)
     func gapFreeNonces(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in
@@ -120,23 +130,21 @@ struct WithdrawalStoreTests {
             }
             struct Boom: Error {}
             await #expect(throws: Boom.self) {
-                try await store.signWithdrawal(id: "w0", hotWallet: L.hot) { _ in
-                    throw Boom()
-                } _: { w, a, n in
-                    try WithdrawalLifecycle.signed(w, attempt: a, nonce: n, hotWallet: L.hot, now: Self.now)
+                try await store.signWithdrawals(ids: ["w0", "w1"], chainID: 1337, hotWallet: L.hot) { w, nonce in
+                    guard w.id == "w0" else { throw Boom() }
+                    return try WithdrawalLifecycle.signed(
+                        w, attempt: L.attempt(1), nonce: nonce, hotWallet: L.hot, now: Self.now)
                 }
             }
-            let signed = try await withThrowingTaskGroup(of: Withdrawal.self) { group in
-                for n in 0..<50 {
-                    group.addTask {
-                        try await store.signWithdrawal(id: "w\(n)", hotWallet: L.hot) { nonce in
-                            L.attempt(UInt8(nonce), signedAt: Self.now)
-                        } _: { w, a, nonce in
-                            try WithdrawalLifecycle.signed(w, attempt: a, nonce: nonce, hotWallet: L.hot, now: Self.now)
-                        }
-                    }
+            #expect(try await store.withdrawal(id: "w0")?.status == .approved, "the failed batch wrote nothing")
+            let first = try await Self.sign(store, ["w2", "w1", "w0"], skip: ["w1"])
+            #expect(first.map(\.id) == ["w2", "w0"] && first.map(\.nonce) == [0, 1], "batch order, no gap for w1")
+            let signed = try await withThrowingTaskGroup(of: [Withdrawal].self) { group in
+                for start in stride(from: 3, to: 50, by: 8) {
+                    group.addTask { try await Self.sign(store, (start..<min(start + 8, 50)).map { "w\($0)" } + ["w0"]) }
                 }
-                return try await group.reduce(into: [Withdrawal]()) { $0.append($1) }
+                group.addTask { try await Self.sign(store, ["w1"]) }
+                return try await group.reduce(into: first) { $0 += $1 }
             }
             #expect(signed.compactMap(\.nonce).sorted() == Array(0..<50))
             #expect(try await store.reconcileNonce(chainID: 1337, hotWallet: L.hot, chainNonce: 3) == 50)
@@ -159,10 +167,8 @@ struct WithdrawalStoreTests {
             _ = try await Self.request(store, id: "w1", micro: 40_000_000)
             _ = try await Self.approve(store, "w1")
             let first = L.attempt(1)
-            _ = try await store.signWithdrawal(id: "w1", hotWallet: L.hot) { _ in
-                first
-            } _: { w, a, n in
-                try WithdrawalLifecycle.signed(w, attempt: a, nonce: n, hotWallet: L.hot, now: Self.now)
+            _ = try await store.signWithdrawals(ids: ["w1"], chainID: 1337, hotWallet: L.hot) { w, n in
+                try WithdrawalLifecycle.signed(w, attempt: first, nonce: n, hotWallet: L.hot, now: Self.now)
             }
             _ = try await store.changeWithdrawal(id: "w1") { WithdrawalLifecycle.broadcast($0, now: Self.now + 5) }
             let second = L.attempt(2, maxFee: 113)

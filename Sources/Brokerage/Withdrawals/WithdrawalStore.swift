@@ -16,13 +16,22 @@ public protocol WithdrawalStore: Sendable {
     func changeWithdrawal(id: String, _ decide: @Sendable (Withdrawal) throws -> WithdrawalDecision) async throws
         -> Withdrawal
 
-    /// Reserves the hot wallet's next nonce on the withdrawal's chain, signs with it and
-    /// stores the signed transaction, in one transaction: a crash leaves either nothing
-    /// or a stored transaction holding the nonce, never a nonce without one.
-    func signWithdrawal(
-        id: String, hotWallet: Address, _ sign: @Sendable (_ nonce: UInt64) throws -> WithdrawalAttempt,
-        _ decide: @Sendable (Withdrawal, WithdrawalAttempt, UInt64) throws -> WithdrawalDecision
-    ) async throws -> Withdrawal
+    /// Changes several withdrawals in one transaction (the sender records a batch of
+    /// broadcasts at once); `decide` returns nil to leave one as it is. Returns the
+    /// changed ones. Unknown ids are skipped.
+    func changeWithdrawals(ids: [String], _ decide: @Sendable (Withdrawal) throws -> WithdrawalDecision?)
+        async throws -> [Withdrawal]
+
+    /// Reserves the hot wallet's next nonces on `chainID`, in the order of `ids`, signs
+    /// with them and stores the signed transactions, in one transaction: a crash leaves
+    /// either nothing or stored transactions holding their nonces, never a nonce without
+    /// one. `sign` gets each withdrawal with the nonce it would take and returns the
+    /// decision (``WithdrawalLifecycle/signed(_:attempt:nonce:hotWallet:now:)``), or nil
+    /// to skip it without taking a nonce, so nonces stay gap-free.
+    func signWithdrawals(
+        ids: [String], chainID: Int, hotWallet: Address,
+        _ sign: @Sendable (Withdrawal, _ nonce: UInt64) throws -> WithdrawalDecision?
+    ) async throws -> [Withdrawal]
 
     /// Brings the stored next nonce of `hotWallet` up to `chainNonce` (the node's pending
     /// count) and returns it. Our own record wins when it is ahead: those transactions
