@@ -212,7 +212,7 @@ public actor WithdrawalSenderService: Service {
             guard w.flag != text else { return nil }
             metrics.flags.increment()
             logger.warning("withdrawal waits", metadata: ["withdrawal.id": "\(w.id)", "withdrawal.flag": "\(text)"])
-            _ = await change(w) { try WithdrawalLifecycle.flagged($0, text, now: now) }
+            _ = await change(w) { WithdrawalLifecycle.flagged($0, text, now: now) }
             return nil
         case .voidApprovals:
             logger.warning("approvals no longer match the withdrawal; voided", metadata: ["withdrawal.id": "\(w.id)"])
@@ -246,7 +246,7 @@ public actor WithdrawalSenderService: Service {
         case .confirm(let receipt):
             checkpoint(.mined)
             let next = await change(w) { try WithdrawalLifecycle.confirm($0, receipt: receipt, now: now) }
-            if let next {
+            if next != nil {
                 metrics.confirmed.increment()
                 if let approved = w.approvedAt { metrics.approvalToConfirmation.record(Double(now - approved)) }
                 logger.info(

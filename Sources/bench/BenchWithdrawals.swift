@@ -95,11 +95,11 @@ struct BenchWithdrawals: AsyncParsableCommand {
         // Signing alone: the transactions the sender will sign, in a loop.
         let fees = WithdrawalSending.Fees(maxFeePerGas: 2_000_000_000, maxPriorityFeePerGas: 1_000_000_000)
         let toSign = try await approved("sign", chainID: 1338)
+        let loaded = try await store.withdrawals(statuses: [.approved], chainID: 1338, limit: count)
         let signStart = ContinuousClock.now
         var attempts: [String: WithdrawalAttempt] = [:]
-        for (nonce, id) in toSign.enumerated() {
-            let w = try await store.withdrawal(id: id)!
-            attempts[id] = try Self.sign(w, key: key, nonce: UInt64(nonce), fees: fees, now: now)
+        for (nonce, w) in loaded.enumerated() {
+            attempts[w.id] = try Self.sign(w, key: key, nonce: UInt64(nonce), fees: fees, now: now)
         }
         let signing = (ContinuousClock.now - signStart).seconds
         // Storage alone: the same writes (reserve, store, record the broadcasts), in the

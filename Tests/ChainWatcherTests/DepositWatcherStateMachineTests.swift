@@ -85,6 +85,46 @@ struct DepositWatcherStateMachineTests {
         #expect(machine.backfillStart == 89)
     }
 
+    /// Header `n` with a bloom in which everything may be present.
+    static func bloomy(_ n: UInt64) -> BlockHeader {
+        let h = header(n)
+        return BlockHeader(
+            number: n, hash: h.hash, parentHash: h.parentHash, logsBloom: [UInt8](repeating: 0xFF, count: 256))
+    }
+
+    @Test("a deposit-looking bloom that a payout out of the deposit address explains does not stall crediting")
+    func bloomExplainedByPayout() {
+        let payout = F.transferLog(
+            block: 98, blockHash: header(98).hash, tx: F.hash(7, salt: 0x7A), logIndex: 0, micro: 1_000_000,
+            from: F.depositAddress, to: F.address(0x42))
+        let explained: [(Machine.Observation, [Machine.Action])] = [
+            (.logs(98...98, []), [.fetchHeaders([98])]),
+            (.headers([Self.bloomy(98)]), [.fetchOutgoingLogs(block: 98)]),
+            (.outgoingLogs(98, [payout]), [.credit([], advancingCursorTo: Self.bloomy(98).ref)]),
+        ]
+        var machine = Machine(settings: F.settings(confirmations: 3), cursor: header(97).ref)
+        expectSteps(&machine, opening(cursor: 97, head: 100, through: 98) + explained)
+
+        // Nothing explains it (or only a log of another block or token): the block stays doubted.
+        let stranger = F.transferLog(
+            block: 98, blockHash: header(98).hash, tx: F.hash(8, salt: 0x7A), logIndex: 1, micro: 1,
+            emitter: F.address(0x99),
+            from: F.depositAddress, to: F.address(0x42))
+        let otherFork = F.transferLog(
+            block: 98, blockHash: header(98, fork: 2, from: 90).hash, tx: F.hash(9, salt: 0x7A), logIndex: 2, micro: 1,
+            from: F.depositAddress, to: F.address(0x42))
+        for unexplained in [[], [stranger], [otherFork]] {
+            var doubting = Machine(settings: F.settings(confirmations: 3), cursor: header(97).ref)
+            expectSteps(
+                &doubting,
+                opening(cursor: 97, head: 100, through: 98) + [
+                    (.logs(98...98, []), [.fetchHeaders([98])]),
+                    (.headers([Self.bloomy(98)]), [.fetchOutgoingLogs(block: 98)]),
+                    (.outgoingLogs(98, unexplained), [.report(.logsMissing(height: 98)), .waitForNextPoll]),
+                ])
+        }
+    }
+
     @Test("a stored cursor wins over the start block and is checked against the chain")
     func restartFromStoredCursor() {
         var machine = Machine(settings: F.settings(confirmations: 3, startBlock: 10), cursor: header(97).ref)

@@ -21,6 +21,13 @@ extension DepositWatcherService {
             }
         case .fetchLogs(let from, let through):
             return await fetchLogs(from: from, through: through)
+        case .fetchOutgoingLogs(let block):
+            let filter = TransferFilter(contract: settings.usdc, sender: settings.depositAddress)
+            do throws(ChainReadError) {
+                return feed(.outgoingLogs(block, try await reader.transferLogs(filter, in: block...block)))
+            } catch {
+                return readFailed(error, "outgoing logs")
+            }
         case .credit(let deposits, let cursor):
             return await credit(deposits, advancingCursorTo: cursor)
         case .updatePending(let pending, let head):

@@ -119,7 +119,8 @@ extension DepositWatcherStateMachine {
     mutating func verify(_ poll: Poll, _ scan: Scan, range: ClosedRange<UInt64>, deposits: [Deposit]) -> [Action] {
         if let height = poll.brokenParentLink { return abandon(.brokenParentLink(height: height)) }
         if let height = missingLogs(poll, range: range, deposits: deposits) {
-            return abandon(.logsMissing(height: height))
+            state = .explainingBloom(poll, scan, range: range, deposits: deposits, height: height)
+            return [.fetchOutgoingLogs(block: height)]
         }
         for deposit in deposits {
             guard let canonical = poll.canonical[deposit.block.number] else {
@@ -195,15 +196,17 @@ extension DepositWatcherStateMachine {
     }
 
     /// The first block in `range` whose header's bloom says it may hold a deposit while
-    /// the node returned none for it. A lagging node's gap closes as the head moves on;
-    /// a bloom false positive (a transfer *from* the deposit address sets the same bits)
-    /// never does, so a block is doubted only until the head has moved a reorg window
-    /// past the first doubt, then the empty answer is believed.
+    /// the node returned none for it and no transfer out of the deposit address explains
+    /// it. A lagging node's gap closes as the head moves on; another false positive never
+    /// does, so a block is doubted only until the head has moved a reorg window past the
+    /// first doubt, then the empty answer is believed.
     mutating func missingLogs(_ poll: Poll, range: ClosedRange<UInt64>, deposits: [Deposit]) -> UInt64? {
         let withDeposits = Set(deposits.map(\.block.number))
         for (height, header) in poll.canonical.sorted(by: { $0.key < $1.key })
         where range.contains(height) && !withDeposits.contains(height) {
-            guard let bloom = header.logsBloom, settings.bloomMayHoldDeposit(bloom) else { continue }
+            guard let bloom = header.logsBloom, settings.bloomMayHoldDeposit(bloom),
+                explainedBlooms[height] != header.hash
+            else { continue }
             let firstDoubt = bloomDoubts[height] ?? poll.head.number
             if poll.head.number >= firstDoubt + settings.reorgWindow { continue }
             bloomDoubts = bloomDoubts.filter { $0.key >= range.lowerBound }
@@ -211,6 +214,22 @@ extension DepositWatcherStateMachine {
             return height
         }
         return nil
+    }
+
+    /// A deposit-looking bloom with no deposit: a transfer of USDC out of the deposit
+    /// address, in the canonical block, explains it (the bits do not say which side the
+    /// address is on), and the scan goes on; otherwise the block stays doubted.
+    mutating func explainBloom(
+        _ poll: Poll, _ scan: Scan, range: ClosedRange<UInt64>, deposits: [Deposit], height: UInt64, logs: [EventLog]
+    ) -> [Action] {
+        let filter = TransferFilter(contract: settings.usdc, sender: settings.depositAddress)
+        guard let canonical = poll.canonical[height],
+            logs.contains(where: { filter.matches($0) && !$0.removed && $0.blockHash == canonical.hash })
+        else { return abandon(.logsMissing(height: height)) }
+        explainedBlooms = explainedBlooms.filter { $0.key >= windowFloor(head: poll.head.number) }
+        explainedBlooms[height] = canonical.hash
+        bloomDoubts[height] = nil
+        return verify(poll, scan, range: range, deposits: deposits)
     }
 
     /// Keeps the canonical hashes of the last `reorgWindow` blocks below the head.

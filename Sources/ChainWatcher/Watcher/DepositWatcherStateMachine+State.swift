@@ -14,6 +14,9 @@ extension DepositWatcherStateMachine {
         case scanning(Poll, Scan)
         /// Waiting for the headers that verify a chunk's logs.
         case verifyingLogs(Poll, Scan, range: ClosedRange<UInt64>, deposits: [Deposit], needed: [UInt64])
+        /// Waiting for the transfers out of the deposit address in `height`, whose bloom
+        /// looks like a deposit that the logs did not show.
+        case explainingBloom(Poll, Scan, range: ClosedRange<UInt64>, deposits: [Deposit], height: UInt64)
         /// Waiting for the ledger to commit a credit (or a re-anchor).
         case crediting(CreditContext, target: BlockRef)
         case halted
@@ -28,6 +31,7 @@ extension DepositWatcherStateMachine {
             case .checkingWindow: "checking the reorg window"
             case .scanning: "scanning"
             case .verifyingLogs: "verifying logs"
+            case .explainingBloom: "explaining a bloom"
             case .crediting: "crediting"
             case .halted: "halted"
             case .resuming: "resuming"

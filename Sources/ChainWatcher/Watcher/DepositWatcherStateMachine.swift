@@ -29,6 +29,9 @@ public struct DepositWatcherStateMachine: Sendable {
         case logs(ClosedRange<UInt64>, [EventLog])
         /// An action could not be performed.
         case failed(Failure)
+        /// Answer to ``Action/fetchOutgoingLogs(block:)``: USDC Transfers out of the
+        /// deposit address in that block.
+        case outgoingLogs(UInt64, [EventLog])
         /// The ledger committed the credit and moved the cursor to this block.
         case creditCommitted(BlockRef)
         /// An operator resolved the incident (`gp4u chain resume`): re-anchor and go on.
@@ -53,6 +56,10 @@ public struct DepositWatcherStateMachine: Sendable {
         /// USDC Transfer logs to the deposit address from `from`; the loop may stop the
         /// chunk before `through`.
         case fetchLogs(from: UInt64, through: UInt64)
+        /// USDC Transfer logs *from* the deposit address in one block, to learn whether
+        /// they explain a bloom that looked like a deposit (a payout from a hot wallet
+        /// that is also the deposit address sets the same bits).
+        case fetchOutgoingLogs(block: UInt64)
         /// One atomic ledger call: credit these deposits (idempotently, by key) and move
         /// the cursor to the block, in the same database transaction.
         case credit([Deposit], advancingCursorTo: BlockRef)
@@ -83,6 +90,9 @@ public struct DepositWatcherStateMachine: Sendable {
     var state: State
     /// Blocks whose bloom contradicted an empty log answer, with the head at the first doubt.
     var bloomDoubts: [UInt64: UInt64] = [:]
+    /// Blocks whose deposit-looking bloom a transfer out of the deposit address explains,
+    /// by block hash (a reorg makes the block another one).
+    var explainedBlooms: [UInt64: Hash32] = [:]
 
     /// Starts from the stored cursor (nil at first start) and the chain's open incident.
     public init(settings: DepositWatchSettings, cursor: BlockRef?, incident: ReorgIncident? = nil) {
@@ -140,6 +150,12 @@ public struct DepositWatcherStateMachine: Sendable {
             let missing = needed.filter { poll.canonical[$0] == nil }
             guard missing.isEmpty else { return abandon(.missingHeaders(missing)) }
             return verify(poll, scan, range: range, deposits: deposits)
+        case (
+            .explainingBloom(let poll, let scan, let range, let deposits, let height),
+            .outgoingLogs(let block, let logs)
+        ):
+            guard block == height else { return abandon(.unexpected("outgoing logs of \(block), asked for \(height)")) }
+            return explainBloom(poll, scan, range: range, deposits: deposits, height: height, logs: logs)
         case (.crediting(let context, let target), .creditCommitted(let committed)):
             guard committed == target else {
                 return abandon(.unexpected("credit committed \(committed), expected \(target)"))

@@ -74,10 +74,7 @@ struct ChainModel: Sendable {
 
     /// What a node filtering on contract and recipient answers for the range.
     func logs(in range: ClosedRange<UInt64>, filter: TransferFilter) -> [EventLog] {
-        range.clamped(to: 0...head.number).flatMap { blocks[Int($0)].logs() }.filter {
-            $0.address == filter.contract && $0.topics.count == 3
-                && Array($0.topics[2].bytes.suffix(20)) == filter.recipient.bytes
-        }
+        range.clamped(to: 0...head.number).flatMap { blocks[Int($0)].logs() }.filter(filter.matches)
     }
 
     /// Logs as a node still on the old fork would answer: orphaned blocks' logs where
@@ -85,7 +82,7 @@ struct ChainModel: Sendable {
     func staleLogs(in range: ClosedRange<UInt64>, filter: TransferFilter) -> [EventLog] {
         range.clamped(to: 0...head.number).flatMap { height in
             (orphans[height]?.last ?? blocks[Int(height)]).logs()
-        }.filter { $0.address == filter.contract && Array($0.topics[2].bytes.suffix(20)) == filter.recipient.bytes }
+        }.filter(filter.matches)
     }
 
     /// Keys of the deposits on the canonical chain with at least `confirmations`.

@@ -45,6 +45,9 @@ struct MachineDriver {
                 let end = through - from >= span ? from + span - 1 : through
                 fetchedRanges.append(from...end)
                 queue += machine.handle(.logs(from...end, chain.logs(in: from...end, filter: ChainModel.filter)))
+            case .fetchOutgoingLogs(let block):
+                let outgoing = TransferFilter(contract: WatcherFixtures.usdc, sender: WatcherFixtures.depositAddress)
+                queue += machine.handle(.outgoingLogs(block, chain.logs(in: block...block, filter: outgoing)))
             case .credit(let deposits, let cursor):
                 credited += deposits
                 queue += machine.handle(.creditCommitted(cursor))

@@ -355,6 +355,40 @@ def test_deposit_request_approve_pays_exactly_the_amount(payouts, dev, kind):
     p.invariants()
 
 
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_the_watcher_passes_a_payout_block_on_a_quiet_chain(payouts, dev, kind):
+    """The hot wallet is also the deposit address, so a payout's Transfer sets the bloom
+    bits a deposit would. With the payout block at the confirmed tip and no new block
+    coming, the watcher must explain the bits by the outgoing log and move its cursor
+    past the block, not doubt it (and report logs missing) until the chain moves on."""
+    p = payouts(kind)
+    token = p.renter(sender=1, deposit_micro=50 * MICRO)
+    ops = p.operator()
+    w = p.withdraw(token, 20 * MICRO, fresh_address())
+    dev.set_automine(False)
+    p.approve(w["id"], ops)
+    p.wait_status(token, w["id"], "broadcast")
+    dev.mine(N)
+    dev.set_automine(True)
+    p.wait_status(token, w["id"], "confirmed")
+    block = int(dev.receipt(p.withdrawal(token, w["id"])["tx_hash"])["blockNumber"], 16)
+    assert dev.head() == block + N - 1, "the payout block is the confirmed tip"
+
+    def cursor():
+        return int(p.db.scalar("SELECT block_number FROM chain_cursors WHERE chain_id = 1337"))
+    wait_for(lambda: cursor() == block, 10, f"the watcher's cursor to reach the payout block {block}",
+             servers=[p.server])
+    incidents = p.db.rows("SELECT * FROM chain_incidents")
+    assert not incidents, incidents
+
+    before = p.available(token)
+    dev.transfer(dev.usdc, 1, p.hot.address, 7 * MICRO)
+    dev.mine(N)
+    wait_for(lambda: p.available(token) == before + 7 * MICRO, 10, "the later deposit to be credited",
+             servers=[p.server])
+    p.invariants()
+
+
 # ---------------------------------------------------------------------------
 # approvals
 # ---------------------------------------------------------------------------
