@@ -32,6 +32,8 @@ let package = Package(
             pkgConfig: "libsecp256k1",
             providers: [.apt(["libsecp256k1-dev"])]
         ),
+        // The system zlib, to gzip the web app's static files once at start-up.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Primitives shared by watcher and signer; no I/O except the JSON-RPC client.
         .target(
             name: "Ethereum",
@@ -96,7 +98,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Storage", "Brokerage", "Providers", "ChainWatcher", "Signer",
+                "Storage", "Brokerage", "Providers", "ChainWatcher", "Signer", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),

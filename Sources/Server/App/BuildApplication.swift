@@ -24,6 +24,8 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     ProviderHealthRoutes(deps: deps).register(on: api)
     SIWERoutes(deps: deps).register(on: api)
     DepositRoutes(deps: deps).register(on: api)
+    SIWELoginRoutes(deps: deps).register(on: api)
+    WebAppRoutes(assets: .bundled).register(on: api)
     return (router, table)
 }
 
