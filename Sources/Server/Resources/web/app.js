@@ -28,6 +28,11 @@ export function currentRoute() {
   return { name: path || "market", params: new URLSearchParams(q) };
 }
 
+/** Whether the user is still on page `name` (a slow answer must not rewrite another page's URL). */
+export function stillOn(name) {
+  return currentRoute().name === name;
+}
+
 /** Goes to a route, e.g. navigate("wallet") or navigate("login", {next: "wallet"}). */
 export function navigate(name, params = {}) {
   const q = new URLSearchParams(params).toString();

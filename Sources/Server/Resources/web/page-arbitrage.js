@@ -1,6 +1,7 @@
 // Arbitrage: the largest cross-provider gap per model with savings per hour and month,
 // both offers' source and freshness, and a price history chart per model.
 import * as api from "./api.js";
+import { stillOn } from "./app.js";
 import { h, replace, field, selectField, toastError, markInvalid, usd, pct, freshness, sourceBadges } from "./dom.js";
 import { priceChart } from "./chart.js";
 
@@ -14,7 +15,7 @@ export async function render({ root, params }) {
   const basis = selectField("Compare on", "basis", [["price", "Price per GPU-hour"], ["price_per_perf", "Price per performance"]], params.get("basis") || "price");
   const submit = h("button", { type: "submit" }, "Find gaps");
   const form = h("form", { class: "card", id: "arb-form", novalidate: true }, h("div", { class: "form-grid" }, minSpread.wrap, model.wrap, minRel.wrap, basis.wrap), h("div", { class: "actions" }, submit));
-  const list = h("div", { id: "opportunities" });
+  const list = h("div", { id: "opportunities", class: "grid wide" });
   const status = h("p", { class: "muted", "aria-live": "polite" });
 
   const histModel = selectField("Model", "history_model", modelOptions.length ? modelOptions : [["", "No models on the market"]], params.get("history") || (modelOptions[0] || [""])[0]);
@@ -25,7 +26,7 @@ export async function render({ root, params }) {
   async function load() {
     const q = {};
     for (const el of form.elements) if (el.name && el.value.trim() !== "") q[el.name] = el.value.trim();
-    history.replaceState(null, "", `#/arbitrage${api.query(q)}`);
+    if (stillOn("arbitrage")) history.replaceState(null, "", `#/arbitrage${api.query(q)}`);
     status.textContent = "Looking for gaps…";
     try {
       const r = await api.get(`/api/v1/arbitrage/opportunities${api.query(q)}`, { auth: false });
@@ -54,7 +55,7 @@ export async function render({ root, params }) {
     }
   }
 
-  const formula = h("span", {}, "(reference − cheapest) / reference × 100");
+  const formula = h("span", { id: "spread-formula" }, "(reference − cheapest) / reference × 100, the reference being the outlier-filtered median of the other providers");
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     load();
@@ -65,7 +66,7 @@ export async function render({ root, params }) {
   });
   root.append(
     h("h1", {}, "Arbitrage"),
-    h("p", { class: "muted" }, "The same GPU cheaper at one provider than the others' going rate. Spread = ", formula, "; the reference is the outlier-filtered median of the other providers."),
+    h("p", { class: "muted" }, "The same GPU cheaper at one provider than the others' going rate. Spread = ", formula, "."),
     form,
     status,
     list,
@@ -87,18 +88,15 @@ function offerBlock(label, o) {
 function opportunity(o) {
   return h(
     "article",
-    { class: "card", "data-model": o.gpu_model },
-    h("h3", {}, `${o.cheapest.model_name}: ${pct(o.spread_pct)} cheaper`),
+    { class: "card opportunity", "data-model": o.gpu_model },
+    h("h3", {}, o.cheapest.model_name, " ", h("span", { class: "spread", "data-field": "spread" }, `${pct(o.spread_pct)} cheaper`)),
     h(
-      "div",
-      { class: "stats" },
-      h("div", { class: "stat" }, h("div", { class: "label" }, "Spread"), h("div", { class: "value" }, pct(o.spread_pct))),
-      h("div", { class: "stat" }, h("div", { class: "label" }, "Savings per GPU-hour"), h("div", { class: "value" }, usd(o.savings_per_hour))),
-      h("div", { class: "stat" }, h("div", { class: "label" }, "Savings per month (730 h)"), h("div", { class: "value" }, usd(o.savings_per_month))),
-      h("div", { class: "stat" }, h("div", { class: "label" }, "Reference price"), h("div", { class: "value" }, usd(o.reference_price))),
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "Saves"), h("dd", {}, h("strong", { "data-field": "savings_per_hour" }, usd(o.savings_per_hour)), " per GPU-hour, ", h("strong", { "data-field": "savings_per_month" }, usd(o.savings_per_month)), " per month (730 h)"),
+      h("dt", {}, "Reference"), h("dd", {}, `${usd(o.reference_price)} per GPU-hour, median of ${o.reference_sample_size} price${o.reference_sample_size === 1 ? "" : "s"} at ${o.reference_providers.join(", ")} (basis: ${o.basis.replaceAll("_", " ")})`),
     ),
-    h("div", { class: "grid" }, offerBlock("Cheapest", o.cheapest), offerBlock("Reference", o.reference)),
-    h("p", { class: "muted" }, `Reference from ${o.reference_sample_size} price${o.reference_sample_size === 1 ? "" : "s"} at ${o.reference_providers.join(", ")}; basis ${o.basis}.`),
+    h("div", { class: "pair" }, offerBlock("Cheapest", o.cheapest), offerBlock("Reference offer", o.reference)),
     h("a", { class: "button ghost small", href: `#/reservations?gpu=${encodeURIComponent(o.cheapest.id)}` }, "Book the cheapest"),
   );
 }

@@ -1,6 +1,7 @@
 // Marketplace: every filter of GET /gpus/search, sort, cursor pages, each offer's source
 // and freshness, and a side-by-side comparison of 2 or 3 offers.
 import * as api from "./api.js";
+import { stillOn } from "./app.js";
 import { h, replace, field, selectField, checkbox, toast, toastError, markInvalid, usd, pct, freshness, sourceBadges } from "./dom.js";
 
 const SORTS = [
@@ -99,7 +100,7 @@ export async function render({ root, params }) {
         h("dt", {}, "Location"), h("dd", {}, o.country ? `${o.location} (${o.country})` : o.location),
         h("dt", {}, "Reliability"), h("dd", {}, pct(o.reliability * 100)),
         h("dt", {}, "G-Score"), h("dd", {}, o.g_score.toFixed(3)),
-        h("dt", {}, "Performance"), h("dd", {}, `${o.perf_score} (RTX 4090 = 100)`),
+        h("dt", {}, "Performance"), h("dd", {}, `${o.perf_score.toFixed(1)} (RTX 4090 = 100)`),
         h("dt", {}, "Available"), h("dd", {}, o.available ? (o.available_units != null ? `yes, ${o.available_units} units` : "yes") : "no"),
       ),
       h(
@@ -113,7 +114,7 @@ export async function render({ root, params }) {
 
   async function search() {
     const q = query();
-    history.replaceState(null, "", `#/market${api.query(q)}`);
+    if (stillOn("market")) history.replaceState(null, "", `#/market${api.query(q)}`);
     status.textContent = "Searching…";
     submit.disabled = true;
     try {
@@ -193,7 +194,7 @@ function comparison(r) {
     ["VRAM per GPU", (o) => `${o.vram_gb} GB`],
     ["Location", (o) => o.location],
     ["Reliability", (o) => pct(o.reliability * 100)],
-    ["Performance", (o) => String(o.perf_score)],
+    ["Performance", (o) => o.perf_score.toFixed(1)],
     ["Price per performance", (o) => usd(o.price_per_perf)],
     ["G-Score", (o) => o.g_score.toFixed(3)],
     ["Source", (o) => `${o.source}${o.stale ? " (stale)" : ""}`],

@@ -54,10 +54,12 @@ export async function render({ root, params }) {
     h("section", { "aria-labelledby": "mine-h" }, h("h2", { id: "mine-h" }, "My bookings"), bookingsBox),
   );
 
-  const reloadBookings = () => loadBookings(bookingsBox, async () => {
-    if (gpu) await showCalendar(calendarBox, gpu, weekStart, reloadBookings);
-  });
-  await Promise.all([gpu ? showCalendar(calendarBox, gpu, weekStart, reloadBookings) : Promise.resolve(), reloadBookings()]);
+  // After any booking, cancellation or extension both the calendar and the list change.
+  const refresh = () => Promise.all([
+    gpu ? showCalendar(calendarBox, gpu, weekStart, refresh) : Promise.resolve(),
+    loadBookings(bookingsBox, refresh),
+  ]);
+  await refresh();
 }
 
 async function showCalendar(box, gpu, weekStart, onBooked) {
@@ -218,11 +220,7 @@ async function loadBookings(box, onChange) {
     replace(box, h("p", { class: "muted" }, "No bookings yet."));
     return;
   }
-  const reload = async () => {
-    await loadBookings(box, onChange);
-    await onChange();
-  };
-  replace(box, h("div", { class: "grid" }, list.items.map((r) => bookingCard(r, reload))));
+  replace(box, h("div", { class: "grid" }, list.items.map((r) => bookingCard(r, onChange))));
 }
 
 function bookingCard(r, reload) {

@@ -94,7 +94,7 @@ export async function render({ root }) {
   }
 
   // --- MetaMask ---------------------------------------------------------------------
-  const walletBox = h("div", { id: "wallet-state", "aria-live": "polite" });
+  const walletBox = h("div", { id: "wallet-state", "aria-live": "polite" }, h("p", { class: "muted" }, "Checking for a browser wallet…"));
   const connectButton = h("button", { type: "button", id: "connect-wallet" }, "Connect MetaMask");
   const linkButton = h("button", { type: "button", id: "link-wallet", class: "ghost", disabled: true }, "Link this wallet (sign a message)");
   const networkButtons = h("div", { class: "actions", id: "network-buttons" });
@@ -323,7 +323,10 @@ export async function render({ root }) {
           ledgerBody)),
       more),
   );
-  await Promise.all([paintWallet(), loadDeposits(), loadLedger(true), loadSpending()]);
+  // The wallet answers when it likes (a locked MetaMask may not answer at all): the page
+  // does not wait for it.
+  paintWallet().catch((e) => replace(walletBox, h("p", { class: "notice bad" }, e.message)));
+  await Promise.all([loadDeposits(), loadLedger(true), loadSpending()]);
   const off = eth.onWalletChange(() => paintWallet().catch(() => {}));
   return () => {
     stopped = true;
