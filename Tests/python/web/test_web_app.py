@@ -14,12 +14,18 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
 
-from browser import Browser, describe
-from conftest import CHAIN_ID, CONFIRMATIONS
-from e2e import PASSWORD, MICRO, wait_for
-from wallet import TestWallet
+from webapp import CHAIN_ID, CONFIRMATIONS, skip_reason  # also puts Tests/python/chain on sys.path
+
+if skip_reason():
+    pytest.skip(skip_reason(), allow_module_level=True)
+
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+
+from browser import Browser, describe  # noqa: E402
+from e2e import MICRO, PASSWORD, wait_for  # noqa: E402
+from wallet import TestWallet  # noqa: E402
+from webapp import browser, dev, failing_provider, server  # noqa: E402,F401 - pytest fixtures
 
 
 # ---------------------------------------------------------------------------

@@ -103,7 +103,7 @@ export function priceChart(label, points, { money = (v) => `$${v}` } = {}) {
     const t = labelCount === 1 ? t0 : t0 + (span * i) / (labelCount - 1);
     const d = new Date(t);
     const text = span > 2 * 86400000 ? d.toISOString().slice(5, 10) : `${d.toISOString().slice(11, 16)}`;
-    xLabels.push({ x: x(t), text });
+    if (!xLabels.length || xLabels[xLabels.length - 1].text !== text) xLabels.push({ x: x(t), text });
   }
   axes(svg, yTicks, y, (v) => `$${v.toFixed(2)}`, xLabels);
   svg.append(s("text", { x: 14, y: M.top + (H - M.top - M.bottom) / 2, transform: `rotate(-90 14 ${M.top + (H - M.top - M.bottom) / 2})`, "text-anchor": "middle" }, "USD per GPU-hour"));

@@ -157,7 +157,7 @@ export function fromMicro(micro) {
 export function usd(text) {
   const micro = toMicro(text);
   if (micro === null) return String(text ?? "–");
-  return `$${fromMicro(micro)}`;
+  return micro < 0n ? `−$${fromMicro(-micro)}` : `$${fromMicro(micro)}`;
 }
 
 /** "USDC 1.50" for balances. */

@@ -18,7 +18,7 @@ export async function render({ root, params }) {
   const list = h("div", { id: "opportunities", class: "grid wide" });
   const status = h("p", { class: "muted", "aria-live": "polite" });
 
-  const histModel = selectField("Model", "history_model", modelOptions.length ? modelOptions : [["", "No models on the market"]], params.get("history") || (modelOptions[0] || [""])[0]);
+  const histModel = selectField("Model", "history_model", modelOptions.length ? modelOptions : [["", "No models on the market"]], params.get("history") || (modelOptions.find(([id]) => id === "rtx-4090") || modelOptions[0] || [""])[0]);
   const hours = selectField("Period", "hours", [["24", "Last 24 hours"], ["72", "Last 3 days"], ["168", "Last 7 days"], ["720", "Last 30 days"]], "168");
   const histForm = h("form", { class: "form-grid", id: "history-form" }, histModel.wrap, hours.wrap, h("div", { class: "field" }, h("button", { type: "submit" }, "Show history")));
   const chartBox = h("div", { id: "price-chart" });

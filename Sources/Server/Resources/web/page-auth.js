@@ -6,7 +6,7 @@ import { signedIn } from "./app.js";
 
 export async function renderLogin({ root, params }) {
   const next = params.get("next") || "market";
-  const email = field("Email", { type: "email", name: "email", autocomplete: "username", required: true });
+  const email = field("Email", { type: "email", name: "email", autocomplete: "email", required: true });
   const password = field("Password", { type: "password", name: "password", autocomplete: "current-password", required: true });
   const submit = h("button", { type: "submit" }, "Log in");
   const form = h("form", { class: "card", id: "login-form", novalidate: true }, email.wrap, password.wrap, h("div", { class: "actions" }, submit));
@@ -65,7 +65,7 @@ export async function renderLogin({ root, params }) {
 }
 
 export async function renderSignup({ root }) {
-  const email = field("Email", { type: "email", name: "email", autocomplete: "username", required: true });
+  const email = field("Email", { type: "email", name: "email", autocomplete: "email", required: true });
   const password = field("Password", { type: "password", name: "password", autocomplete: "new-password", required: true, minlength: 10 }, "At least 10 characters.");
   const role = selectField("I want to", "role", [["renter", "Rent GPUs (renter)"], ["provider", "List my GPUs (provider)"]], "renter");
   const submit = h("button", { type: "submit" }, "Create account");

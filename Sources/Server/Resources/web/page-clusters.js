@@ -152,7 +152,7 @@ function clusterCard(c, reload) {
       h("dt", {}, "Window"), h("dd", {}, `${utc(c.start_time)} to ${utc(c.end_time)}`),
       h("dt", {}, "Charged"), h("dd", {}, usd(c.charged)),
       h("dt", {}, "Refunded"), h("dd", {}, usd(c.refunded)),
-      h("dt", {}, "Members"), h("dd", {}, `${c.plan.members.length} offers, ${c.plan.gpu_count} GPUs`)),
+      h("dt", {}, "Members"), h("dd", {}, `${c.plan.members.length} offer${c.plan.members.length === 1 ? "" : "s"}, ${c.plan.gpu_count} GPU${c.plan.gpu_count === 1 ? "" : "s"}`)),
     h("details", {}, h("summary", {}, "Members"), membersTable(c.plan.members)),
     actions.length ? h("div", { class: "actions" }, actions) : null);
 }

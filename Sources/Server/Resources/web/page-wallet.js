@@ -29,7 +29,7 @@ export async function render({ root }) {
   async function loadBalance() {
     const b = await api.get("/api/v1/wallets/balance");
     replace(balanceBox,
-      h("h2", { id: "bal-h" }, "Balances", b.simulated ? h("span", { class: "badge simulated" }, " simulated deposits allowed") : null),
+      h("h2", { id: "bal-h" }, "Balances", b.simulated ? h("span", { class: "badge simulated" }, "simulated deposits allowed") : null),
       h("div", { class: "stats" },
         stat("Available", b.available, "available"),
         stat("Held for bookings", b.held, "held"),
@@ -263,7 +263,7 @@ export async function render({ root }) {
     for (const e of r.items) {
       ledgerBody.append(h("tr", { "data-type": e.type },
         h("td", {}, utc(e.created_at)),
-        h("td", {}, e.type.replaceAll("_", " "), e.simulated ? h("span", { class: "badge simulated" }, " simulated") : null),
+        h("td", {}, e.type.replaceAll("_", " "), e.simulated ? [" ", h("span", { class: "badge simulated" }, "simulated")] : null),
         h("td", {}, e.account.split(":")[0]),
         h("td", { class: "num" }, usd(e.amount)),
         h("td", { class: "num" }, usd(e.balance_after))));

@@ -1,9 +1,13 @@
-"""Fixtures of the web app tests: the dev chain and `gp4u serve` from the chain rig
-(Tests/python/chain, imported, not copied), and headless Chromium.
+"""Fixtures and settings of the web app tests (imported by test_web_app.py; not a
+conftest.py, whose module name `conftest` other suites import their helpers by): the dev
+chain and `gp4u serve` from the chain rig (Tests/python/chain, imported, not copied), a
+provider API that always fails, and headless Chromium.
 
-One dev chain and one server serve the whole module (starting them takes seconds); every
-test signs up its own users, so tests do not see each other's money or bookings.
+One dev chain and one server serve the whole module (starting them takes seconds, the
+first market sync about 40 s); every test signs up its own users, so tests do not see
+each other's money or bookings.
 """
+
 from __future__ import annotations
 
 import http.server
@@ -41,17 +45,13 @@ RENDER_SHEET = {
 }
 
 
-def pytest_collection_modifyitems(config, items):
-    here = os.path.normpath(HERE)
-    reason = None
+def skip_reason() -> str | None:
+    """Why the browser tests cannot run here, or None."""
     if not GP4U_BIN or not os.access(GP4U_BIN, os.X_OK):
-        reason = "GP4U_BIN is not set to the built gp4u (scripts/test sets it)"
-    elif not CHROMIUM_READY:
-        reason = "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
-    if reason:
-        for item in items:
-            if os.path.normpath(str(item.fspath)).startswith(here):
-                item.add_marker(pytest.mark.skip(reason=reason))
+        return "GP4U_BIN is not set to the built gp4u (scripts/test sets it)"
+    if not CHROMIUM_READY:
+        return "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
+    return None
 
 
 @pytest.fixture(scope="module")
