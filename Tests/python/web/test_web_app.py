@@ -507,6 +507,7 @@ def test_metamask_link_login_and_deposit(server, dev, wallet, wallet_browser):
     assert wallet.chain_id == CHAIN_ID, "the deposit switched the wallet back to the watched chain"
 
     before = Decimal(server.get("/api/v1/wallets/balance", token=token)["available"])
+    b.clear_toasts()
     b.fill("#deposit-form input[name=deposit_amount]", "25.5")
     b.click("#send-deposit")
     b.wait_toast("ok", "Sent 25.50 USDC")
@@ -616,3 +617,46 @@ def test_every_page_at_two_widths_in_both_themes(server, dev):
         b.quit()
     assert checked == 2 * 2 * (len(PAGES_SIGNED_OUT) + len(PAGES_SIGNED_IN))
     assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------
+# keyboard
+# ---------------------------------------------------------------------------
+
+def test_keyboard_navigation(server, browser):
+    from selenium.webdriver.common.keys import Keys
+    b = browser
+    _, token = new_user(server, "renter", funds="50")
+    gpu = search_ids(server, model="rtx-4090", sort="price", limit=1)[0][0]
+    b.use_token(token, f"reservations?gpu={gpu}")
+    b.find("#calendar-table")
+    # The skip link is the first stop and moves focus to the content.
+    b.q("body").send_keys(Keys.TAB)
+    assert b.js("return document.activeElement.id") == "skip-link"
+    b.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    assert b.js("return document.activeElement.id") == "main"
+    # One hour of the calendar is in the tab order; arrow keys move by hour and by day,
+    # Enter selects.
+    first = b.q("#calendar-table button.slot[tabindex='0']")
+    assert first.get_attribute("data-state") == "free"
+    first.send_keys(Keys.ARROW_DOWN)
+    below = b.driver.switch_to.active_element
+    t0 = datetime.strptime(first.get_attribute("data-time"), "%Y-%m-%dT%H:%M:%SZ")
+    assert below.get_attribute("data-time") == iso(t0 + timedelta(hours=1))
+    below.send_keys(Keys.ARROW_RIGHT)
+    right = b.driver.switch_to.active_element
+    assert right.get_attribute("data-time") == iso(t0 + timedelta(days=1, hours=1))
+    right.send_keys(Keys.ENTER)
+    b.wait(lambda: right.get_attribute("aria-pressed") == "true")
+    right.send_keys(Keys.ARROW_DOWN)
+    b.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    b.wait(lambda: "2 hours" in b.text("#selection"))
+    # At 390 px the navigation folds behind a Menu button.
+    b.viewport(390, 844)
+    toggle = b.q("#menu-toggle")
+    assert toggle.is_displayed() and not b.q("#nav").is_displayed()
+    toggle.send_keys(Keys.ENTER)
+    b.wait(lambda: b.q("#nav").is_displayed() and toggle.get_attribute("aria-expanded") == "true")
+    b.q('#nav a[href="#/wallet"]').send_keys(Keys.ENTER)
+    b.wait_ready("wallet")
+    assert not b.q("#nav").is_displayed(), "the menu closes after navigating"

@@ -105,7 +105,11 @@ function paintAccount() {
   const signedIn = session.isSignedIn();
   document.getElementById("login-link").hidden = signedIn;
   document.getElementById("logout").hidden = !signedIn;
-  document.getElementById("who").textContent = signedIn && me ? `${me.email} (${me.role})` : "";
+  const who = document.getElementById("who");
+  who.textContent = signedIn && me ? me.email : "";
+  who.title = signedIn && me ? `Signed in as ${me.email} (${me.role})` : "";
+  const out = document.getElementById("logout");
+  out.setAttribute("aria-label", signedIn && me ? `Log out ${me.email}` : "Log out");
 }
 
 async function logout() {

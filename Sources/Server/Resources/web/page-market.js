@@ -21,7 +21,7 @@ export async function render({ root, params }) {
 
   const model = selectField("Model", "model", [["", "Any model"], ...models.items.map((m) => [m.id, `${m.name} (${m.available_offers})`])], p("model"));
   const minVram = field("Min VRAM per GPU (GB)", { type: "number", name: "min_vram", min: 0, step: 1, inputmode: "numeric", value: p("min_vram") });
-  const maxPrice = field("Max price per GPU-hour (USD)", { type: "number", name: "max_price", min: 0, step: "0.01", inputmode: "decimal", value: p("max_price") });
+  const maxPrice = field("Max USD per GPU-hour", { type: "number", name: "max_price", min: 0, step: "0.01", inputmode: "decimal", value: p("max_price") });
   const provNames = providers.items.map((x) => [x.name, `${x.display_name} (${x.available_offers})`]);
   if (!providers.items.some((x) => x.name === "gp4u")) provNames.push(["gp4u", "GP4U listings"]);
   const provider = selectField("Provider", "provider", [["", "Any provider"], ...provNames], p("provider"));

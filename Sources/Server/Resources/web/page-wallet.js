@@ -19,6 +19,8 @@ export async function render({ root }) {
   const infos = (await Promise.all(chainIds.map((id) => api.get(`/api/v1/wallets/deposit-info?chain_id=${id}`).catch(() => null)))).filter(Boolean);
 
   const balanceBox = h("section", { id: "balances", "aria-labelledby": "bal-h" });
+  const names = Object.fromEntries(infos.map((i) => [i.chain_id, i.chain]));
+  const chainName = (id) => names[id] || eth.chainName(id);
   const depositsBox = h("div", { id: "deposits" });
   const awaiting = new Map(); // tx hash -> {amount, chain, sentAt}
   let timer = null;
@@ -55,7 +57,7 @@ export async function render({ root }) {
     const rows = [
       ...[...awaiting].map(([hash, a]) => h("tr", { "data-tx": hash, "data-status": "sent" },
         h("td", {}, h("code", { title: hash }, short(hash))),
-        h("td", {}, eth.chainName(a.chain)),
+        h("td", {}, chainName(a.chain)),
         h("td", { class: "num" }, usdc(a.amount)),
         h("td", {}, h("span", { class: "status pending", "data-field": "status" }, "sent"), h("div", { class: "muted" }, "waiting for the watcher to see it in a block")),
         h("td", {}, ago(new Date(a.sentAt).toISOString())))),
@@ -64,7 +66,7 @@ export async function render({ root }) {
         const have = Math.min(d.confirmations || 0, need || d.confirmations || 0);
         return h("tr", { "data-tx": d.tx_hash.toLowerCase(), "data-status": d.status },
           h("td", {}, h("code", { title: d.tx_hash }, short(d.tx_hash))),
-          h("td", {}, eth.chainName(d.chain_id)),
+          h("td", {}, chainName(d.chain_id)),
           h("td", { class: "num" }, usdc(d.amount)),
           h("td", {},
             h("span", { class: `status ${d.status}`, "data-field": "status" }, d.status),
@@ -119,7 +121,7 @@ export async function render({ root }) {
     sendButton.disabled = !address || !infos.length;
     replace(walletBox, address
       ? h("div", { class: "notice" },
-        h("p", {}, "Connected: ", h("code", { id: "wallet-address" }, address), " on ", h("strong", { id: "wallet-chain" }, chain ? `${eth.chainName(chain)} (${chain})` : "unknown network")),
+        h("p", {}, "Connected: ", h("code", { id: "wallet-address" }, address), " on ", h("strong", { id: "wallet-chain" }, chain ? `${chainName(chain)} (${chain})` : "unknown network")),
         h("p", { id: "link-state" }, isLinked ? "This address is linked to your account: its deposits credit you." : "Not linked yet: link it so its deposits credit your account."))
       : h("p", { class: "muted" }, "Not connected."));
   }
@@ -300,10 +302,10 @@ export async function render({ root }) {
       networkButtons,
       h("h3", {}, "Deposit from this wallet"),
       infos.length ? depositForm : h("p", { class: "muted" }, "This server watches no chain, so on-chain deposits are off (simulated mode).")),
+    h("section", { "aria-labelledby": "pend-h" }, h("h2", { id: "pend-h" }, "On-chain deposits"), depositsBox),
     h("section", { "aria-labelledby": "dep-h" },
       h("h2", { id: "dep-h" }, "Deposit addresses"),
       infos.length ? infoBox : h("p", { class: "muted" }, "No chain is watched here.")),
-    h("section", { "aria-labelledby": "pend-h" }, h("h2", { id: "pend-h" }, "On-chain deposits"), depositsBox),
     balance.simulated
       ? h("section", { class: "card", "aria-labelledby": "sim-h", id: "simulated" },
         h("h2", { id: "sim-h" }, "Simulated deposit ", h("span", { class: "badge simulated" }, "test money")),
