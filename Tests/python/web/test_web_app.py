@@ -412,13 +412,15 @@ def test_provider_health_page(server, browser):
     wait_for(lambda: any(p["provider"] == "render" and p["status"] == "healthy"
                          for p in server.get("/api/v1/provider-health/health")["providers"]), 30, "render healthy")
     b.open("health")
-    rows = {r.get_attribute("data-provider"): r for r in b.qa("#providers-health tbody tr")}
+    rows = {r.get_attribute("data-provider"): r for r in b.qa("#providers-health article")}
     assert set(rows) == {"vastai", "akash", "render"}
     assert rows["render"].find_element("css selector", "[data-field=status]").text == "healthy"
     for r in rows.values():
         assert r.find_element("css selector", "[data-field=breaker]").text in ("closed", "open", "half-open")
         assert "tokens" in r.find_element("css selector", "[data-field=limiter]").text
         assert "hits" in r.find_element("css selector", "[data-field=cache]").text
+    assert rows["vastai"].find_element("css selector", "[data-field=breaker]").text in ("open", "half-open"), \
+        "a provider that keeps failing trips its breaker"
 
 
 # ---------------------------------------------------------------------------

@@ -25,15 +25,12 @@ export async function render({ root }) {
       stat("Rate-limit hits", String(s.rate_limit_hits)),
       stat("Breaker trips", String(s.breaker_trips))));
     replace(tableBox, s.providers.length
-      ? h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Providers" },
-        h("table", { id: "providers-health" },
-          h("thead", {}, h("tr", {}, ["Provider", "Status", "Circuit breaker", "Rate limiter", "Cache", "Calls", "Last error"].map((x) => h("th", { scope: "col" }, x)))),
-          h("tbody", {}, s.providers.map(row))))
+      ? h("div", { class: "grid", id: "providers-health" }, s.providers.map(card))
       : h("p", { class: "muted" }, "No provider is configured."));
     updated.textContent = `Updated ${utc(s.at)}.`;
   }
 
-  function row(p) {
+  function card(p) {
     const b = p.breaker;
     const r = p.rate_limiter;
     const c = p.cache;
@@ -50,23 +47,26 @@ export async function render({ root }) {
         }
       });
     }
-    return h("tr", { "data-provider": p.provider },
-      h("th", { scope: "row" }, p.provider, check ? h("div", {}, check) : null),
-      h("td", {}, h("span", { class: `status ${p.status}`, "data-field": "status" }, p.status)),
-      h("td", {},
-        h("span", { class: `status ${b.state}`, "data-field": "breaker" }, b.state.replace("_", "-")),
-        h("div", { class: "muted" }, `${b.consecutive_failures}/${b.failure_threshold} failures, ${b.trips} trips`),
-        b.retry_after_seconds != null ? h("div", { class: "muted" }, `retry in ${Math.ceil(b.retry_after_seconds)} s`) : null),
-      h("td", { "data-field": "limiter" },
-        `${r.tokens_available.toFixed(1)} of ${r.burst} tokens`,
-        h("div", { class: "muted" }, `${r.rate_per_minute}/min, ${pct(r.utilization * 100, 0)} used, ${r.rate_limit_hits} limited`)),
-      h("td", { "data-field": "cache" },
-        `${c.hits} hits, ${c.misses} misses`,
-        h("div", { class: "muted" }, `${c.stale_served} stale served; TTL ${Math.round(c.ttl_seconds)} s${c.age_seconds != null ? `, age ${Math.round(c.age_seconds)} s` : ""}`)),
-      h("td", {},
-        `${p.requests} (${p.success_rate == null ? "–" : pct(p.success_rate * 100)} ok)`,
-        h("div", { class: "muted" }, p.last_success_at ? `last success ${ago(p.last_success_at)}` : "no success yet")),
-      h("td", {}, p.last_error ? h("span", {}, p.last_error) : h("span", { class: "muted" }, "none")));
+    return h("article", { class: "card", "data-provider": p.provider, "aria-labelledby": `ph-${p.provider}` },
+      h("h3", { id: `ph-${p.provider}` }, p.provider, " ", h("span", { class: `status ${p.status}`, "data-field": "status" }, p.status)),
+      h("dl", { class: "facts" },
+        h("dt", {}, "Circuit breaker"),
+        h("dd", {},
+          h("span", { class: `status ${b.state}`, "data-field": "breaker" }, b.state.replace("_", "-")),
+          `: ${b.consecutive_failures}/${b.failure_threshold} failures, ${b.trips} trip${b.trips === 1 ? "" : "s"}`,
+          b.retry_after_seconds != null ? `, retry in ${Math.ceil(b.retry_after_seconds)} s` : ""),
+        h("dt", {}, "Rate limiter"),
+        h("dd", { "data-field": "limiter" },
+          `${r.tokens_available.toFixed(1)} of ${r.burst} tokens; ${r.rate_per_minute}/min, ${pct(r.utilization * 100, 0)} used, ${r.rate_limit_hits} limited`),
+        h("dt", {}, "Cache"),
+        h("dd", { "data-field": "cache" },
+          `${c.hits} hits, ${c.misses} misses, ${c.stale_served} stale served; TTL ${Math.round(c.ttl_seconds)} s${c.age_seconds != null ? `, age ${Math.round(c.age_seconds)} s` : ""}`),
+        h("dt", {}, "Calls"),
+        h("dd", {}, `${p.requests} (${p.success_rate == null ? "–" : pct(p.success_rate * 100)} ok); `,
+          p.last_success_at ? `last success ${ago(p.last_success_at)}` : "no success yet"),
+        h("dt", {}, "Last error"),
+        h("dd", {}, p.last_error || "none")),
+      check);
   }
 
   function schedule() {
