@@ -662,3 +662,51 @@ def test_keyboard_navigation(server, browser):
     b.q('#nav a[href="#/wallet"]').send_keys(Keys.ENTER)
     b.wait_ready("wallet")
     assert not b.q("#nav").is_displayed(), "the menu closes after navigating"
+
+
+# ---------------------------------------------------------------------------
+# the page's own primitives, against independent implementations
+# ---------------------------------------------------------------------------
+
+def test_js_primitives_match_python_references(server, browser):
+    from eth_utils import keccak, to_checksum_address
+    b = browser
+    b.open("login")
+    run = """
+      const ADDR = arguments[0];
+      const done = arguments[arguments.length - 1];
+      Promise.all([import('/assets/keccak.js'), import('/assets/dom.js'), import('/assets/eth.js'),
+                   import('/assets/page-reservations.js')]).then(([k, d, e, r]) => {
+        const texts = ['', 'abc', 'x'.repeat(135), 'x'.repeat(136), 'x'.repeat(300)];
+        done({
+          hashes: texts.map((t) => k.toHex(k.keccak256(new TextEncoder().encode(t)))),
+          checksums: ADDR.map((a) => k.toChecksumAddress(a)),
+          micro: ['1.5', '0.000001', '12', '1.1234567', '-2.25', 'abc'].map((t) => { const m = d.toMicro(t); return m === null ? null : m.toString(); }),
+          usd: ['1.5', '0.000001', '-2.25', '100'].map((t) => d.usd(t)),
+          transfer: e.transferData('0x' + 'ab'.repeat(20), 25500000n),
+          siwe: e.siweMessage({scheme: 'http', domain: 'example.com:8080', address: ADDR[0], statement: 'Hi.',
+                               uri: 'http://example.com:8080', chainId: 137, nonce: 'abcdefgh12', issuedAt: '2026-01-01T00:00:00Z',
+                               expirationTime: '2026-01-01T00:10:00Z'}),
+          refunds: [[50, '10.00'], [5, '0.000003'], [-1, '4.00']].map(([h, total]) => {
+            const start = new Date(Date.now() + h * 3600e3).toISOString();
+            return r.policyRefund({status: h < 0 ? 'active' : 'confirmed', start_time: start, total_cost: total}).toString();
+          }),
+        });
+      }, (err) => done({error: String(err)}));
+    """
+    addresses = ["0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", "0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359",
+                 "0xdbf03b407c01e7cd3cbea99509d93f8dddc8c6fb", "0xd1220a0cf47c7b9be7a2e6ba89f429762e7b9adb"]
+    r = b.driver.execute_async_script(run, addresses)
+    assert "error" not in r, r
+    texts = ["", "abc", "x" * 135, "x" * 136, "x" * 300]
+    assert r["hashes"] == [keccak(text=t).hex().removeprefix("0x") for t in texts]
+    assert r["checksums"] == [to_checksum_address(a) for a in addresses]
+    assert r["micro"] == ["1500000", "1", "12000000", None, "-2250000", None]
+    assert r["usd"] == ["$1.50", "$0.000001", "−$2.25", "$100.00"]
+    assert r["transfer"] == "0xa9059cbb" + "00" * 12 + "ab" * 20 + hex(25_500_000)[2:].rjust(64, "0")
+    assert r["siwe"] == "\n".join([
+        "http://example.com:8080 wants you to sign in with your Ethereum account:",
+        to_checksum_address(addresses[0]), "", "Hi.", "", "URI: http://example.com:8080", "Version: 1",
+        "Chain ID: 137", "Nonce: abcdefgh12", "Issued At: 2026-01-01T00:00:00Z",
+        "Expiration Time: 2026-01-01T00:10:00Z"])
+    assert r["refunds"] == ["10000000", "1", "0"]
