@@ -615,6 +615,14 @@ def test_every_page_at_two_widths_in_both_themes(server, dev):
                             problems.append(f"{name}: failed requests {failed}")
                         b.screenshot(name)
                         checked += 1
+        # The narrowest phones the app supports: nothing may be wider than the screen.
+        b.viewport(360, 780)
+        b.color_scheme("light")
+        for page in PAGES_SIGNED_IN:
+            b.open(f"reservations?gpu={listing['id']}" if page == "reservations" else page)
+            overflow = b.js("return document.documentElement.scrollWidth")
+            if overflow > 360:
+                problems.append(f"{page}-360: page is {overflow}px wide at 360px")
     finally:
         b.quit()
     assert checked == 2 * 2 * (len(PAGES_SIGNED_OUT) + len(PAGES_SIGNED_IN))
