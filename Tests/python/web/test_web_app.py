@@ -322,7 +322,7 @@ def test_book_cancel_and_extend_on_the_calendar(server, browser):
     assert server.get(f"/api/v1/reservations/{ext['id']}", token=token)["end_time"] == iso(third + timedelta(hours=3))
 
     # A booked hour refuses a selection across it, with a message.
-    b.open(f"reservations?gpu={gpu}&week={third.strftime('%Y-%m-%d')}")
+    b.open(f"reservations?gpu={gpu}&week={(third - timedelta(hours=1)).strftime('%Y-%m-%d')}")
     b.click(f'button.slot[data-time="{iso(third - timedelta(hours=1))}"]')
     b.click(f'button.slot[data-time="{iso(third + timedelta(hours=4))}"]')
     b.wait_toast("error", "includes booked or past hours")
