@@ -208,16 +208,6 @@ export function sourceBadges(offer) {
   ];
 }
 
-/** Reads a form's named controls into an object of trimmed strings (checkboxes as booleans). */
-export function formValues(form) {
-  const out = {};
-  for (const el of form.elements) {
-    if (!el.name) continue;
-    out[el.name] = el.type === "checkbox" ? el.checked : el.value.trim();
-  }
-  return out;
-}
-
 /** Marks the inputs the API named in an error's details (422) as invalid. */
 export function markInvalid(form, err) {
   for (const el of form.elements) el.removeAttribute("aria-invalid");
