@@ -34,12 +34,24 @@ let package = Package(
         ),
         // The system zlib, to gzip the web app's static files once at start-up.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // Primitives shared by watcher and signer; no I/O except the JSON-RPC client.
+        // JSON values with a fast reader and writer: RPC payloads, ledger batches, OpenAPI.
+        .target(name: "JSON", swiftSettings: strict),
+        // Time: the injected clock, RFC 3339 text, the polling loop.
+        .target(name: "Timekeeping", swiftSettings: strict),
+        // Pure primitives shared by watcher, signer and ledger; no I/O.
         .target(
             name: "Ethereum",
+            dependencies: [.product(name: "BigInt", package: "BigInt")],
+            swiftSettings: strict
+        ),
+        // The JSON-RPC client: endpoint pool with failover, HTTP transport.
+        .target(
+            name: "EthereumRPC",
             dependencies: [
-                .product(name: "BigInt", package: "BigInt"),
+                "Ethereum", "JSON", "Timekeeping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -47,7 +59,7 @@ let package = Package(
         .target(
             name: "Signer",
             dependencies: [
-                "Ethereum", "CSecp256k1",
+                "Ethereum", "CSecp256k1", "Timekeeping",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -56,7 +68,7 @@ let package = Package(
         .target(
             name: "ChainWatcher",
             dependencies: [
-                "Ethereum",
+                "Ethereum", "EthereumRPC", "Brokerage", "Timekeeping",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,7 +79,7 @@ let package = Package(
         .target(
             name: "Brokerage",
             dependencies: [
-                "Ethereum",
+                "Ethereum", "Timekeeping",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -77,7 +89,7 @@ let package = Package(
         .target(
             name: "Providers",
             dependencies: [
-                "Brokerage",
+                "Brokerage", "Timekeeping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,7 +100,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Brokerage", "ChainWatcher",
+                "Brokerage", "ChainWatcher", "JSON", "Timekeeping",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -98,7 +110,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Storage", "Brokerage", "Providers", "ChainWatcher", "Signer", "CZlib",
+                "Storage", "Brokerage", "Providers", "ChainWatcher", "Signer", "EthereumRPC", "JSON", "Timekeeping", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -115,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "gp4u",
             dependencies: [
-                "Server", "Signer", "Ethereum", "ChainWatcher", "Storage", "Brokerage",
+                "Server", "Signer", "Ethereum", "EthereumRPC", "ChainWatcher", "Storage", "Brokerage", "Timekeeping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -124,7 +136,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "Server", "Storage", "Brokerage", "Signer", "ChainWatcher", "Ethereum",
+                "Server", "Storage", "Brokerage", "Signer", "ChainWatcher", "Ethereum", "EthereumRPC", "JSON", "Timekeeping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -135,30 +147,35 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"], swiftSettings: strict),
+        .testTarget(name: "EthereumTests", dependencies: ["Ethereum", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "EthereumTests",
+            name: "EthereumRPCTests",
             dependencies: [
-                "Ethereum", "FixtureHTTP", "TestSupport",
+                "EthereumRPC", "Ethereum", "JSON", "Timekeeping", "FixtureHTTP", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "SignerTests", dependencies: ["Signer", "Ethereum", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "SignerTests", dependencies: ["Signer", "Ethereum", "Timekeeping", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ChainWatcherTests",
             dependencies: [
-                "ChainWatcher", "Ethereum", "Brokerage",
+                "ChainWatcher", "Ethereum", "EthereumRPC", "Brokerage", "Timekeeping",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "BrokerageTests", dependencies: ["Brokerage", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "BrokerageTests", dependencies: ["Brokerage", "Timekeeping", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ProvidersTests",
             dependencies: [
-                "Providers", "Brokerage", "FixtureHTTP",
+                "Providers", "Brokerage", "Timekeeping", "FixtureHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -182,11 +199,13 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Brokerage", "ChainWatcher", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "StorageTests", dependencies: ["Storage", "Brokerage", "ChainWatcher", "Timekeeping", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Storage", "TestSupport", "Brokerage", "Signer",
+                "Server", "Storage", "TestSupport", "Brokerage", "Signer", "Timekeeping", "JSON",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,4 +1,5 @@
 import Ethereum
+import EthereumRPC
 import Foundation
 
 extension ChainConfiguration {

@@ -1,4 +1,5 @@
 import Ethereum
+import EthereumRPC
 
 /// Everything needed to watch one chain for USDC deposits, validated at startup.
 ///

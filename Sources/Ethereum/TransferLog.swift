@@ -12,6 +12,11 @@ public struct TransferLog: Sendable, Hashable {
         self.value = value
     }
 
+    /// Decodes `log`'s topics and data (see ``init(topics:data:)``).
+    public init(_ log: EventLog) throws(ABIError) {
+        try self.init(topics: log.topics.map(\.bytes), data: log.data)
+    }
+
     /// Decodes a log's topics and data, requiring exactly three topics with the Transfer
     /// signature first, zero-padded address topics and a single 32-byte data word.
     /// The caller must still check that the log was emitted by the expected contract.

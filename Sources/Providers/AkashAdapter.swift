@@ -1,6 +1,7 @@
 import Brokerage
 import Ethereum
 import Foundation
+import Timekeeping
 
 /// Akash: price estimates per GPU model from the console API's `GET /v1/gpu-prices`
 /// (derived from recent on-chain bids, refreshed about every 15 min) with availability
@@ -15,12 +16,12 @@ public struct AkashAdapter: OfferSource {
     public let http: ProviderHTTP
     /// Akash audits providers but publishes no per-model uptime here.
     public static let defaultReliability = 0.95
-    let now: @Sendable () -> Date
+    let clock: any TimeSource
 
-    public init(baseURL: String, http: ProviderHTTP, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(baseURL: String, http: ProviderHTTP, clock: any TimeSource = SystemTimeSource()) {
         self.baseURL = baseURL
         self.http = http
-        self.now = now
+        self.clock = clock
     }
 
     public func fetchOffers(pacer: RequestPacer) async throws -> [Offer] {
@@ -36,7 +37,7 @@ public struct AkashAdapter: OfferSource {
         } catch {
             availability = nil
         }
-        let report = try Self.parse(prices: prices, availability: availability, at: now())
+        let report = try Self.parse(prices: prices, availability: availability, at: clock.now)
         report.publish(provider: provider)
         return report.offers
     }

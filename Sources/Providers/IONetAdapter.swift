@@ -1,6 +1,7 @@
 import Brokerage
 import Ethereum
 import Foundation
+import Timekeeping
 
 /// io.net: lists hardware (`GET /enterprise/v1/io-cloud/caas/hardware/max-gpus-per-container`)
 /// and locations (`GET /v1/io-cloud/caas/locations`), then asks a price quote per available
@@ -20,13 +21,13 @@ public struct IONetAdapter: OfferSource {
     /// At most this many hardware types are quoted per sync (each quote is one request).
     public var maxQuotes = 40
     public static let defaultReliability = 0.95
-    let now: @Sendable () -> Date
+    let clock: any TimeSource
 
-    public init(baseURL: String, apiKey: String, http: ProviderHTTP, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(baseURL: String, apiKey: String, http: ProviderHTTP, clock: any TimeSource = SystemTimeSource()) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.http = http
-        self.now = now
+        self.clock = clock
     }
 
     public func fetchOffers(pacer: RequestPacer) async throws -> [Offer] {
@@ -44,7 +45,7 @@ public struct IONetAdapter: OfferSource {
             return []
         }
         let ids = "[" + locations.map { String($0.id) }.joined(separator: ",") + "]"
-        let time = now()
+        let time = clock.now
         for item in hardware.prefix(maxQuotes) {
             var components = URLComponents()
             components.queryItems = [

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Brokerage
 import Foundation
 import Logging
+import Timekeeping
 
 /// Builds the provider feeds a ``MarketConfiguration`` asks for: one adapter plus one
 /// ``ResilientFetcher`` per enabled provider. io.net without an API key and Render
@@ -9,30 +10,29 @@ import Logging
 public enum MarketProviders {
     public static func feeds(
         configuration: MarketConfiguration, httpClient: HTTPClient, requestTimeout: Duration = .seconds(20),
-        clock: any MarketClock = SystemMarketClock(), jitter: any JitterSource = SystemJitter(),
+        clock: any TimeSource = SystemTimeSource(), jitter: any JitterSource = SystemJitter(),
         logger: Logger = Logger(label: "gp4u.providers")
     ) -> [ProviderFeed] {
         let http = ProviderHTTP(client: httpClient, timeout: requestTimeout)
-        let now: @Sendable () -> Date = { clock.now }
         var feeds: [ProviderFeed] = []
         for provider in configuration.providers {
             let source: (any OfferSource)?
             switch provider {
             case .vastai:
                 source = VastAdapter(
-                    baseURL: configuration.vastURL, apiKey: configuration.vastAPIKey, http: http, now: now)
+                    baseURL: configuration.vastURL, apiKey: configuration.vastAPIKey, http: http, clock: clock)
             case .akash:
-                source = AkashAdapter(baseURL: configuration.akashURL, http: http, now: now)
+                source = AkashAdapter(baseURL: configuration.akashURL, http: http, clock: clock)
             case .ionet:
                 if let key = configuration.ionetAPIKey {
-                    source = IONetAdapter(baseURL: configuration.ionetURL, apiKey: key, http: http, now: now)
+                    source = IONetAdapter(baseURL: configuration.ionetURL, apiKey: key, http: http, clock: clock)
                 } else {
                     logger.notice("io.net disabled: set GP4U_IONET_API_KEY to enable it")
                     source = nil
                 }
             case .render:
                 if let sheet = configuration.renderPriceSheet {
-                    source = RenderAdapter(location: sheet, http: http, now: now)
+                    source = RenderAdapter(location: sheet, http: http, clock: clock)
                 } else {
                     logger.notice("Render disabled: set GP4U_RENDER_PRICE_SHEET to a price sheet file or URL")
                     source = nil

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import Timekeeping
 
 /// Keeps the market current: every interval it fetches all providers concurrently through
 /// their resilience layers, hands each provider's offers to the ``OfferStore`` (which marks
@@ -19,7 +20,7 @@ public final class MarketSyncService: Service, Sendable {
     public let index: MarketIndexHolder
     public let interval: Duration
     public let snapshotEnabled: Bool
-    private let clock: any MarketClock
+    private let clock: any TimeSource
     private let logger: Logger
     private let syncs = Counter(label: "gp4u_market_syncs_total")
     private let syncErrors = Counter(label: "gp4u_market_sync_errors_total")
@@ -27,7 +28,7 @@ public final class MarketSyncService: Service, Sendable {
 
     public init(
         feeds: [ProviderFeed], store: any OfferStore, index: MarketIndexHolder, interval: Duration = .seconds(30),
-        snapshotEnabled: Bool = true, clock: any MarketClock = SystemMarketClock(),
+        snapshotEnabled: Bool = true, clock: any TimeSource = SystemTimeSource(),
         logger: Logger = Logger(label: "gp4u.market")
     ) {
         self.feeds = feeds
@@ -41,7 +42,7 @@ public final class MarketSyncService: Service, Sendable {
 
     public func run() async throws {
         await prepare()
-        for try await _ in MarketTicks(interval: interval, clock: clock).cancelOnGracefulShutdown() {
+        for try await _ in Ticks(every: interval, clock: clock).cancelOnGracefulShutdown() {
             // A round in flight (retries, backoff, slow providers) is cancelled on shutdown
             // so SIGTERM never waits for an unreachable provider.
             _ = await cancelWhenGracefulShutdown { await self.syncOnce() }
@@ -156,29 +157,4 @@ public struct SyncReport: Sendable {
 
     public var at: Date
     public var providers: [ProviderID: Outcome] = [:]
-}
-
-/// Ticks now and then every `interval` on the injected clock; ends when cancelled.
-struct MarketTicks: AsyncSequence, Sendable {
-    typealias Element = Void
-    let interval: Duration
-    let clock: any MarketClock
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        let interval: Duration
-        let clock: any MarketClock
-        var first = true
-
-        mutating func next() async -> Void? {
-            if Task.isCancelled { return nil }
-            if first {
-                first = false
-                return ()
-            }
-            do { try await clock.sleep(for: interval) } catch { return nil }
-            return Task.isCancelled ? nil : ()
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(interval: interval, clock: clock) }
 }

@@ -1,6 +1,7 @@
 import Brokerage
 import Ethereum
 import Foundation
+import Timekeeping
 
 /// The operator-maintained Render Network price sheet (Render has no public per-GPU price
 /// API). Loaded from `GP4U_RENDER_PRICE_SHEET` (a file path or an http(s) URL).
@@ -101,12 +102,12 @@ public struct RenderAdapter: OfferSource {
     public let provider = ProviderID.render
     public let location: PriceSheetLocation
     public let http: ProviderHTTP
-    let now: @Sendable () -> Date
+    let clock: any TimeSource
 
-    public init(location: PriceSheetLocation, http: ProviderHTTP, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(location: PriceSheetLocation, http: ProviderHTTP, clock: any TimeSource = SystemTimeSource()) {
         self.location = location
         self.http = http
-        self.now = now
+        self.clock = clock
     }
 
     public func fetchOffers(pacer: RequestPacer) async throws -> [Offer] {
@@ -120,7 +121,7 @@ public struct RenderAdapter: OfferSource {
                     "Render price sheet file cannot be read; check GP4U_RENDER_PRICE_SHEET")
             }
         }
-        let report = try RenderPriceSheet.parse(data, at: now())
+        let report = try RenderPriceSheet.parse(data, at: clock.now)
         report.publish(provider: provider)
         return report.offers
     }

@@ -1,6 +1,7 @@
 import Brokerage
 import Ethereum
 import Foundation
+import Timekeeping
 
 /// Vast.ai: searches on-demand offers with the search query language
 /// (`POST {base}/api/v0/bundles/`, `Authorization: Bearer KEY`) and maps `offers`.
@@ -16,16 +17,16 @@ public struct VastAdapter: OfferSource {
     /// Search query (Vast's JSON query language); the default lists rentable on-demand
     /// offers, cheapest first.
     public var query: [String: VastQueryValue]
-    let now: @Sendable () -> Date
+    let clock: any TimeSource
 
     public init(
         baseURL: String, apiKey: String?, http: ProviderHTTP, limit: Int = 1000,
-        now: @escaping @Sendable () -> Date = { Date() }
+        clock: any TimeSource = SystemTimeSource()
     ) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.http = http
-        self.now = now
+        self.clock = clock
         self.query = [
             "limit": .int(limit),
             "type": .string("on-demand"),
@@ -41,7 +42,7 @@ public struct VastAdapter: OfferSource {
         var headers: [(String, String)] = []
         if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
         let data = try await http.send(.POST, "\(baseURL)/api/v0/bundles/", headers: headers, json: body, pacer: pacer)
-        let report = try Self.parse(data, at: now())
+        let report = try Self.parse(data, at: clock.now)
         report.publish(provider: provider)
         return report.offers
     }

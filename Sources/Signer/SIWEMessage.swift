@@ -1,5 +1,6 @@
 import Ethereum
 import Foundation
+import Timekeeping
 
 /// A parsed Sign-In with Ethereum (EIP-4361) message.
 ///
@@ -114,7 +115,7 @@ public struct SIWEMessage: Sendable, Hashable {
 
     /// Parses an RFC 3339 date-time (`2021-09-30T16:25:24Z`, fractions and offsets allowed).
     static func timestamp(_ s: String, _ name: String) throws(SIWEError) -> Date {
-        guard let d = RFC3339.parse(s) else { throw .malformed("\(name) is not an RFC 3339 date-time") }
+        guard let d = RFC3339.parseStrict(s) else { throw .malformed("\(name) is not an RFC 3339 date-time") }
         return d
     }
 }

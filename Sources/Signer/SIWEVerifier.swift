@@ -1,5 +1,6 @@
 import Ethereum
 import Foundation
+import Timekeeping
 
 /// Verifies Sign-In with Ethereum messages for one site.
 ///
@@ -16,17 +17,17 @@ public struct SIWEVerifier: Sendable {
     public var uri: String
     public var chainIDs: Set<UInt64>
     /// Injected clock, so tests (and replays of old logs) control time.
-    public var now: @Sendable () -> Date
+    public var clock: any TimeSource
 
     public init(
         domain: String, scheme: String = "https", uri: String, chainIDs: Set<UInt64>,
-        now: @escaping @Sendable () -> Date = { Date() }
+        clock: any TimeSource = SystemTimeSource()
     ) {
         self.domain = domain
         self.scheme = scheme
         self.uri = uri
         self.chainIDs = chainIDs
-        self.now = now
+        self.clock = clock
     }
 
     /// Parses and verifies `message` signed with `signature` (65 bytes, v 27/28 or 0/1);
@@ -41,7 +42,7 @@ public struct SIWEVerifier: Sendable {
         guard m.uri == uri else { throw .wrongURI(m.uri) }
         guard m.version == "1" else { throw .unsupportedVersion(m.version) }
         guard chainIDs.contains(m.chainID) else { throw .unsupportedChain(m.chainID) }
-        let t = now()
+        let t = clock.now
         guard m.issuedAt <= t else { throw .issuedInFuture }
         if let exp = m.expirationTime, t >= exp { throw .expired }
         if let nbf = m.notBefore, t < nbf { throw .notYetValid }

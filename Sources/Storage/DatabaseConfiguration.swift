@@ -12,10 +12,20 @@ public enum DatabaseConfiguration: Sendable, Equatable {
     }
 
     /// Opens the database. For PostgreSQL the caller must also `run()` it.
-    public func open(logger: Logger) async throws -> any SQLDatabase {
+    ///
+    /// - Parameter creating: false for commands that must not create anything: a missing
+    ///   SQLite file is then ``StorageError/missingDatabase(where:)``. PostgreSQL databases
+    ///   are never created by us: one connection is tried first, and a missing database is
+    ///   the same error.
+    public func open(creating: Bool = true, logger: Logger) async throws -> any SQLDatabase {
         switch self {
-        case .sqlite(let path): try await SQLiteDatabase.open(path: path, logger: logger)
-        case .postgres(let url): try PostgresDatabase(url: url, logger: logger)
+        case .sqlite(let path): try await SQLiteDatabase.open(path: path, creating: creating, logger: logger)
+        case .postgres(let url):
+            try await {
+                let db = try PostgresDatabase(url: url, logger: logger)
+                try await db.probe()
+                return db
+            }()
         }
     }
 }
@@ -23,9 +33,10 @@ public enum DatabaseConfiguration: Sendable, Equatable {
 /// Runs `body` with an open, migrated-or-not database, keeping the PostgreSQL pool
 /// running only for as long as `body` does (structured, for the CLI and tests).
 public func withDatabase<T: Sendable>(
-    _ config: DatabaseConfiguration, logger: Logger, _ body: @Sendable (any SQLDatabase) async throws -> T
+    _ config: DatabaseConfiguration, creating: Bool = true, logger: Logger,
+    _ body: @Sendable (any SQLDatabase) async throws -> T
 ) async throws -> T {
-    let db = try await config.open(logger: logger)
+    let db = try await config.open(creating: creating, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await db.run() }
         defer { group.cancelAll() }

@@ -55,6 +55,24 @@ public struct Migrator: Sendable {
         return applied
     }
 
+    /// Refuses a database whose schema is not exactly this build's (behind: run
+    /// `gp4u migrate`; ahead: a newer gp4u wrote it), changing nothing: what commands
+    /// that must not migrate check first.
+    public func requireCurrent(_ db: any SQLDatabase) async throws {
+        let latest = migrations.last?.version ?? 0
+        let exists =
+            db.dialect == .postgres
+            ? try await db.first("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")?.bool("present")
+                ?? false
+            : try await db.first(
+                "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+                != nil
+        let applied = exists ? try await appliedVersions(db) : []
+        guard applied == migrations.map(\.version) else {
+            throw StorageError.schemaMismatch(applied: applied.last ?? 0, required: latest)
+        }
+    }
+
     /// Versions recorded as applied, in order.
     public func appliedVersions(_ db: any SQLDatabase) async throws -> [Int] {
         try await db.query("SELECT version FROM schema_migrations ORDER BY version").map { Int(try $0.int("version")) }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Timekeeping
 
 /// PostgreSQL through postgres-nio's connection pool, for production and scale-out.
 /// `run()` must be running (the server runs it as the first service) for queries to go.
@@ -8,6 +9,8 @@ public final class PostgresDatabase: SQLDatabase {
     public let dialect = SQLDialect.postgres
     public let displayName: String
     private let client: PostgresClient
+    /// The same server and credentials for one direct connection (``probe()``).
+    private let probeConfiguration: PostgresConnection.Configuration
     private let logger: Logger
 
     /// Parses `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
@@ -30,10 +33,21 @@ public final class PostgresDatabase: SQLDatabase {
         case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
         default: throw StorageError.invalidConfiguration("unknown sslmode \(sslmode); use disable, prefer or require")
         }
+        let password = parts.password.map { $0.removingPercentEncoding ?? $0 }
         var config = PostgresClient.Configuration(
-            host: host, port: parts.port ?? 5432, username: user,
-            password: parts.password.map { $0.removingPercentEncoding ?? $0 },
+            host: host, port: parts.port ?? 5432, username: user, password: password,
             database: database.isEmpty ? user : database, tls: tls)
+        let probeTLS: PostgresConnection.Configuration.TLS
+        switch sslmode {
+        case "disable": probeTLS = .disable
+        case "prefer", "allow": probeTLS = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        default: probeTLS = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var probe = PostgresConnection.Configuration(
+            host: host, port: parts.port ?? 5432, username: user, password: password,
+            database: database.isEmpty ? user : database, tls: probeTLS)
+        probe.options.connectTimeout = .seconds(5)
+        self.probeConfiguration = probe
         config.options.maximumConnections = maxConnections
         // The pool warns when leased before run() has started, which is routine for us
         // (run() starts in a sibling task); its own logs are kept to errors.
@@ -48,15 +62,39 @@ public final class PostgresDatabase: SQLDatabase {
         await client.run()
     }
 
+    /// Opens and closes one direct connection, so a server that is down, a database that
+    /// does not exist or a wrong password is reported within seconds and with the
+    /// server's reason; the pool would retry for about a minute and then say only that it
+    /// gave up.
+    public func probe() async throws {
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration: probeConfiguration, id: 0, logger: logger)
+            try await connection.close()
+        } catch let error as PSQLError {
+            throw Self.map(error, database: displayName)
+        }
+    }
+
     /// The pool closes when the task running `run()` is cancelled.
     public func close() async {}
 
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await client.withConnection { try await Self.run(sql, binds, on: $0, logger: self.logger) }
+        try await withConnection { try await Self.run(sql, binds, on: $0, logger: self.logger) }
+    }
+
+    /// A pooled connection; failing to get one (server down, database missing, wrong
+    /// password) is a ``StorageError`` like any other.
+    private func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection(body)
+        } catch let error as PSQLError {
+            throw Self.map(error, database: displayName)
+        }
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        try await withConnection { connection in
             let inside = Inside(connection: connection, logger: self.logger)
             _ = try await inside.query("BEGIN", [])
             do {
@@ -73,7 +111,7 @@ public final class PostgresDatabase: SQLDatabase {
     public func withLease<T: Sendable>(
         _ key: Int64, heartbeat: Duration, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T? {
-        try await client.withConnection { connection in
+        try await withConnection { connection in
             let logger = self.logger
             let held = try await Self.run(
                 "SELECT pg_try_advisory_lock($1) AS held", [.int(key)], on: connection, logger: logger)
@@ -83,9 +121,7 @@ public final class PostgresDatabase: SQLDatabase {
                     do { return .success(try await body()) } catch { return .failure(error) }
                 }
                 group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: heartbeat)
-                        if Task.isCancelled { break }
+                    for await _ in Ticks(every: heartbeat).dropFirst() {
                         do { _ = try await Self.run("SELECT 1", [], on: connection, logger: logger) } catch {
                             return .failure(
                                 StorageError.unavailable(detail: "the connection holding lease \(key) was lost"))
@@ -156,7 +192,7 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
-    static func map(_ e: PSQLError) -> StorageError {
+    static func map(_ e: PSQLError, database: String = "the configured database") -> StorageError {
         guard let info = e.serverInfo else {
             return .unavailable(detail: "\(e.code)")
         }
@@ -168,6 +204,7 @@ public final class PostgresDatabase: SQLDatabase {
         case "23514", "23P01", "23502", "P0001": return .checkViolation(constraint: constraint, detail: message)
         case "23503": return .foreignKeyViolation(detail: message)
         case "40001", "40P01", "55P03": return .conflict(detail: message)
+        case "3D000": return .missingDatabase(where: database)
         case let s where s.hasPrefix("08") || s.hasPrefix("57"): return .unavailable(detail: message)
         default: return .other(detail: "\(state) \(message)")
         }

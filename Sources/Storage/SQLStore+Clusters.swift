@@ -9,51 +9,50 @@ extension SQLStore: ClusterStore {
         // Its members' hours can collide with a booking at the exclusion constraint, which
         // may abort one of the two as a deadlock: run again, it gets a plain answer.
         try await db.transaction(retryingConflicts: Self.conflictAttempts) { tx in
-            let end = start + Int64(plan.estimatedHours) * 3600
-            // Each member's booking carries its gross share, so the calendar and the
-            // member rows say what the member's hours cost.
-            let shares = try plan.split(plan.totalCost)
+            let ids = plan.members.map(\.candidate.id)
+            var offers: [String: Offer] = [:]
+            var owners: [String: String] = [:]
+            for row in try await tx.query(
+                """
+                SELECT o.data, p.owner_id FROM offers o LEFT JOIN provider_gpus p ON p.id = o.id
+                WHERE o.id IN \(Self.placeholders(ids.count))
+                """, ids.map { .text($0) })
+            {
+                let offer = try Self.offer(row)
+                offers[offer.id] = offer
+                owners[offer.id] = try row.optionalString("owner_id")
+            }
+            let decision = try ClusterLifecycle.create(
+                id: id, userID: userID, plan: plan, start: start, now: now, offers: offers, owners: owners)
+            let c = decision.cluster
             try await tx.query(
                 """
                 INSERT INTO clusters (id, user_id, job_name, status, hours, hourly_price, total_cost, start_ts, end_ts, created_at, updated_at)
-                VALUES ($1, $2, $3, 'held', $4, $5, $6, $7, $8, $9, $9)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
                 """,
                 [
-                    .text(id), .text(userID), .text(plan.jobName), .int(Int64(plan.estimatedHours)),
-                    .int(plan.hourlyPrice.micro),
-                    .int(plan.totalCost.micro), .int(start), .int(end), .int(now),
+                    .text(c.id), .text(c.userID), .text(c.jobName), .text(c.status.rawValue), .int(Int64(c.hours)),
+                    .int(c.hourlyPrice.micro), .int(c.totalCost.micro), .int(c.start), .int(c.end), .int(c.createdAt),
                 ])
-            var members: [Cluster.Member] = []
-            for (position, planned) in plan.members.enumerated() {
-                let c = planned.candidate
-                guard let row = try await tx.first("SELECT data FROM offers WHERE id = $1", [.text(c.id)]) else {
-                    throw ClusterError.offerChanged(gpuID: c.id)
-                }
-                let offer = try Self.offer(row)
-                guard offer.available, offer.pricePerHour == c.pricePerHour, offer.gpuCount == c.gpuCount else {
-                    throw ClusterError.offerChanged(gpuID: c.id)
-                }
-                let member = Cluster.Member(
-                    gpuID: c.id, provider: c.provider, model: c.model, gpuCount: c.gpuCount, perfScore: c.perfScore,
-                    throughput: planned.throughput, pricePerHour: c.pricePerHour,
-                    payee: try await Self.payee(of: offer, in: tx),
-                    reservationID: "\(id)-\(position)")
+            for (position, (member, booking)) in zip(c.members, decision.newBookings).enumerated() {
                 do {
-                    try await Self.ensureFree(gpuID: c.id, from: start, to: end, except: nil, in: tx)
+                    try await Self.ensureFree(
+                        gpuID: booking.gpuID, from: booking.start, to: booking.end, except: nil, in: tx)
                     try await tx.query(
                         """
                         INSERT INTO reservations (id, user_id, gpu_id, start_ts, end_ts, price_per_hour, total_cost, status, refunded, payee, created_at, updated_at, cluster_id)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', 0, $8, $9, $9, $10)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $10, $11)
                         """,
                         [
-                            .text(member.reservationID), .text(userID), .text(c.id), .int(start), .int(end),
-                            .int(c.pricePerHour.micro),
-                            .int(shares[position].micro), .text(member.payee.key), .int(now), .text(id),
+                            .text(booking.id), .text(booking.userID), .text(booking.gpuID), .int(booking.start),
+                            .int(booking.end), .int(booking.pricePerHour.micro), .int(booking.totalCost.micro),
+                            .text(booking.status.rawValue), .text(booking.payee.key), .int(booking.createdAt),
+                            .text(c.id),
                         ])
                 } catch ReservationError.slotTaken {
-                    throw ClusterError.slotTaken(gpuID: c.id)
+                    throw ClusterError.slotTaken(gpuID: booking.gpuID)
                 } catch let e as StorageError where e.isGuard("no_overlap") {
-                    throw ClusterError.slotTaken(gpuID: c.id)
+                    throw ClusterError.slotTaken(gpuID: booking.gpuID)
                 }
                 try await tx.query(
                     """
@@ -61,26 +60,14 @@ extension SQLStore: ClusterStore {
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                     """,
                     [
-                        .text(id), .int(Int64(position)), .text(c.id), .text(c.provider), .text(c.model),
-                        .int(Int64(c.gpuCount)),
-                        .int(c.perfScore.milli), .int(planned.throughput.milli), .int(c.pricePerHour.micro),
-                        .text(member.payee.key),
+                        .text(c.id), .int(Int64(position)), .text(member.gpuID), .text(member.provider),
+                        .text(member.model), .int(Int64(member.gpuCount)), .int(member.perfScore.milli),
+                        .int(member.throughput.milli), .int(member.pricePerHour.micro), .text(member.payee.key),
                         .text(member.reservationID),
                     ])
-                members.append(member)
             }
-            if plan.totalCost > .zero {
-                try await Self.post(
-                    try .transfer(
-                        id: "cluster-hold:\(id)", kind: .clusterHold, amount: plan.totalCost,
-                        from: .available(user: userID),
-                        to: .held(user: userID), references: ["cluster": id], createdAt: now),
-                    in: tx)
-            }
-            return Cluster(
-                id: id, userID: userID, jobName: plan.jobName, status: .held, members: members,
-                hours: plan.estimatedHours,
-                hourlyPrice: plan.hourlyPrice, totalCost: plan.totalCost, start: start, end: end, createdAt: now)
+            try await Self.post(decision.movements, in: tx)
+            return c
         }
     }
 
@@ -112,67 +99,19 @@ extension SQLStore: ClusterStore {
 
     public func startCluster(id: String, now: Int64) async throws -> Cluster {
         try await db.transaction { tx in
-            var c = try await Self.lockedCluster(id: id, in: tx)
-            guard c.status.canMove(to: .running) else {
-                throw ClusterError.invalidTransition(from: c.status, to: .running)
-            }
-            try await tx.query(
-                "UPDATE clusters SET status = 'running', started_at = $1, updated_at = $1 WHERE id = $2",
-                [.int(now), .text(id)])
-            try await tx.query(
-                "UPDATE reservations SET status = 'active', updated_at = $1 WHERE cluster_id = $2 AND status = 'confirmed'",
-                [.int(now), .text(id)])
-            c.status = .running
-            c.startedAt = now
-            return c
+            let decision = try ClusterLifecycle.start(try await Self.lockedCluster(id: id, in: tx), now: now)
+            try await Self.save(decision, now: now, in: tx)
+            return decision.cluster
         }
     }
 
     public func finishCluster(id: String, outcome: Cluster.Status, now: Int64, fee: PlatformFee) async throws -> Cluster
     {
         try await db.transaction { tx in
-            var c = try await Self.lockedCluster(id: id, in: tx)
-            guard outcome == .completed || outcome == .failed, c.status.canMove(to: outcome) else {
-                throw ClusterError.invalidTransition(from: c.status, to: outcome)
-            }
-            let s = try ClusterSettlement(cluster: c, outcome: outcome, now: now, fee: fee)
-            let held = LedgerAccount.held(user: c.userID)
-            if s.refund > .zero {
-                try await Self.post(
-                    try .transfer(
-                        id: "cluster-refund:\(id)", kind: .clusterRefund, amount: s.refund, from: held,
-                        to: .available(user: c.userID),
-                        references: ["cluster": id], createdAt: now),
-                    in: tx)
-            }
-            if s.charged > .zero {
-                var credits: [LedgerAccount: USDC] = [:]
-                if s.fee > .zero { credits[.revenue] = s.fee }
-                for (member, payout) in zip(c.members, s.payouts) where payout > .zero {
-                    credits[member.payee] = try (credits[member.payee] ?? .zero).adding(payout)
-                }
-                let entries =
-                    [LedgerTransaction.Entry(held, -s.charged)]
-                    + credits.sorted { $0.key.key < $1.key.key }.map { LedgerTransaction.Entry($0.key, $0.value) }
-                try await Self.post(
-                    try LedgerTransaction(
-                        id: "cluster-charge:\(id)", kind: .clusterCharge, entries: entries, references: ["cluster": id],
-                        createdAt: now),
-                    in: tx)
-            }
-            // Completed or failed, the members' remaining hours are free again.
-            let bookingStatus = outcome == .completed ? Reservation.Status.completed : .cancelled
-            try await tx.query(
-                "UPDATE reservations SET status = $1, updated_at = $2 WHERE cluster_id = $3 AND status IN ('confirmed', 'active')",
-                [.text(bookingStatus.rawValue), .int(now), .text(id)])
-            try await tx.query(
-                "UPDATE clusters SET status = $1, finished_at = $2, charged = $3, refunded = $4, updated_at = $2 WHERE id = $5",
-                [.text(outcome.rawValue), .int(now), .int(s.charged.micro), .int(s.refund.micro), .text(id)])
-            c.status = outcome
-            c.finishedAt = now
-            c.charged = s.charged
-            c.refunded = s.refund
-            return c
+            let decision = try ClusterLifecycle.finish(
+                try await Self.lockedCluster(id: id, in: tx), outcome: outcome, now: now, fee: fee)
+            try await Self.save(decision, now: now, in: tx)
+            return decision.cluster
         }
     }
 
@@ -185,6 +124,30 @@ extension SQLStore: ClusterStore {
     }
 
     // MARK: - Helpers
+
+    /// Writes a decision about an existing cluster: its new state, its live member
+    /// bookings' new status, and its movements.
+    static func save(_ decision: ClusterDecision, now: Int64, in tx: any SQLExecutor) async throws {
+        let c = decision.cluster
+        try await tx.query(
+            """
+            UPDATE clusters SET status = $1, started_at = $2, finished_at = $3, charged = $4, refunded = $5, updated_at = $6
+            WHERE id = $7
+            """,
+            [
+                .text(c.status.rawValue), c.startedAt.map { .int($0) } ?? .null, c.finishedAt.map { .int($0) } ?? .null,
+                .int(c.charged.micro), .int(c.refunded.micro), .int(now), .text(c.id),
+            ])
+        if let status = decision.memberBookingStatus {
+            try await tx.query(
+                """
+                UPDATE reservations SET status = $1, updated_at = $2
+                WHERE cluster_id = $3 AND status IN ('confirmed', 'active') AND status <> $1
+                """,
+                [.text(status.rawValue), .int(now), .text(c.id)])
+        }
+        try await post(decision.movements, in: tx)
+    }
 
     static func lockedCluster(id: String, in tx: any SQLExecutor) async throws -> Cluster {
         let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""

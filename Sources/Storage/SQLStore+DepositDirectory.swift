@@ -39,41 +39,24 @@ extension SQLStore: DepositDirectory {
     {
         try await db.transaction { tx in
             let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
-            guard
-                let row = try await tx.first(
-                    "SELECT * FROM chain_deposits WHERE chain_id = $1 AND tx_hash = $2 AND log_index = $3" + lock,
-                    [.int(Int64(key.chainID)), .text(key.transactionHash.description), .int(Int64(key.logIndex))])
-            else { throw DepositAssignmentError.notFound(key) }
-            let record = try Self.creditedRecord(row)
-            guard record.status == .suspense else { throw DepositAssignmentError.notInSuspense(key, record.status) }
-            guard try await tx.first("SELECT id FROM users WHERE id = $1", [.text(userID)]) != nil else {
-                throw DepositAssignmentError.unknownUser(userID)
-            }
+            let row = try await tx.first(
+                "SELECT * FROM chain_deposits WHERE chain_id = $1 AND tx_hash = $2 AND log_index = $3" + lock,
+                [.int(Int64(key.chainID)), .text(key.transactionHash.description), .int(Int64(key.logIndex))])
+            let userExists = try await tx.first("SELECT id FROM users WHERE id = $1", [.text(userID)]) != nil
+            let (assigned, movement) = try DepositAttribution.assign(
+                try row.map(Self.creditedRecord), key: key, to: userID, userExists: userExists, operator: `operator`,
+                at: at)
             try await tx.query(
                 """
-                UPDATE chain_deposits SET status = 'assigned', user_id = $1, assigned_by = $2, assigned_at = $3
-                WHERE chain_id = $4 AND tx_hash = $5 AND log_index = $6
+                UPDATE chain_deposits SET status = $1, user_id = $2, assigned_by = $3, assigned_at = $4
+                WHERE chain_id = $5 AND tx_hash = $6 AND log_index = $7
                 """,
                 [
-                    .text(userID), .text(`operator`), .int(at), .int(Int64(key.chainID)),
-                    .text(key.transactionHash.description),
-                    .int(Int64(key.logIndex)),
+                    .text(assigned.status.rawValue), .text(userID), .text(`operator`), .int(at),
+                    .int(Int64(key.chainID)),
+                    .text(key.transactionHash.description), .int(Int64(key.logIndex)),
                 ])
-            try await Self.post(
-                try LedgerTransaction.transfer(
-                    id: "deposit-assign:\(key)", kind: .deposit, amount: record.amount,
-                    from: .suspense(chain: key.chainID),
-                    to: .available(user: userID),
-                    references: [
-                        "chain_id": "\(key.chainID)", "tx_hash": key.transactionHash.description,
-                        "log_index": "\(key.logIndex)",
-                        "assigned_by": `operator`,
-                    ],
-                    createdAt: at),
-                in: tx)
-            var assigned = record
-            assigned.status = .assigned
-            assigned.userID = userID
+            try await Self.post(movement, in: tx)
             return assigned
         }
     }

@@ -14,8 +14,8 @@ extension SQLStore: DepositLedger {
 
     /// One chunk in one database transaction and a fixed number of statements, however
     /// many deposits it holds (a backfill brings about a thousand per chunk): the senders'
-    /// links, the deposit rows (a key already there is skipped), their ledger movements,
-    /// and the cursor.
+    /// links, the deposit rows (a key already there is skipped), their ledger movements as
+    /// ``DepositAttribution`` decides them, and the cursor.
     public func creditDeposits(_ deposits: [Deposit], advancingCursorTo cursor: BlockRef, chainID: Int) async throws
         -> [Deposit]
     {
@@ -28,30 +28,28 @@ extension SQLStore: DepositLedger {
             let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
             let stored = try await tx.first(
                 "SELECT block_number FROM chain_cursors WHERE chain_id = $1" + lock, [.int(Int64(chainID))])
-            // Each deposit's ledger id and sender in hex, made once: a backfill credits 100,000.
-            let rows = deposits.map { (deposit: $0, id: Self.ledgerID($0), from: $0.from.lowercased) }
-            let owners = try await Self.linkedOwners(of: Set(rows.map(\.from)), in: tx)
+            // Each sender in hex, made once: a backfill credits 100,000.
+            let senders = deposits.map(\.from.lowercased)
+            let owners = try await Self.linkedOwners(of: Set(senders), in: tx)
+            let credits = try DepositAttribution.credit(deposits, owners: owners, at: now)
             let inserted = try await Self.insertRows(
                 """
                 INSERT INTO chain_deposits (chain_id, tx_hash, log_index, block_number, block_hash, from_address, amount, status,
                     user_id, ledger_tx_id, credited_at) VALUES
                 """,
-                rows.map { r in
-                    let (d, owner) = (r.deposit, owners[r.from])
+                zip(credits, senders).map { c, from in
+                    let d = c.deposit
                     return [
                         .int(Int64(d.key.chainID)), .text(d.key.transactionHash.description),
                         .int(Int64(d.key.logIndex)),
-                        .int(Int64(d.block.number)), .text(d.block.hash.description), .text(r.from),
-                        .int(d.amount.micro),
-                        .text(owner == nil ? "suspense" : "credited"), owner.map { .text($0) } ?? .null, .text(r.id),
-                        .int(now),
+                        .int(Int64(d.block.number)), .text(d.block.hash.description), .text(from), .int(d.amount.micro),
+                        .text(c.status.rawValue), c.owner.map { .text($0) } ?? .null, .text(c.movement.id), .int(now),
                     ]
                 },
                 "ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING RETURNING ledger_tx_id", in: tx)
             let fresh = Set(try inserted.map { try $0.string("ledger_tx_id") })
-            let credited = rows.filter { fresh.contains($0.id) }
-            try await Self.post(
-                try credited.map { try Self.movement($0.deposit, id: $0.id, owner: owners[$0.from], now: now) }, in: tx)
+            let credited = credits.filter { fresh.contains($0.movement.id) }
+            try await Self.post(credited.map(\.movement), in: tx)
             if let stored, try stored.int("block_number") > Int64(cursor.number) { return credited.map(\.deposit) }
             try await tx.query(
                 """
@@ -64,43 +62,20 @@ extension SQLStore: DepositLedger {
         }
     }
 
-    /// The account each linked address belongs to (lower-case hex keys); unlinked ones
-    /// are absent.
-    static func linkedOwners(of addresses: Set<String>, in tx: any SQLExecutor) async throws -> [String: String] {
-        var owners: [String: String] = [:]
+    /// The account each linked address belongs to; unlinked ones are absent.
+    ///
+    /// - Parameter addresses: lower-case hex, as `wallet_links` stores them.
+    static func linkedOwners(of addresses: Set<String>, in tx: any SQLExecutor) async throws -> [Address: String] {
+        var owners: [Address: String] = [:]
         for group in statementGroups(Array(addresses)) {
             for row in try await tx.query(
                 "SELECT address, user_id FROM wallet_links WHERE address IN \(placeholders(group.count))",
                 group.map { .text($0) })
             {
-                owners[try row.string("address")] = try row.string("user_id")
+                owners[try Address(parsing: try row.string("address"))] = try row.string("user_id")
             }
         }
         return owners
-    }
-
-    /// `deposit:<chain>:<block, 12 digits>:<tx hash>:<log index>`. The block comes first
-    /// so that a backfill's ids ascend: the ids key two B-tree indexes, and random keys
-    /// (a hash first) made every chunk rewrite pages all over them, which cost the
-    /// SQLite backfill 12-15% of its CPU.
-    static func ledgerID(_ d: Deposit) -> String {
-        let block = String(d.block.number)
-        return "deposit:\(d.key.chainID):" + String(repeating: "0", count: max(0, 12 - block.count)) + block
-            + ":\(d.key.transactionHash):\(d.key.logIndex)"
-    }
-
-    /// The movement crediting `d` to `owner`'s account, or to the chain's suspense account
-    /// when its sender is not linked.
-    static func movement(_ d: Deposit, id: String, owner: String?, now: Int64) throws -> LedgerTransaction {
-        try .transfer(
-            id: id, kind: .deposit, amount: d.amount, from: .hotWallet(chain: d.key.chainID),
-            to: owner.map { .available(user: $0) } ?? .suspense(chain: d.key.chainID),
-            references: [
-                "chain_id": "\(d.key.chainID)", "tx_hash": d.key.transactionHash.description,
-                "log_index": "\(d.key.logIndex)",
-                "block": "\(d.block.number)", "from": d.from.checksummed,
-            ],
-            createdAt: now)
     }
 
     public func recordPending(_ pending: [PendingDeposit], head: BlockRef, chainID: Int) async throws {

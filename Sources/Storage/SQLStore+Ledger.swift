@@ -1,6 +1,7 @@
 import Brokerage
 import Ethereum
 import Foundation
+import JSON
 
 extension SQLStore: LedgerStore {
     public func post(_ transaction: LedgerTransaction) async throws {
@@ -98,7 +99,7 @@ extension SQLStore: LedgerStore {
         _ ts: [LedgerTransaction], after write: (sql: String, binds: [SQLValue])? = nil, in tx: any SQLExecutor
     ) async throws -> Bool {
         // Amounts travel as strings (exact whatever their size) and are read as BIGINT.
-        let movements = JSONRPCValue.array(
+        let movements = JSONValue.array(
             ts.enumerated().map { n, t in
                 .object([
                     "id": .string(t.id), "kind": .string(t.kind.rawValue), "refs": .string(references(t)),
@@ -145,7 +146,7 @@ extension SQLStore: LedgerStore {
     }
 
     private static func references(_ t: LedgerTransaction) -> String {
-        JSONRPCValue.object(t.references.mapValues { .string($0) }).jsonText
+        JSONValue.object(t.references.mapValues { .string($0) }).jsonText
     }
 
     /// Adds each change to its account unless one of `txIDs` is already posted, and

@@ -13,6 +13,16 @@ extension SQLStore: ReservationStore {
     /// (or SQLite's trigger, under its single writer) refuses a taken slot in the insert
     /// itself. A write that finds the terms changed reads them afresh and starts over, as
     /// does one that loses a deadlock to a cluster.
+    /// Optimistic, because this is the hot path: the offer's terms (from the last booking
+    /// of this GPU, else read), the decision, then one conditional write that books only
+    /// if the offer still has those terms. On PostgreSQL that write is a single
+    /// auto-committed statement (insert and hold; no `BEGIN`/`COMMIT` round trips) which
+    /// takes the offer row's lock first, so bookings of one GPU queue there and the
+    /// exclusion constraint never sees two uncommitted overlapping inserts (which it can
+    /// only settle by a deadlock abort), while different GPUs do not wait. The constraint
+    /// (or SQLite's trigger, under its single writer) refuses a taken slot in the insert
+    /// itself. A write that finds the terms changed reads them afresh and starts over, as
+    /// does one that loses a deadlock to a cluster.
     public func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws
         -> Reservation
     {
@@ -21,11 +31,11 @@ extension SQLStore: ReservationStore {
             do {
                 let terms: BookingTerms
                 if let known { terms = known } else { terms = try await bookingTerms(gpuID: gpuID) }
-                if let reservation = try await book(
-                    id: id, userID: userID, gpuID: gpuID, start: start, end: end, now: now, terms: terms)
-                {
+                let decision = try ReservationLifecycle.book(
+                    id: id, userID: userID, gpuID: gpuID, start: start, end: end, terms: terms, now: now)
+                if try await write(booking: decision, terms: terms) {
                     bookingTermsCache[gpuID] = terms
-                    return reservation
+                    return decision.reservation
                 }
                 known = nil
             } catch StorageError.conflict where attempt < Self.conflictAttempts {}
@@ -37,13 +47,6 @@ extension SQLStore: ReservationStore {
     /// the exclusion constraint) is tried before its caller gets `busy`.
     static let conflictAttempts = 5
 
-    /// What a booking's price and payee follow from.
-    struct BookingTerms: Sendable, Equatable {
-        var provider: String
-        var pricePerHour: USDC
-        var owner: String?
-    }
-
     func bookingTerms(gpuID: String) async throws -> BookingTerms {
         guard
             let row = try await db.first(
@@ -52,44 +55,33 @@ extension SQLStore: ReservationStore {
                 FROM offers o LEFT JOIN provider_gpus p ON p.id = o.id WHERE o.id = $1
                 """, [.text(gpuID)])
         else { throw ReservationError.gpuNotFound }
-        guard try row.bool("available") else { throw ReservationError.gpuUnavailable }
         return BookingTerms(
             provider: try row.string("provider"), pricePerHour: USDC(micro: try row.int("price_per_hour")),
-            owner: try row.optionalString("owner_id"))
+            available: try row.bool("available"), owner: try row.optionalString("owner_id"))
     }
 
-    /// Books on `terms`, or returns nil (writing nothing) when the offer no longer has
-    /// them: unavailable, repriced, or gone. A listing's owner never changes, so the
-    /// provider and the price pin the payee and the total.
-    func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64, terms: BookingTerms)
-        async throws -> Reservation?
-    {
-        let total = try ReservationPolicy.cost(start: start, end: end, pricePerHour: terms.pricePerHour)
-        let reservation = Reservation(
-            id: id, userID: userID, gpuID: gpuID, start: start, end: end, pricePerHour: terms.pricePerHour,
-            totalCost: total,
-            status: .confirmed, payee: try Self.payee(provider: terms.provider, owner: terms.owner), createdAt: now)
+    /// Writes a booking decided on `terms`, or returns false (writing nothing) when the
+    /// offer no longer has them: unavailable, repriced, or gone. A listing's owner never
+    /// changes, so the provider and the price pin the payee and the total.
+    func write(booking decision: ReservationDecision, terms: BookingTerms) async throws -> Bool {
+        let r = decision.reservation
         let insert = """
             INSERT INTO reservations (id, user_id, gpu_id, start_ts, end_ts, price_per_hour, total_cost, status, refunded, payee, created_at, updated_at)
-            SELECT $1, $2, $3, $4, $5, $6, $7, 'confirmed', 0, $8, $9, $9 FROM offers
-            WHERE id = $3 AND available AND price_per_hour = $6 AND provider = $10\(db.dialect == .postgres ? " FOR NO KEY UPDATE" : "")
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $10 FROM offers
+            WHERE id = $3 AND available AND price_per_hour = $6 AND provider = $11\(db.dialect == .postgres ? " FOR NO KEY UPDATE" : "")
             """
         let binds: [SQLValue] = [
-            .text(id), .text(userID), .text(gpuID), .int(start), .int(end), .int(terms.pricePerHour.micro),
-            .int(total.micro), .text(reservation.payee.key), .int(now), .text(terms.provider),
+            .text(r.id), .text(r.userID), .text(r.gpuID), .int(r.start), .int(r.end), .int(terms.pricePerHour.micro),
+            .int(r.totalCost.micro), .text(r.status.rawValue), .text(r.payee.key), .int(r.createdAt),
+            .text(terms.provider),
         ]
-        let hold =
-            total > .zero
-            ? try LedgerTransaction.transfer(
-                id: "hold:\(id)", kind: .reservationHold, amount: total, from: .available(user: userID),
-                to: .held(user: userID), references: ["reservation": id], createdAt: now)
-            : nil
+        let hold = decision.movements.first
         let write: @Sendable (any SQLExecutor) async throws -> Bool = { tx in
             if let hold { return try await Self.write(insert, binds, thenPost: hold, in: tx) }
             return try await Self.wroteRow(insert, binds, in: tx)
         }
         do {
-            return try await (db.dialect == .postgres ? write(db) : db.transaction(write)) ? reservation : nil
+            return try await (db.dialect == .postgres ? write(db) : db.transaction(write))
         } catch let e as StorageError where e.isGuard("no_overlap") {
             throw ReservationError.slotTaken
         }
@@ -119,30 +111,10 @@ extension SQLStore: ReservationStore {
 
     public func cancel(id: String, userID: String, now: Int64, fee: PlatformFee) async throws -> Reservation {
         try await db.transaction { tx in
-            var r = try await Self.lockedReservation(id: id, userID: userID, in: tx)
-            guard r.status == .confirmed || r.status == .active else {
-                throw ReservationError.notAllowed("a \(r.status.rawValue) reservation cannot be cancelled")
-            }
-            let refund = ReservationPolicy.refund(for: r, at: now)
-            if r.status == .confirmed {
-                let retained = try r.totalCost.subtracting(refund)
-                if refund > .zero {
-                    let kind: LedgerTransaction.Kind = retained == .zero ? .reservationRelease : .reservationRefund
-                    try await Self.post(
-                        try .transfer(
-                            id: "refund:\(id)", kind: kind, amount: refund, from: .held(user: userID),
-                            to: .available(user: userID),
-                            references: ["reservation": id], createdAt: now),
-                        in: tx)
-                }
-                try await Self.capture(r, amount: retained, id: "capture:\(id)", fee: fee, now: now, in: tx)
-            }
-            r.status = .cancelled
-            r.refunded = refund
-            try await tx.query(
-                "UPDATE reservations SET status = 'cancelled', refunded = $1, updated_at = $2 WHERE id = $3",
-                [.int(refund.micro), .int(now), .text(id)])
-            return r
+            let decision = try ReservationLifecycle.cancel(
+                try await Self.lockedReservation(id: id, in: tx), by: userID, now: now, fee: fee)
+            try await Self.save(decision, now: now, in: tx)
+            return decision.reservation
         }
     }
 
@@ -151,42 +123,15 @@ extension SQLStore: ReservationStore {
     {
         // Run again if it loses a deadlock at the exclusion constraint, as a booking does.
         try await db.transaction(retryingConflicts: Self.conflictAttempts) { tx in
-            var r = try await Self.lockedReservation(id: id, userID: userID, in: tx)
-            guard r.status == .confirmed || r.status == .active else {
-                throw ReservationError.notAllowed("a \(r.status.rawValue) reservation cannot be extended")
-            }
-            guard newEnd > r.end else {
-                throw ReservationError.invalidTimes(field: "end_time", reason: "end_time must be after the current end")
-            }
-            guard newEnd > now else {
-                throw ReservationError.invalidTimes(field: "end_time", reason: "end_time is in the past")
-            }
-            try ReservationPolicy.validate(start: r.start, end: newEnd, now: min(now, r.start))
+            let r = try await Self.lockedReservation(id: id, in: tx)
+            let decision = try ReservationLifecycle.extend(r, by: userID, to: newEnd, now: now, fee: fee)
             try await Self.ensureFree(gpuID: r.gpuID, from: r.end, to: newEnd, except: id, in: tx)
-            let extra = try ReservationPolicy.cost(start: r.end, end: newEnd, pricePerHour: r.pricePerHour)
             do {
-                try await tx.query(
-                    "UPDATE reservations SET end_ts = $1, total_cost = total_cost + $2, updated_at = $3 WHERE id = $4",
-                    [.int(newEnd), .int(extra.micro), .int(now), .text(id)])
+                try await Self.save(decision, now: now, in: tx)
             } catch let e as StorageError where e.isGuard("no_overlap") {
                 throw ReservationError.slotTaken
             }
-            let txID = "hold:\(id):to:\(newEnd)"
-            if extra > .zero {
-                try await Self.post(
-                    try .transfer(
-                        id: txID, kind: .reservationHold, amount: extra, from: .available(user: userID),
-                        to: .held(user: userID),
-                        references: ["reservation": id], createdAt: now),
-                    in: tx)
-                if r.status == .active {
-                    try await Self.capture(
-                        r, amount: extra, id: "capture:\(id):to:\(newEnd)", fee: fee, now: now, in: tx)
-                }
-            }
-            r.end = newEnd
-            r.totalCost = try r.totalCost.adding(extra)
-            return r
+            return decision.reservation
         }
     }
 
@@ -198,24 +143,20 @@ extension SQLStore: ReservationStore {
             // other; SQLite's single writer needs no claim.
             let lock = tx.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
             let due = try await tx.query(
-                "SELECT * FROM reservations WHERE status = 'confirmed' AND cluster_id IS NULL AND start_ts <= $1 ORDER BY start_ts, id LIMIT $2\(lock)",
+                """
+                SELECT * FROM reservations WHERE cluster_id IS NULL AND ((status = 'confirmed' AND start_ts <= $1)
+                    OR (status = 'active' AND end_ts <= $1)) ORDER BY start_ts, id LIMIT $2\(lock)
+                """,
                 [.int(now), .int(Int64(limit))]
             ).map(Self.reservation)
+            var (started, completed) = (0, 0)
             for r in due {
-                try await Self.capture(r, amount: r.totalCost, id: "capture:\(r.id)", fee: fee, now: now, in: tx)
-                try await tx.query(
-                    "UPDATE reservations SET status = 'active', updated_at = $1 WHERE id = $2",
-                    [.int(now), .text(r.id)])
+                guard let decision = try ReservationLifecycle.advance(r, now: now, fee: fee) else { continue }
+                try await Self.save(decision, now: now, in: tx)
+                if r.status == .confirmed { started += 1 }
+                if decision.reservation.status == .completed { completed += 1 }
             }
-            let finished = try await tx.query(
-                "SELECT id FROM reservations WHERE status = 'active' AND cluster_id IS NULL AND end_ts <= $1 ORDER BY end_ts, id LIMIT $2\(lock)",
-                [.int(now), .int(Int64(limit))])
-            for row in finished {
-                try await tx.query(
-                    "UPDATE reservations SET status = 'completed', updated_at = $1 WHERE id = $2",
-                    [.int(now), .text(try row.string("id"))])
-            }
-            return (due.count, finished.count)
+            return (started, completed)
         }
     }
 
@@ -242,48 +183,24 @@ extension SQLStore: ReservationStore {
         if clash != nil { throw ReservationError.slotTaken }
     }
 
-    static func lockedReservation(id: String, userID: String, in tx: any SQLExecutor) async throws -> Reservation {
+    static func lockedReservation(id: String, in tx: any SQLExecutor) async throws -> Reservation {
         let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""
-        guard let row = try await tx.first("SELECT * FROM reservations WHERE id = $1\(lock)", [.text(id)]),
-            try row.string("user_id") == userID
-        else { throw ReservationError.notFound }
-        // A cluster's member bookings move with the cluster (its start, complete and fail).
-        if try row.optionalString("cluster_id") != nil {
-            throw ReservationError.notAllowed("this booking belongs to a cluster; complete or fail the cluster instead")
+        guard let row = try await tx.first("SELECT * FROM reservations WHERE id = $1\(lock)", [.text(id)]) else {
+            throw ReservationError.notFound
         }
         return try reservation(row)
     }
 
-    /// Moves `amount` out of the user's hold: the platform fee to revenue, the rest to
-    /// the payee.
-    static func capture(
-        _ r: Reservation, amount: USDC, id: String, fee: PlatformFee, now: Int64, in tx: any SQLExecutor
-    ) async throws {
-        guard amount > .zero else { return }
-        let (platform, payee) = fee.split(amount)
-        var entries = [LedgerTransaction.Entry(.held(user: r.userID), -amount)]
-        if platform > .zero { entries.append(.init(.revenue, platform)) }
-        if payee > .zero { entries.append(.init(r.payee, payee)) }
-        try await post(
-            try LedgerTransaction(
-                id: id, kind: .reservationCapture, entries: entries, references: ["reservation": r.id], createdAt: now),
-            in: tx)
-    }
-
-    /// Who earns from booking `offer`: a GP4U listing pays its owner's earnings account;
-    /// marketplace offers earn for their upstream provider (settled off-platform).
-    static func payee(of offer: Offer, in tx: any SQLExecutor) async throws -> LedgerAccount {
-        let owner =
-            offer.provider == .gp4u
-            ? try await tx.first("SELECT owner_id FROM provider_gpus WHERE id = $1", [.text(offer.id)])?.string(
-                "owner_id") : nil
-        return try payee(provider: offer.provider.rawValue, owner: owner)
-    }
-
-    static func payee(provider: String, owner: String?) throws -> LedgerAccount {
-        guard provider == ProviderID.gp4u.rawValue else { return .earnings(user: "upstream:\(provider)") }
-        guard let owner else { throw ReservationError.gpuNotFound }
-        return .earnings(user: owner)
+    /// Writes a decision about an existing booking: its new state and its movements.
+    static func save(_ decision: ReservationDecision, now: Int64, in tx: any SQLExecutor) async throws {
+        let r = decision.reservation
+        try await tx.query(
+            "UPDATE reservations SET status = $1, end_ts = $2, total_cost = $3, refunded = $4, updated_at = $5 WHERE id = $6",
+            [
+                .text(r.status.rawValue), .int(r.end), .int(r.totalCost.micro), .int(r.refunded.micro), .int(now),
+                .text(r.id),
+            ])
+        try await post(decision.movements, in: tx)
     }
 
     static func reservation(_ row: SQLRow) throws -> Reservation {
@@ -296,6 +213,6 @@ extension SQLStore: ReservationStore {
             pricePerHour: USDC(micro: try row.int("price_per_hour")),
             totalCost: USDC(micro: try row.int("total_cost")), status: status,
             refunded: USDC(micro: try row.int("refunded")),
-            payee: payee, createdAt: try row.int("created_at"))
+            payee: payee, createdAt: try row.int("created_at"), clusterID: try row.optionalString("cluster_id"))
     }
 }

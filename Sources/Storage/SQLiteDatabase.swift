@@ -12,10 +12,14 @@ public final class SQLiteDatabase: SQLDatabase {
     private let connection: SQLiteConnection
     private let lock = AsyncLock()
 
-    /// Opens (and creates) the database file; `path` of `:memory:` gives a private
-    /// in-memory database.
-    public static func open(path: String, logger: Logger = Logger(label: "gp4u.sqlite")) async throws -> SQLiteDatabase
+    /// Opens (and, if `creating`, creates) the database file; `path` of `:memory:` gives a
+    /// private in-memory database.
+    public static func open(path: String, creating: Bool = true, logger: Logger = Logger(label: "gp4u.sqlite"))
+        async throws -> SQLiteDatabase
     {
+        if !creating, path != ":memory:", !FileManager.default.fileExists(atPath: path) {
+            throw StorageError.missingDatabase(where: path)
+        }
         if path != ":memory:" {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty {

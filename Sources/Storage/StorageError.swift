@@ -12,6 +12,12 @@ public enum StorageError: Error, Sendable, CustomStringConvertible, CustomDebugS
     case decoding(column: String)
     case invalidConfiguration(String)
     case migration(version: Int, detail: String)
+    /// There is no database where the configuration points (`where` names it, without a
+    /// password); nothing was created.
+    case missingDatabase(where: String)
+    /// The database's schema is not the one this build runs on: `applied` is its newest
+    /// migration (0 for none), `required` this build's newest.
+    case schemaMismatch(applied: Int, required: Int)
     case other(detail: String)
 
     public var description: String {
@@ -24,6 +30,12 @@ public enum StorageError: Error, Sendable, CustomStringConvertible, CustomDebugS
         case .decoding(let c): "unexpected value in column \(c)"
         case .invalidConfiguration(let why): why
         case .migration(let v, let d): "migration \(v) failed: \(d)"
+        case .missingDatabase(let place):
+            "no database at \(place); create it with `gp4u migrate` (or by starting `gp4u serve`)"
+        case .schemaMismatch(let applied, let required) where applied < required:
+            "the database schema is at version \(applied) and this gp4u needs \(required); run `gp4u migrate` first"
+        case .schemaMismatch(let applied, let required):
+            "the database schema is at version \(applied), newer than this gp4u knows (\(required)); upgrade gp4u"
         case .other: "database error"
         }
     }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Brokerage
 import ChainWatcher
 import Ethereum
+import EthereumRPC
 import Foundation
 import Logging
 import NIOCore
@@ -71,7 +73,7 @@ struct BenchChain: AsyncParsableCommand {
 
     static func reader(_ url: String) throws -> RPCChainReader {
         RPCChainReader(
-            rpc: EthereumRPC(
+            rpc: RPCClient(
                 pool: RPCEndpointPool(endpoints: [try RPCEndpoint(parsing: url)], transport: HTTPJSONRPCTransport())))
     }
 

@@ -57,7 +57,7 @@ enum BenchServer {
                 let accounts = AccountService(
                     store: store, tokens: await TokenService(secret: String(repeating: "b", count: 32)),
                     throttle: LoginThrottle(
-                        maxPerEmail: .max, maxPerIP: .max, now: { Int64(Date().timeIntervalSince1970) }))
+                        maxPerEmail: .max, maxPerIP: .max))
                 _ = try await accounts.signup(email: "bench@example.com", password: "correct horse battery")
                 let deps = AppDependencies(store: store, accounts: accounts, version: "bench", market: market)
                 let app = buildApplication(deps, host: "127.0.0.1", port: port, logger: logger)

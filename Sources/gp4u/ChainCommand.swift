@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChainWatcher
 import Ethereum
+import EthereumRPC
 import Foundation
 import Server
 import Storage
@@ -19,39 +20,32 @@ struct ChainStatusCommand: AsyncParsableCommand {
     @Flag(help: "Refresh every two seconds until interrupted (shows backfill progress).") var watch = false
 
     func run() async throws {
-        let env = try Environment.load()
-        guard !env.config.chains.isEmpty else {
+        let boot = try Bootstrap.command()
+        guard !boot.config.chains.isEmpty else {
             print("no chain is watched (GP4U_CHAINS is empty): simulated mode")
             return
         }
-        try await withDatabase(env.config.database, logger: env.logger) { db in
-            try await Migrator(logger: env.logger).migrate(db)
-            let store = SQLStore(db: db)
-            let nodes = env.config.chains.map { chain in
-                (
-                    chain,
-                    EthereumRPC(
-                        pool: RPCEndpointPool(
-                            endpoints: chain.rpcEndpoints, transport: HTTPJSONRPCTransport(), logger: env.logger))
-                )
-            }
-            var starts: [Int: UInt64] = [:]
-            repeat {
-                var lines: [String] = []
-                for (chain, rpc) in nodes {
-                    let summary = try await store.chainSummary(chainID: chain.chainID)
-                    let head = try? await rpc.blockNumber()
-                    let health = await rpc.pool.health()
-                    if let cursor = summary.cursor?.number, starts[chain.chainID] == nil {
-                        starts[chain.chainID] = chain.startBlock ?? cursor
+        let watch = watch
+        try await boot.run(.requireCurrent) { store in
+            try await boot.withOperatorRPC(for: boot.config.chains) { clients in
+                var starts: [Int: UInt64] = [:]
+                repeat {
+                    var lines: [String] = []
+                    for (chain, rpc) in zip(boot.config.chains, clients) {
+                        let summary = try await store.chainSummary(chainID: chain.chainID)
+                        let head = try? await rpc.blockNumber()
+                        let health = await rpc.pool.health()
+                        if let cursor = summary.cursor?.number, starts[chain.chainID] == nil {
+                            starts[chain.chainID] = chain.startBlock ?? cursor
+                        }
+                        lines += ChainStatusReport.lines(
+                            chain, summary, head: head, health: health, start: starts[chain.chainID])
                     }
-                    lines += ChainStatusReport.lines(
-                        chain, summary, head: head, health: health, start: starts[chain.chainID])
-                }
-                if watch { print("\u{1B}[2J\u{1B}[H", terminator: "") }
-                print(lines.joined(separator: "\n"))
-                if watch { try await Task.sleep(for: .seconds(2)) }
-            } while watch
+                    if watch { print("\u{1B}[2J\u{1B}[H", terminator: "") }
+                    print(lines.joined(separator: "\n"))
+                    if watch { try await Task.sleep(for: .seconds(2)) }
+                } while watch
+            }
         }
     }
 }
@@ -66,16 +60,15 @@ struct ChainResumeCommand: AsyncParsableCommand {
     @OptionGroup var op: OperatorOptions
 
     func run() async throws {
-        let env = try Environment.load()
-        let resolved = try await withDatabase(env.config.database, logger: env.logger) { db in
-            try await Migrator(logger: env.logger).migrate(db)
-            let store = SQLStore(db: db)
+        let boot = try Bootstrap.command()
+        let (chain, op) = (chain, op)
+        let resolved = try await boot.run(.requireCurrent) { store in
             let operatorUser = try await op.resolve(store)
             return try await store.resolveIncidents(
                 chainID: chain, operator: operatorUser.id, at: Int64(Date().timeIntervalSince1970))
         }
         guard resolved > 0 else { throw fail("chain \(chain) has no open incident; nothing to resume") }
-        env.logger.notice(
+        boot.logger.notice(
             "chain resumed by operator", metadata: ["chain.id": "\(chain)", "operator": "\(op.operatorEmail)"])
         print("chain \(chain): \(resolved) incident(s) resolved; the watcher resumes on its next poll")
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Brokerage
 import ChainWatcher
 import Ethereum
 import Foundation
@@ -19,10 +20,9 @@ struct DepositsSuspenseCommand: AsyncParsableCommand {
     @Option(help: "Only this chain id.") var chain: Int?
 
     func run() async throws {
-        let env = try Environment.load()
-        let records = try await withDatabase(env.config.database, logger: env.logger) { db in
-            try await Migrator(logger: env.logger).migrate(db)
-            return try await SQLStore(db: db).suspenseDeposits(chainID: chain)
+        let chain = chain
+        let records = try await Bootstrap.command().run(.requireCurrent) { store in
+            try await store.suspenseDeposits(chainID: chain)
         }
         if records.isEmpty { print("no deposits in suspense") }
         for r in records {
@@ -52,18 +52,17 @@ struct DepositsAssignCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let env = try Environment.load()
+        let boot = try Bootstrap.command()
         let key = DepositKey(chainID: chain, transactionHash: try Hash32(parsing: tx), logIndex: logIndex)
+        let (op, user) = (op, user)
         do {
-            let record = try await withDatabase(env.config.database, logger: env.logger) { db in
-                try await Migrator(logger: env.logger).migrate(db)
-                let store = SQLStore(db: db)
+            let record = try await boot.run(.requireCurrent) { store in
                 let operatorUser = try await op.resolve(store)
                 let target = try await resolveUser(user, in: store)
                 return try await store.assignDeposit(
                     key, toUser: target.id, operator: operatorUser.id, at: Int64(Date().timeIntervalSince1970))
             }
-            env.logger.info("deposit assigned", metadata: ["chain.tx": "\(key)", "user": "\(record.userID ?? "")"])
+            boot.logger.info("deposit assigned", metadata: ["chain.tx": "\(key)", "user": "\(record.userID ?? "")"])
             print("assigned \(record.amount) USDC from \(record.from) (\(key)) to user \(record.userID ?? "")")
         } catch let error as DepositAssignmentError {
             throw fail(error.description)

@@ -1,32 +1,27 @@
 import ArgumentParser
 import Foundation
-import Logging
 import Server
+import Storage
 
-/// Configuration and logging shared by the subcommands that touch the database.
-struct Environment {
-    let config: ServerConfiguration
-    let logger: Logger
-
-    /// Reads the environment (over `./.env`); a bad value prints one line naming the
+extension Bootstrap {
+    /// The process's configuration and logging; a bad value prints one line naming the
     /// variable and exits with code 2.
-    static func load() throws -> Environment {
-        let config: ServerConfiguration
+    static func command() throws -> Bootstrap {
         do {
-            config = try ServerConfiguration.fromEnvironment(DotEnv.mergedEnvironment())
+            return try Bootstrap.load()
         } catch {
-            FileHandle.standardError.write(Data("gp4u: \(error.description)\n".utf8))
-            throw ExitCode(2)
+            throw fail(error.description, code: 2)
         }
-        // One Environment per process: LoggingSystem may be bootstrapped only once.
-        LoggingSystem.bootstrap { label in
-            var handler = DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label))
-            handler.logLevel = config.logLevel
-            return handler
+    }
+
+    /// ``withStore(_:_:)`` for a command: a missing database, a schema that is not this
+    /// build's or an unreachable database ends the command with one line on stderr.
+    func run<T: Sendable>(_ schema: Schema, _ body: @Sendable (SQLStore) async throws -> T) async throws -> T {
+        do {
+            return try await withStore(schema, body)
+        } catch let error as StorageError {
+            throw fail(error.description)
         }
-        var logger = Logger(label: "gp4u")
-        logger.logLevel = config.logLevel
-        return Environment(config: config, logger: logger)
     }
 }
 

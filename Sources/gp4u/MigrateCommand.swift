@@ -1,16 +1,14 @@
 import ArgumentParser
-import Storage
+import Server
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "migrate", abstract: "Apply pending database migrations and exit.")
+        commandName: "migrate", abstract: "Create the database if needed, apply pending migrations and exit.")
 
     func run() async throws {
-        let env = try Environment.load()
+        let boot = try Bootstrap.command()
         do {
-            let applied = try await withDatabase(env.config.database, logger: env.logger) { db in
-                try await Migrator(logger: env.logger).migrate(db)
-            }
+            let applied = try await boot.migrate()
             print(
                 applied.isEmpty
                     ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")

@@ -8,9 +8,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "Configured by environment variables (see README.md or .env.example); ./.env is read if present.")
 
     func run() async throws {
-        let env = try Environment.load()
+        let boot = try Bootstrap.command()
         do {
-            try await GP4UServer.run(env.config, version: GP4UVersion.current, logger: env.logger)
+            try await boot.serve(version: GP4UVersion.current)
         } catch let error as ConfigError {
             throw fail(error.description, code: 2)
         } catch {

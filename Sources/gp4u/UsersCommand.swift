@@ -23,16 +23,16 @@ struct UsersCreateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let env = try Environment.load()
+        let boot = try Bootstrap.command()
         var bytes = try passwordFile.map(Password.fromFile) ?? Password.prompt(confirm: true)
         let password = String(decoding: bytes, as: UTF8.self)
         Password.zero(&bytes)
         do {
-            let user = try await withDatabase(env.config.database, logger: env.logger) { db in
-                try await Migrator(logger: env.logger).migrate(db)
+            let (email, role) = (email, role)
+            let user = try await boot.run(.requireCurrent) { store in
                 let accounts = AccountService(
-                    store: SQLStore(db: db), tokens: try await TokenService.forServer(env.config, logger: env.logger),
-                    throttle: LoginThrottle(now: { 0 }))
+                    store: store, tokens: try await TokenService.forServer(boot.config, logger: boot.logger),
+                    throttle: LoginThrottle())
                 return try await accounts.signup(email: email, password: password, role: Role(rawValue: role)!)
             }
             print("created \(user.role.rawValue) \(user.email) (id \(user.id))")

@@ -1,6 +1,7 @@
 import Brokerage
 import Foundation
 import Testing
+import Timekeeping
 
 /// Never called: health tests only read the layer's state.
 struct UnusedSource: OfferSource {
@@ -13,12 +14,12 @@ struct UnusedSource: OfferSource {
 
 @Suite("Provider health summary")
 struct MarketHealthSummaryTests {
-    func feed(_ p: ProviderID, _ clock: ManualMarketClock) -> ProviderFeed {
+    func feed(_ p: ProviderID, _ clock: ManualTimeSource) -> ProviderFeed {
         ProviderFeed(source: UnusedSource(provider: p), fetcher: ResilientFetcher(provider: p, clock: clock))
     }
 
     @Test func unknownBeforeAnyCall() async {
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         let board = ProviderHealthBoard(feeds: [feed(.vastai, clock), feed(.akash, clock)])
         let summary = await board.summary(at: clock.now)
         #expect(
@@ -27,7 +28,7 @@ struct MarketHealthSummaryTests {
     }
 
     @Test func worstStatusWins() async throws {
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         var config = ResilienceConfiguration()
         config.retry = RetryPolicy(maxRetries: 0)
         let failing = ResilientFetcher<[Offer]>(provider: .ionet, configuration: config, clock: clock)

@@ -1,6 +1,7 @@
 import Brokerage
 import Foundation
 import Testing
+import Timekeeping
 
 /// Plays back scripted outcomes, one per call; an unscripted call is a test failure.
 actor ScriptedProvider {
@@ -21,7 +22,7 @@ actor ScriptedProvider {
 
 @Suite("Resilient fetcher")
 struct MarketResilientFetcherTests {
-    func make(_ clock: ManualMarketClock, retries: Int = 5, rate: Int = 600, burst: Int = 10) -> ResilientFetcher<Int> {
+    func make(_ clock: ManualTimeSource, retries: Int = 5, rate: Int = 600, burst: Int = 10) -> ResilientFetcher<Int> {
         var config = ResilienceConfiguration(ratePerMinute: rate, burst: burst)
         config.retry = RetryPolicy(maxRetries: retries)
         return ResilientFetcher(provider: .vastai, configuration: config, clock: clock, jitter: SeededJitter(seed: 1))
@@ -35,7 +36,7 @@ struct MarketResilientFetcherTests {
     }
 
     @Test func answersSensiblyBeforeAnyCall() async {
-        let f = make(ManualMarketClock())
+        let f = make(ManualTimeSource())
         let s = await f.snapshot()
         #expect(s.status == .unknown)
         #expect(s.requests == 0 && s.successRate == nil && s.averageResponseMs == nil)
@@ -45,7 +46,7 @@ struct MarketResilientFetcherTests {
     }
 
     @Test func retriesRetryableErrorsWithJitteredBackoffThenSucceeds() async throws {
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         let f = make(clock)
         let p = ScriptedProvider([.failure(.server(status: 502)), .failure(.timeout), .success(42)])
         let result = try await fetch(f, p)
@@ -60,7 +61,7 @@ struct MarketResilientFetcherTests {
     }
 
     @Test func doesNotRetryClientErrors() async {
-        let f = make(ManualMarketClock())
+        let f = make(ManualTimeSource())
         let p = ScriptedProvider([.failure(.client(status: 401))])
         await #expect(throws: MarketFetchError.failed(provider: .vastai, cause: .client(status: 401), attempts: 1)) {
             try await fetch(f, p)
@@ -68,7 +69,7 @@ struct MarketResilientFetcherTests {
     }
 
     @Test func freshCacheAnswersWithoutCallingTheProvider() async throws {
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         let f = make(clock)
         let p = ScriptedProvider([.success(1)])
         _ = try await fetch(f, p)
@@ -80,7 +81,7 @@ struct MarketResilientFetcherTests {
     }
 
     @Test func breakerOpensServesStaleFlaggedThenRecoversThroughOneProbe() async throws {
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         let f = make(clock, retries: 10)
         let p = ScriptedProvider(
             [.success(7)] + Array(repeating: .failure(.server(status: 500)), count: 5) + [.success(8)])
@@ -104,7 +105,7 @@ struct MarketResilientFetcherTests {
     }
 
     @Test func withNothingCachedAnOpenBreakerFailsFastWithRetryAfter() async {
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         let f = make(clock, retries: 0)
         let p = ScriptedProvider(Array(repeating: .failure(.timeout), count: 5))
         for _ in 0..<5 { _ = try? await fetch(f, p) }
@@ -115,7 +116,7 @@ struct MarketResilientFetcherTests {
     }
 
     @Test func rateLimitDrainsTheBucketAndIsNotABreakerFailure() async throws {
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         let f = make(clock, rate: 60, burst: 5)
         let start = clock.now
         let p = ScriptedProvider(Array(repeating: .failure(.rateLimited), count: 5) + [.success(3)])
@@ -130,7 +131,7 @@ struct MarketResilientFetcherTests {
     }
 
     @Test func bucketPacesBurstsOfRequests() async throws {
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         let f = make(clock, rate: 30, burst: 2)
         let start = clock.now
         // One fetch that makes 5 requests: 2 from the burst, then one every 2 s.
@@ -143,7 +144,7 @@ struct MarketResilientFetcherTests {
     }
 
     @Test func successRateDrivesTheCacheTTL() async throws {
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         let f = make(clock, retries: 0)
         let p = ScriptedProvider([.failure(.timeout), .failure(.timeout), .success(1)])
         _ = try? await fetch(f, p)
@@ -156,7 +157,7 @@ struct MarketResilientFetcherTests {
     }
 
     @Test func operatorActions() async throws {
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         let f = make(clock, retries: 0, rate: 60, burst: 5)
         let p = ScriptedProvider(
             Array(repeating: .failure(.server(status: 503)), count: 5) + [.success(1), .success(2)])

@@ -1,5 +1,6 @@
 import ChainWatcher
 import Ethereum
+import EthereumRPC
 import Testing
 
 /// What `gp4u chain status` prints: the backfill bar and the lines around it.

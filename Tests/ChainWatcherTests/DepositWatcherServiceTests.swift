@@ -1,8 +1,10 @@
+import Brokerage
 import ChainWatcher
 import Ethereum
 import Logging
 import ServiceLifecycle
 import Testing
+import Timekeeping
 
 /// The watcher loop against a scripted chain and an in-memory ledger: crediting,
 /// pending, status and metrics, failures that are counted instead of thrown, the halt on
@@ -146,7 +148,7 @@ struct DepositWatcherServiceTests {
         let harness = WatcherHarness(
             ChainModel(length: 30), confirmations: 2, startBlock: 25, faults: ScriptedChain.Faults(unavailable: 0.3),
             seed: 7,
-            sleep: { try await Task.sleep(for: $0) })
+            clock: SystemTimeSource())
         let transfer = await harness.chain.newTransfer(micro: 9_000_000)
         await harness.chain.mine([transfer], empty: 2)
         var logger = Logger(label: "gp4u.watcher.test.group")

@@ -1,3 +1,4 @@
+import Brokerage
 import ChainWatcher
 import Ethereum
 import Testing
@@ -6,14 +7,14 @@ private typealias F = WatcherFixtures
 private typealias Machine = DepositWatcherStateMachine
 
 /// Header `n`; on `fork` > 0, blocks from `from` up get other hashes (a competing branch).
-private func header(_ n: UInt64, fork: UInt64 = 0, from: UInt64 = 0) -> ObservedHeader {
+private func header(_ n: UInt64, fork: UInt64 = 0, from: UInt64 = 0) -> BlockHeader {
     func id(_ k: UInt64) -> UInt64 { fork > 0 && k >= from ? fork * 1_000_000 + k : k }
     let parent = n == 0 ? F.hash(.max, salt: 0xB) : F.hash(id(n - 1), salt: 0xB)
-    return ObservedHeader(number: n, hash: F.hash(id(n), salt: 0xB), parentHash: parent)
+    return BlockHeader(number: n, hash: F.hash(id(n), salt: 0xB), parentHash: parent)
 }
 
 private func log(at n: UInt64, tx: UInt64, index: UInt64 = 0, micro: UInt64 = 5_000_000, fork: UInt64 = 0)
-    -> ObservedLog
+    -> EventLog
 {
     F.transferLog(
         block: n, blockHash: header(n, fork: fork).hash, tx: F.hash(tx, salt: 0x7A), logIndex: index, micro: micro)
@@ -273,7 +274,7 @@ struct DepositWatcherStateMachineTests {
         let outside = log(at: 11, tx: 6)
         var huge = log(at: 10, tx: 8, index: 5)
         huge.data = [UInt8](repeating: 0xFF, count: 32)
-        func refused(_ log: ObservedLog, _ reason: DiscardedLog.Reason) -> Machine.Action {
+        func refused(_ log: EventLog, _ reason: DiscardedLog.Reason) -> Machine.Action {
             .report(
                 .discarded(
                     DiscardedLog(

@@ -1,3 +1,4 @@
+import Brokerage
 import FixtureHTTP
 import Foundation
 import Hummingbird

@@ -3,6 +3,7 @@ import Brokerage
 import Foundation
 import Providers
 import Testing
+import Timekeeping
 
 @Suite("Market sync service")
 struct MarketSyncServiceTests {
@@ -16,7 +17,7 @@ struct MarketSyncServiceTests {
     }
 
     func makeService(
-        _ base: String, clock: ManualMarketClock, store: any OfferStore, index: MarketIndexHolder, snapshot: Bool = true
+        _ base: String, clock: ManualTimeSource, store: any OfferStore, index: MarketIndexHolder, snapshot: Bool = true
     ) -> MarketSyncService {
         let config = MarketConfiguration(
             providers: [.vastai, .akash], vastURL: base, akashURL: base, snapshotEnabled: snapshot)
@@ -39,7 +40,7 @@ struct MarketSyncServiceTests {
         await routes.set(
             Self.vastPath, .init(body: vastBody([(1, "RTX 4090", 0.40), (2, "RTX 4090", 0.45), (3, "H100 SXM", 2.10)])))
         await routes.set("GET /v1/gpu-prices", .init(status: 503, body: "{}"))
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         let store: any OfferStore = InMemoryOfferStore()
         let index = MarketIndexHolder()
         try await withFixtureServer(routes) { base in
@@ -74,7 +75,7 @@ struct MarketSyncServiceTests {
         await routes.set(Self.vastPath, .init(body: vastBody([(2, "RTX 4090", 0.48)])))
         await routes.set("GET /v1/gpu-prices", .init(body: ProviderFixtures.akashPrices))
         await routes.set("GET /v1/gpu", .init(body: ProviderFixtures.akashGPU))
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         let store: any OfferStore = InMemoryOfferStore()
         let index = MarketIndexHolder()
         try await withFixtureServer(routes) { base in
@@ -133,7 +134,7 @@ struct MarketSyncServiceTests {
     @Test func healthBoardAnswersBeforeAnyCallAndRunsOperatorActions() async throws {
         let config = try MarketConfiguration.fromEnvironment(["GP4U_PROVIDERS": "vastai,akash"])
         let board = ProviderHealthBoard(
-            feeds: MarketProviders.feeds(configuration: config, httpClient: .shared, clock: ManualMarketClock()))
+            feeds: MarketProviders.feeds(configuration: config, httpClient: .shared, clock: ManualTimeSource()))
         let all = await board.snapshots()
         #expect(all.map(\.provider) == [.vastai, .akash])
         #expect(all.allSatisfy { $0.status == .unknown && $0.requests == 0 && $0.breaker.state == .closed })

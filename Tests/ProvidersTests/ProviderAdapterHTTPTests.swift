@@ -4,6 +4,7 @@ import Ethereum
 import Foundation
 import Providers
 import Testing
+import Timekeeping
 
 @Suite("Adapters against the local fixture server")
 struct ProviderAdapterHTTPTests {
@@ -17,8 +18,9 @@ struct ProviderAdapterHTTPTests {
         await routes.set(
             "POST /api/v0/bundles/", .init(body: String(decoding: try ProviderFixtures.vastSample(), as: UTF8.self)))
         let offers = try await withFixtureServer(routes) { base in
-            try await VastAdapter(baseURL: base, apiKey: "secret-key", http: http, now: { t0 }).fetchOffers(
-                pacer: .unpaced)
+            try await VastAdapter(baseURL: base, apiKey: "secret-key", http: http, clock: ManualTimeSource(now: t0))
+                .fetchOffers(
+                    pacer: .unpaced)
         }
         #expect(offers.count == 40)
         let headers = await routes.lastHeaders["POST /api/v0/bundles/"] ?? [:]
@@ -30,7 +32,8 @@ struct ProviderAdapterHTTPTests {
         await routes.set("GET /v1/gpu-prices", .init(body: ProviderFixtures.akashPrices))
         await routes.set("GET /v1/gpu", .init(status: 500, body: "{}"))
         let offers = try await withFixtureServer(routes) { base in
-            try await AkashAdapter(baseURL: base, http: http, now: { t0 }).fetchOffers(pacer: .unpaced)
+            try await AkashAdapter(baseURL: base, http: http, clock: ManualTimeSource(now: t0)).fetchOffers(
+                pacer: .unpaced)
         }
         #expect(offers.count == 2)
         #expect(offers[0].availableUnits == 8)
@@ -44,8 +47,9 @@ struct ProviderAdapterHTTPTests {
         await routes.set("GET /v1/io-cloud/caas/locations", .init(body: ProviderFixtures.ionetLocations))
         await routes.set("GET /enterprise/v1/io-cloud/caas/price", .init(body: ProviderFixtures.ionetQuote))
         let offers = try await withFixtureServer(routes) { base in
-            try await IONetAdapter(baseURL: base, apiKey: "io-key", http: http, now: { t0 }).fetchOffers(
-                pacer: .unpaced)
+            try await IONetAdapter(baseURL: base, apiKey: "io-key", http: http, clock: ManualTimeSource(now: t0))
+                .fetchOffers(
+                    pacer: .unpaced)
         }
         #expect(offers.map(\.id) == ["ionet-hw206", "ionet-hw38"])
         #expect(offers[0].model.id == "h100-sxm" && offers[1].model.id == "rtx-4090")
@@ -63,7 +67,9 @@ struct ProviderAdapterHTTPTests {
         let routes = FixtureRoutes()
         await routes.set("GET /sheets/render.json", .init(body: ProviderFixtures.renderSheet))
         let fromURL = try await withFixtureServer(routes) { base in
-            try await RenderAdapter(location: .url(base + "/sheets/render.json"), http: http, now: { t0 }).fetchOffers(
+            try await RenderAdapter(
+                location: .url(base + "/sheets/render.json"), http: http, clock: ManualTimeSource(now: t0)
+            ).fetchOffers(
                 pacer: .unpaced)
         }
         #expect(fromURL.count == 2)
@@ -71,8 +77,9 @@ struct ProviderAdapterHTTPTests {
             "gp4u-render-\(UUID().uuidString).json")
         try Data(ProviderFixtures.renderSheet.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let fromFile = try await RenderAdapter(location: .file(file.path), http: http, now: { t0 }).fetchOffers(
-            pacer: .unpaced)
+        let fromFile = try await RenderAdapter(location: .file(file.path), http: http, clock: ManualTimeSource(now: t0))
+            .fetchOffers(
+                pacer: .unpaced)
         #expect(fromFile.map(\.id) == fromURL.map(\.id))
         await #expect(throws: ProviderCallError.self) {
             try await RenderAdapter(location: .file("/nonexistent/render.json"), http: http).fetchOffers(

@@ -3,6 +3,7 @@ import Brokerage
 import Foundation
 import Providers
 import Testing
+import Timekeeping
 
 @Suite("Resilience layer against the fixture server")
 struct ProviderResilienceHTTPTests {
@@ -11,13 +12,13 @@ struct ProviderResilienceHTTPTests {
     /// The request timeout is generous (the suite shares 2 cores with database tests);
     /// only the timeout test shortens it.
     func feed(
-        _ base: String, clock: ManualMarketClock, retries: Int = 5, rate: Int = 600, burst: Int = 20,
+        _ base: String, clock: ManualTimeSource, retries: Int = 5, rate: Int = 600, burst: Int = 20,
         timeout: Duration = .seconds(15)
     ) -> ProviderFeed {
         var config = ResilienceConfiguration(ratePerMinute: rate, burst: burst)
         config.retry = RetryPolicy(maxRetries: retries)
         let adapter = VastAdapter(
-            baseURL: base, apiKey: nil, http: ProviderHTTP(client: .shared, timeout: timeout), now: { clock.now })
+            baseURL: base, apiKey: nil, http: ProviderHTTP(client: .shared, timeout: timeout), clock: clock)
         return ProviderFeed(
             source: adapter,
             fetcher: ResilientFetcher(
@@ -29,7 +30,7 @@ struct ProviderResilienceHTTPTests {
         let sample = String(decoding: try ProviderFixtures.vastSample(), as: UTF8.self)
         await routes.enqueue(Self.vastPath, [.init(status: 429, body: "{}"), .init(status: 500, body: "{}")])
         await routes.set(Self.vastPath, .init(body: sample))
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         try await withFixtureServer(routes) { base in
             let feed = feed(base, clock: clock)
             let result = try await feed.fetch()
@@ -49,7 +50,7 @@ struct ProviderResilienceHTTPTests {
         await routes.enqueue(
             Self.vastPath, [.init(body: sample)] + Array(repeating: .init(status: 500, body: "oops"), count: 5))
         await routes.set(Self.vastPath, .init(body: sample))
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         try await withFixtureServer(routes) { base in
             let feed = feed(base, clock: clock)
             #expect(try await feed.fetch().value.count == 40)
@@ -73,7 +74,7 @@ struct ProviderResilienceHTTPTests {
     @Test func malformedBodyIsNotRetried() async throws {
         let routes = FixtureRoutes()
         await routes.set(Self.vastPath, .init(body: "<html>maintenance</html>"))
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         try await withFixtureServer(routes) { base in
             let feed = feed(base, clock: clock)
             await #expect(throws: MarketFetchError.self) { try await feed.fetch() }
@@ -84,7 +85,7 @@ struct ProviderResilienceHTTPTests {
     @Test func timeoutsAreRetriedThenReported() async throws {
         let routes = FixtureRoutes()
         await routes.set(Self.vastPath, .init(body: "{\"offers\": []}", delay: .seconds(5)))
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         try await withFixtureServer(routes) { base in
             let feed = feed(base, clock: clock, retries: 1, timeout: .milliseconds(300))
             await #expect(throws: MarketFetchError.failed(provider: .vastai, cause: .timeout, attempts: 2)) {
@@ -100,11 +101,11 @@ struct ProviderResilienceHTTPTests {
             .init(body: ProviderFixtures.ionetHardware))
         await routes.set("GET /v1/io-cloud/caas/locations", .init(body: ProviderFixtures.ionetLocations))
         await routes.set("GET /enterprise/v1/io-cloud/caas/price", .init(body: ProviderFixtures.ionetQuote))
-        let clock = ManualMarketClock()
+        let clock = ManualTimeSource()
         let start = clock.now
         try await withFixtureServer(routes) { base in
             let adapter = IONetAdapter(
-                baseURL: base, apiKey: "k", http: ProviderHTTP(client: .shared), now: { clock.now })
+                baseURL: base, apiKey: "k", http: ProviderHTTP(client: .shared), clock: clock)
             let fetcher = ResilientFetcher<[Offer]>(
                 provider: .ionet, configuration: ResilienceConfiguration(ratePerMinute: 60, burst: 2), clock: clock)
             let result = try await ProviderFeed(source: adapter, fetcher: fetcher).fetch()

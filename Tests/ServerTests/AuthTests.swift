@@ -7,6 +7,7 @@ import Server
 import Storage
 import TestSupport
 import Testing
+import Timekeeping
 
 @Suite("Server")
 struct ServerTests {
@@ -94,7 +95,7 @@ struct ServerTests {
 
     @Test("repeated failures for one email are throttled with Retry-After, then allowed again")
     func loginThrottling() async throws {
-        let clock = TestClock()
+        let clock = ManualTimeSource()
         try await TestApp.with(.sqlite, clock: clock) { client, _ in
             _ = try await client.signupAndLogin(email: "victim@example.com")
             for _ in 0..<5 {
@@ -110,7 +111,7 @@ struct ServerTests {
             #expect(blocked.errorCode == "too_many_attempts")
             let retry = try #require(blocked.headers[.retryAfter].flatMap { Int($0) })
             #expect(retry > 0 && retry <= 900)
-            clock.advance(Int64(retry))
+            clock.advance(by: .seconds(Int64(retry)))
             let after = try await client.send(
                 .post, "/api/v1/auth/login", json: #"{"email":"victim@example.com","password":"correct horse battery"}"#
             )
@@ -176,11 +177,11 @@ struct ServerTests {
 
     @Test("tokens expire with their session")
     func tokenExpiry() async throws {
-        let clock = TestClock()
+        let clock = ManualTimeSource()
         try await TestApp.with(.sqlite, clock: clock) { client, _ in
             let token = try await client.signupAndLogin(email: "exp@example.com")
             #expect(try await client.send(.get, "/api/v1/auth/me", token: token).status == .ok)
-            clock.advance(3601)
+            clock.advance(by: .seconds(3601))
             #expect(try await client.send(.get, "/api/v1/auth/me", token: token).status == .unauthorized)
         }
     }
@@ -190,7 +191,7 @@ struct ServerTests {
         try await TestDatabase.with(.sqlite) { db in
             let accounts = AccountService(
                 store: SQLStore(db: db), tokens: await TokenService(secret: String(repeating: "x", count: 32)),
-                throttle: LoginThrottle(now: { 0 }))
+                throttle: LoginThrottle())
             let user = try await accounts.signup(email: "cost@example.com", password: "correct horse battery")
             #expect(user.passwordHash.hasPrefix("$2b$12$"))
             #expect(Bcrypt.verify("correct horse battery", hash: user.passwordHash))

@@ -8,6 +8,7 @@ import Server
 import Storage
 import TestSupport
 import Testing
+import Timekeeping
 
 /// `/api/v1/clusters` end to end. The market is two RTX 4090s (perf 100 each):
 /// `vastai-1` at 2.50/h and `vastai-2` at 3.00/h. The test clock starts on the hour, so
@@ -107,7 +108,7 @@ struct ClusterRoutesTests {
 
             // Its GPUs are now taken for those hours: for bookings and for the next plan.
             let id = try #require(c["id"] as? String)
-            let now = deps.now()
+            let now = deps.clock.epochSeconds
             let clash = try await client.send(
                 .post, "/api/v1/reservations",
                 json:
@@ -124,7 +125,7 @@ struct ClusterRoutesTests {
         "start then complete pays each member by contribution minus the fee; other moves are 409",
         arguments: Backend.available)
     func completion(backend: Backend) async throws {
-        let clock = TestClock()
+        let clock = ManualTimeSource()
         try await Self.withMarket(backend, clock: clock) { client, deps in
             let alice = try await client.signupAndLogin(email: "alice@example.com")
             _ = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"20"}"#, token: alice)
@@ -135,7 +136,7 @@ struct ClusterRoutesTests {
             #expect(early.status == .conflict && early.errorCode == "invalid_transition")
             let started = try await client.send(.post, "/api/v1/clusters/\(id)/start", token: alice)
             #expect(try started.status == .ok && (started.json()["status"] as? String) == "running")
-            clock.advance(1800)
+            clock.advance(by: .seconds(1800))
             let done = try await client.send(
                 .post, "/api/v1/clusters/\(id)/complete", token: alice, headers: [Self.key: "done-1"])
             #expect(done.status == .ok)
@@ -165,7 +166,7 @@ struct ClusterRoutesTests {
 
     @Test("fail refunds un-run hours; other users get 404, an operator may act", arguments: Backend.available)
     func failureAndOwnership(backend: Backend) async throws {
-        let clock = TestClock()
+        let clock = ManualTimeSource()
         try await Self.withMarket(backend, clock: clock) { client, deps in
             let alice = try await client.signupAndLogin(email: "alice@example.com")
             let bob = try await client.signupAndLogin(email: "bob@example.com")
@@ -189,7 +190,7 @@ struct ClusterRoutesTests {
             #expect(try await client.send(.post, "/api/v1/clusters/\(id)/start", token: op).status == .ok)
 
             // Failed 1 h 30 min after start: 2 started hours (5.00) paid, 5.00 back.
-            clock.advance(5400)
+            clock.advance(by: .seconds(5400))
             let again = try await client.send(
                 .post, "/api/v1/auth/login", json: #"{"email":"alice@example.com","password":"correct horse battery"}"#)
             let failed = try await client.send(
@@ -213,12 +214,12 @@ struct ClusterRoutesTests {
 
     /// The app with two offers in the store and in the market index.
     static func withMarket(
-        _ backend: Backend, clock: TestClock = TestClock(),
+        _ backend: Backend, clock: ManualTimeSource = ManualTimeSource(),
         _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
     ) async throws {
         try await TestApp.with(backend, clock: clock) { client, deps in
             let model = try #require(GPUModel.lookup("RTX 4090"))
-            let synced = Date(timeIntervalSince1970: TimeInterval(clock.now))
+            let synced = Date(timeIntervalSince1970: TimeInterval(clock.epochSeconds))
             let offers = try [("1", "2.5"), ("2", "3")].map { id, price in
                 Offer(
                     provider: .vastai, externalID: id, model: model, providerModelName: "RTX 4090", gpuCount: 1,

@@ -1,6 +1,7 @@
 import Server
 import Storage
 import Testing
+import Timekeeping
 
 @Suite("Configuration")
 struct ConfigurationTests {
@@ -86,14 +87,14 @@ struct ConfigurationTests {
 
     @Test("login throttle counts per email and per IP within the window")
     func throttle() async {
-        let clock = TestClock()
-        let t = LoginThrottle(maxPerEmail: 3, maxPerIP: 5, windowSeconds: 60, now: { clock.now })
+        let clock = ManualTimeSource()
+        let t = LoginThrottle(maxPerEmail: 3, maxPerIP: 5, windowSeconds: 60, clock: clock)
         for _ in 0..<3 { await t.recordFailure(email: "a", ip: "1.1.1.1") }
         #expect(await t.retryAfter(email: "a", ip: "2.2.2.2") == 60)
         #expect(await t.retryAfter(email: "b", ip: "1.1.1.1") == nil)
         for _ in 0..<2 { await t.recordFailure(email: "c", ip: "1.1.1.1") }
         #expect(await t.retryAfter(email: "d", ip: "1.1.1.1") != nil)
-        clock.advance(61)
+        clock.advance(by: .seconds(61))
         #expect(await t.retryAfter(email: "a", ip: "1.1.1.1") == nil)
     }
 }

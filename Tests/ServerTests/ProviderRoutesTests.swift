@@ -9,6 +9,7 @@ import Server
 import Storage
 import TestSupport
 import Testing
+import Timekeeping
 
 /// One upstream offer served from memory, so a real sync round runs without a network.
 private struct OneVastOffer: OfferSource {
@@ -52,7 +53,7 @@ struct ProviderRoutesTests {
         "list → search (also after a sync) → patch → book and cluster → earnings and G-Score",
         arguments: Backend.available)
     func endToEnd(backend: Backend) async throws {
-        let clock = TestClock()
+        let clock = ManualTimeSource()
         let market = MarketIndexHolder()
         try await TestApp.with(backend, clock: clock, market: market) { client, deps in
             let feed = ProviderFeed(source: OneVastOffer(), fetcher: ResilientFetcher<[Offer]>(provider: .vastai))
@@ -102,7 +103,7 @@ struct ProviderRoutesTests {
             #expect(try await client.send(.post, "/api/v1/clusters/\(clusterID)/complete", token: renter).status == .ok)
 
             // A booking through the reservations routes pays the owner too, when it starts.
-            let start = clock.now + 2 * 3600
+            let start = clock.epochSeconds + 2 * 3600
             let booking = try await client.send(
                 .post, "/api/v1/reservations",
                 json:

@@ -5,6 +5,7 @@ import Server
 import Signer
 import TestSupport
 import Testing
+import Timekeeping
 
 @Suite("Logging in with Sign-In with Ethereum")
 struct SIWELoginTests {
@@ -106,7 +107,7 @@ struct SIWELoginTests {
 
     @Test("a refused signature leaves the nonce usable; an expired message is refused")
     func refusals() async throws {
-        let clock = TestClock()
+        let clock = ManualTimeSource()
         try await TestApp.with(.sqlite, clock: clock) { client, _ in
             let key = PrivateKey.generate()
             _ = try await Self.linkedAccount(client, email: "r@example.com", key: key)
@@ -114,10 +115,10 @@ struct SIWELoginTests {
             #expect(try await Self.login(client, c, key: .generate()).errorCode == "siwe_bad_signature")
             #expect(try await Self.login(client, c, key: key).status == .ok)
             let late = try await Self.challenge(client, key: key)
-            clock.advance(601)
+            clock.advance(by: .seconds(601))
             #expect(try await Self.login(client, late, key: key).errorCode == "siwe_expired")
             let noExpiry = try await Self.challenge(client, key: key, expiration: false)
-            clock.advance(601)
+            clock.advance(by: .seconds(601))
             #expect(try await Self.login(client, noExpiry, key: key).errorCode == "siwe_nonce_invalid")
         }
     }

@@ -1,3 +1,4 @@
+import ChainWatcher
 import Ethereum
 import Foundation
 import HummingbirdTesting
@@ -5,6 +6,7 @@ import Server
 import Signer
 import TestSupport
 import Testing
+import Timekeeping
 
 @Suite("Wallet linking with Sign-In with Ethereum")
 struct SIWETests {
@@ -90,7 +92,7 @@ struct SIWETests {
 
     @Test("wrong site, chain, time, signer or encoding is refused with a code")
     func refusals() async throws {
-        let clock = TestClock()
+        let clock = ManualTimeSource()
         try await TestApp.with(.sqlite, clock: clock) { client, _ in
             let token = try await client.signupAndLogin(email: "r@example.com")
             let key = PrivateKey.generate()
@@ -100,7 +102,7 @@ struct SIWETests {
             #expect(
                 try await Self.verify(client, token: token, wrongChain, key: key).errorCode == "siwe_unsupported_chain")
             let expiring = try await Self.challenge(client, token: token, key: key, expiration: "2027-01-15T08:05:00Z")
-            clock.advance(400)
+            clock.advance(by: .seconds(400))
             #expect(try await Self.verify(client, token: token, expiring, key: key).errorCode == "siwe_expired")
             let c = try await Self.challenge(client, token: token, key: key)
             #expect(

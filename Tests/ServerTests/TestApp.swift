@@ -6,20 +6,14 @@ import Server
 import Storage
 import Synchronization
 import TestSupport
-
-/// A clock tests move by hand.
-final class TestClock: Sendable {
-    private let seconds = Mutex<Int64>(1_800_000_000)
-    var now: Int64 { seconds.withLock { $0 } }
-    func advance(_ s: Int64) { seconds.withLock { $0 += s } }
-}
+import Timekeeping
 
 /// The real app on a fresh database of the given backend, driven through
 /// HummingbirdTesting. bcrypt runs at cost 4 here to keep the suite fast; a separate
 /// test pins the production cost.
 enum TestApp {
     static func with(
-        _ backend: Backend, clock: TestClock = TestClock(), simulation: Bool = true,
+        _ backend: Backend, clock: ManualTimeSource = ManualTimeSource(), simulation: Bool = true,
         market: MarketIndexHolder = MarketIndexHolder(),
         providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
         _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
@@ -28,9 +22,9 @@ enum TestApp {
             let store = SQLStore(db: db)
             let accounts = AccountService(
                 store: store, tokens: await TokenService(secret: String(repeating: "test-secret-", count: 3)),
-                throttle: LoginThrottle(now: { clock.now }), bcryptCost: 4, now: { clock.now })
+                throttle: LoginThrottle(clock: clock), bcryptCost: 4, clock: clock)
             let deps = AppDependencies(
-                store: store, accounts: accounts, version: "test", simulation: simulation, now: { clock.now },
+                store: store, accounts: accounts, version: "test", simulation: simulation, clock: clock,
                 market: market, providerHealth: providerHealth)
             let (router, _) = buildRouter(deps)
             try await Application(router: router).test(.router) { client in try await body(client, deps) }

@@ -8,6 +8,7 @@ import Server
 import Storage
 import TestSupport
 import Testing
+import Timekeeping
 
 @Suite("Wallet and reservations over HTTP")
 struct WalletReservationTests {
@@ -63,13 +64,13 @@ struct WalletReservationTests {
 
     @Test("book, overlap, short funds, calendar, cancel, history", arguments: Backend.available)
     func reservationFlow(backend: Backend) async throws {
-        let clock = TestClock()
+        let clock = ManualTimeSource()
         try await TestApp.with(backend, clock: clock) { client, deps in
-            try await Self.seedOffer(deps.store, at: clock.now)
+            try await Self.seedOffer(deps.store, at: clock.epochSeconds)
             let alice = try await client.signupAndLogin(email: "alice@example.com")
             let bob = try await client.signupAndLogin(email: "bob@example.com")
             _ = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"20"}"#, token: alice)
-            let base = clock.now - clock.now % 3600 + 48 * 3600
+            let base = clock.epochSeconds - clock.epochSeconds % 3600 + 48 * 3600
             func iso(_ t: Int64) -> String { Date(timeIntervalSince1970: TimeInterval(t)).formatted(.iso8601) }
             let body = #"{"gpu_id":"vastai-1","start_time":"\#(iso(base))","end_time":"\#(iso(base + 4 * 3600))"}"#
 
@@ -138,19 +139,19 @@ struct WalletReservationTests {
 
     @Test("spending analytics per day and category")
     func analytics() async throws {
-        let clock = TestClock()
+        let clock = ManualTimeSource()
         try await TestApp.with(.sqlite, clock: clock) { client, deps in
-            try await Self.seedOffer(deps.store, at: clock.now)
+            try await Self.seedOffer(deps.store, at: clock.epochSeconds)
             var token = try await client.signupAndLogin(email: "an@example.com")
             _ = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"50"}"#, token: token)
-            let start = clock.now - clock.now % 3600 + 3600
+            let start = clock.epochSeconds - clock.epochSeconds % 3600 + 3600
             func iso(_ t: Int64) -> String { Date(timeIntervalSince1970: TimeInterval(t)).formatted(.iso8601) }
             _ = try await client.send(
                 .post, "/api/v1/reservations",
                 json: #"{"gpu_id":"vastai-1","start_time":"\#(iso(start))","end_time":"\#(iso(start + 2 * 3600))"}"#,
                 token: token)
-            clock.advance(3600)
-            _ = try await deps.store.advanceLifecycle(now: clock.now, fee: .default, limit: 10)
+            clock.advance(by: .seconds(3600))
+            _ = try await deps.store.advanceLifecycle(now: clock.epochSeconds, fee: .default, limit: 10)
             token =
                 try await client.send(
                     .post, "/api/v1/auth/login", json: #"{"email":"an@example.com","password":"correct horse battery"}"#

@@ -3,6 +3,7 @@ import Foundation
 import Signer
 import TestSupport
 import Testing
+import Timekeeping
 
 /// A nonce store that issues a fixed set and lets each be consumed once.
 actor TestNonces: SIWENonceStore {
@@ -42,9 +43,9 @@ struct SIWETests {
     }
 
     static func verifier(at time: String = "2026-11-27T10:05:00Z") -> SIWEVerifier {
-        let now = date(rfc3339: time)
-        return SIWEVerifier(
-            domain: "gp4u.example:8443", uri: "https://gp4u.example:8443/login", chainIDs: [1, 137], now: { now })
+        SIWEVerifier(
+            domain: "gp4u.example:8443", uri: "https://gp4u.example:8443/login", chainIDs: [1, 137],
+            clock: ManualTimeSource(now: date(rfc3339: time)))
     }
 
     func verify(
@@ -168,6 +169,5 @@ struct SIWETests {
 }
 
 func date(rfc3339 s: String) -> Date {
-    let f = ISO8601DateFormatter()
-    return f.date(from: s)!
+    RFC3339.parseStrict(s)!
 }

@@ -198,13 +198,16 @@ struct DepositStoreTests {
     func lease(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in
             let (release, releaser) = AsyncStream<Void>.makeStream()
+            let (taken, taker) = AsyncStream<Void>.makeStream()
             let holder = Task {
                 try await db.withLease(42, heartbeat: .milliseconds(100)) {
+                    taker.yield()
                     for await _ in release.prefix(1) {}
                     return "held"
                 }
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // Ask only once the holder is inside its lease.
+            for await _ in taken.prefix(1) {}
             let second = try await db.withLease(42, heartbeat: .milliseconds(100)) { "second" }
             #expect(second == (backend == .postgres ? nil : "second"))
             releaser.yield()

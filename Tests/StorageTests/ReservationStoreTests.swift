@@ -50,10 +50,11 @@ struct ReservationStoreTests {
             let terms = try await store.bookingTerms(gpuID: "vastai-1")
             #expect(terms.pricePerHour == USDC(micro: 2_500_000))
             let start = Self.now + 48 * Self.hour
-            func book(_ id: String, on terms: SQLStore.BookingTerms) async throws -> Reservation? {
-                try await store.book(
-                    id: id, userID: "u1", gpuID: "vastai-1", start: start, end: start + 2 * Self.hour, now: Self.now,
-                    terms: terms)
+            func book(_ id: String, on terms: BookingTerms) async throws -> Reservation? {
+                let decision = try ReservationLifecycle.book(
+                    id: id, userID: "u1", gpuID: "vastai-1", start: start, end: start + 2 * Self.hour, terms: terms,
+                    now: Self.now)
+                return try await store.write(booking: decision, terms: terms) ? decision.reservation : nil
             }
             var repriced = terms
             repriced.pricePerHour = USDC(micro: 1)

@@ -50,6 +50,44 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test(
+        "a schema that is not this build's is refused, changing nothing: empty, behind and ahead",
+        arguments: Backend.available)
+    func requireCurrentSchema(backend: Backend) async throws {
+        let latest = Schema.migrations.last!.version
+        try await TestDatabase.with(backend, migrated: false) { db in
+            #expect(await Self.refusal(db) == [0, latest])
+            let tables =
+                backend == .postgres
+                ? "SELECT COUNT(*) AS n FROM pg_tables WHERE schemaname = 'public'"
+                : "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'"
+            let count = try await db.first(tables)?.int("n")
+            #expect(count == 0, "the check created nothing")
+        }
+        try await TestDatabase.with(backend) { db in
+            #expect(await Self.refusal(db) == nil)
+            try await db.query("DELETE FROM schema_migrations WHERE version = $1", [.int(Int64(latest))])
+            #expect(await Self.refusal(db) == [latest - 1, latest])
+            #expect(try await Migrator().appliedVersions(db).last == latest - 1, "the check applied nothing")
+            try await db.query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'from the future', 0), ($2, 'x', 0)",
+                [.int(Int64(latest)), .int(Int64(latest + 1))])
+            #expect(await Self.refusal(db) == [latest + 1, latest])
+        }
+    }
+
+    /// `[applied, required]` of `requireCurrent`'s refusal, nil when it passes.
+    static func refusal(_ db: any SQLDatabase) async -> [Int]? {
+        do {
+            try await Migrator().requireCurrent(db)
+            return nil
+        } catch StorageError.schemaMismatch(let applied, let required) {
+            return [applied, required]
+        } catch {
+            return [-1, -1]
+        }
+    }
+
     @Test("a transaction that fails midway leaves nothing behind", arguments: Backend.available)
     func failedTransactionRollsBack(backend: Backend) async throws {
         try await TestDatabase.with(backend) { (db: any SQLDatabase) async throws in

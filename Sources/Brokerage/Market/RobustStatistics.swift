@@ -1,3 +1,5 @@
+import Timekeeping
+
 /// Median and MAD-based outlier rules used by arbitrage and price history.
 ///
 /// Outlier rule (documented for the API): a value x is an outlier of a sample when

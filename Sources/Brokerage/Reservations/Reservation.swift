@@ -25,10 +25,12 @@ public struct Reservation: Sendable, Hashable, Identifiable {
     /// Who earns the captured money besides the platform fee.
     public var payee: LedgerAccount
     public var createdAt: Int64
+    /// The cluster this is a member booking of; such bookings move only with their cluster.
+    public var clusterID: String?
 
     public init(
         id: String, userID: String, gpuID: String, start: Int64, end: Int64, pricePerHour: USDC, totalCost: USDC,
-        status: Status, refunded: USDC = .zero, payee: LedgerAccount, createdAt: Int64
+        status: Status, refunded: USDC = .zero, payee: LedgerAccount, createdAt: Int64, clusterID: String? = nil
     ) {
         self.id = id
         self.userID = userID
@@ -41,6 +43,7 @@ public struct Reservation: Sendable, Hashable, Identifiable {
         self.refunded = refunded
         self.payee = payee
         self.createdAt = createdAt
+        self.clusterID = clusterID
     }
 
     public var hours: Int64 { (end - start) / 3600 }

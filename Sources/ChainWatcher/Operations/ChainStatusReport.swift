@@ -1,5 +1,6 @@
 import Ethereum
-import Foundation
+import EthereumRPC
+import Timekeeping
 
 /// The lines `gp4u chain status` prints for one chain: head, cursor and lag, pending and
 /// credited counts, last credit, endpoint health, a progress bar while the watcher is
@@ -23,7 +24,7 @@ public enum ChainStatusReport {
             "  head      \(head.map(String.init) ?? "unreachable")",
             "  cursor    \(cursor.map(String.init) ?? "not started")\(lag.map { "  (lag \($0) blocks, \(chain.confirmations) confirmations required)" } ?? "")",
             "  pending   \(s.pendingCount)   credited \(s.creditedCount)   suspense \(s.suspenseCount)",
-            "  last credit \(s.lastCreditAt.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval($0))) } ?? "never")",
+            "  last credit \(s.lastCreditAt.map(RFC3339.format) ?? "never")",
             "  endpoints \(health.filter(\.healthy).count)/\(health.count) healthy: "
                 + health.map { "\($0.endpoint) \($0.healthy ? "ok" : "down")" }.joined(separator: ", "),
         ]

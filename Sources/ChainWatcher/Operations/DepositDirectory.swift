@@ -1,3 +1,6 @@
+import Brokerage
+import Ethereum
+
 /// What users and operators ask about deposits, and the operator actions on them. The
 /// watcher writes through ``DepositLedger``; everything else reads and acts through this.
 public protocol DepositDirectory: Sendable {
@@ -41,21 +44,5 @@ public struct ChainSummary: Sendable, Hashable {
         self.suspenseCount = suspenseCount
         self.lastCreditAt = lastCreditAt
         self.openIncident = openIncident
-    }
-}
-
-/// Why an operator's assignment was refused.
-public enum DepositAssignmentError: Error, Sendable, Equatable, CustomStringConvertible {
-    case notFound(DepositKey)
-    case notInSuspense(DepositKey, DepositRecord.Status)
-    case unknownUser(String)
-
-    public var description: String {
-        switch self {
-        case .notFound(let k): "no deposit \(k); check the chain id, transaction hash and log index"
-        case .notInSuspense(let k, let s):
-            "deposit \(k) is \(s.rawValue), not in suspense; only suspense deposits can be assigned"
-        case .unknownUser(let u): "no user \(u); give the account's id or email"
-        }
     }
 }

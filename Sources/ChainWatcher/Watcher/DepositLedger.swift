@@ -1,3 +1,6 @@
+import Brokerage
+import Ethereum
+
 /// The watcher's storage, in domain terms. The live implementation is the SQL store
 /// (SQLite and PostgreSQL); tests use an in-memory ledger that checks exactly-once.
 public protocol DepositLedger: Sendable {

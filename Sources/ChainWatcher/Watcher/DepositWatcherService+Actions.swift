@@ -1,3 +1,4 @@
+import Brokerage
 import Ethereum
 import Logging
 
@@ -85,7 +86,7 @@ extension DepositWatcherService {
                         "deposit.amount": "\(deposit.amount)",
                     ])
             }
-            if !fresh.isEmpty { lastCreditAt = now() }
+            if !fresh.isEmpty { lastCreditAt = clock.now }
             return feed(.creditCommitted(cursor))
         } catch {
             storeFailed(error, "could not credit deposits; retrying next poll")

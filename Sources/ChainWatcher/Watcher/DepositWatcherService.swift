@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import Timekeeping
 
 /// Runs one chain's ``DepositWatcherStateMachine`` against a ``ChainReader`` and a
 /// ``DepositLedger``: every poll interval it feeds the machine and performs its actions.
@@ -20,8 +21,7 @@ public actor DepositWatcherService: Service {
     let ledger: any DepositLedger
     let rangeSizer: any LogRangeSizing
     let pollInterval: Duration
-    let sleep: @Sendable (Duration) async throws -> Void
-    let now: @Sendable () -> Date
+    let clock: any TimeSource
     let logger: Logger
     let metrics: WatcherMetrics
     var machine: DepositWatcherStateMachine?
@@ -32,15 +32,13 @@ public actor DepositWatcherService: Service {
     var polling = false
 
     /// - Parameters:
-    ///   - sleep: waits between polls; tests inject one that returns at once.
-    ///   - now: the wall clock, only for the status snapshot.
+    ///   - clock: waits between polls and stamps the status; tests inject a manual one.
     ///   - metricsFactory: where the counters and gauges go (the global system by default).
     public init(
         settings: DepositWatchSettings, reader: any ChainReader, ledger: any DepositLedger,
         pollInterval: Duration = .seconds(12), rangeSizer: any LogRangeSizing = AdaptiveLogRange(),
         board: WatcherStatusBoard = WatcherStatusBoard(),
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        now: @escaping @Sendable () -> Date = { Date() },
+        clock: any TimeSource = SystemTimeSource(),
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         logger: Logger = Logger(label: "gp4u.watcher")
     ) {
@@ -50,8 +48,7 @@ public actor DepositWatcherService: Service {
         self.pollInterval = pollInterval
         self.rangeSizer = rangeSizer
         self.board = board
-        self.sleep = sleep
-        self.now = now
+        self.clock = clock
         self.metrics = WatcherMetrics(chainID: settings.chainID, factory: metricsFactory)
         var logger = logger
         logger[metadataKey: "chain.id"] = "\(settings.chainID)"
@@ -67,7 +64,7 @@ public actor DepositWatcherService: Service {
     /// Polls until graceful shutdown (or cancellation); never throws for a node or store failure.
     public func run() async throws {
         logger.info("deposit watcher started", metadata: ["chain.confirmations": "\(settings.confirmations)"])
-        for try await _ in PollTicks(interval: pollInterval, sleep: sleep).cancelOnGracefulShutdown() {
+        for try await _ in Ticks(every: pollInterval, clock: clock).cancelOnGracefulShutdown() {
             await cancelWhenGracefulShutdown { await self.pollOnce() }
         }
         logger.info("deposit watcher stopped")
@@ -140,7 +137,7 @@ public actor DepositWatcherService: Service {
 
     func publishStatus() {
         guard let machine else { return }
-        lastPollAt = now()
+        lastPollAt = clock.now
         var status = WatcherStatus(chainID: settings.chainID, confirmations: settings.confirmations)
         status.head = machine.head
         status.cursor = machine.cursor

@@ -1,11 +1,11 @@
+import Brokerage
 import Ethereum
 
 extension DepositWatcherStateMachine {
     /// Splits a chunk's logs into deposits and refused logs. The node's filter is not
     /// trusted: the emitter, the event shape, the recipient and the range are checked
     /// again here, and a log the node repeats is kept once.
-    func classify(_ logs: [ObservedLog], range: ClosedRange<UInt64>) -> (deposits: [Deposit], discarded: [DiscardedLog])
-    {
+    func classify(_ logs: [EventLog], range: ClosedRange<UInt64>) -> (deposits: [Deposit], discarded: [DiscardedLog]) {
         var deposits: [Deposit] = []
         var discarded: [DiscardedLog] = []
         var seen = Set<DepositKey>()
@@ -24,12 +24,12 @@ extension DepositWatcherStateMachine {
                 refuse(.removed)
                 continue
             }
-            guard log.emitter == settings.usdc else {
-                refuse(.foreignContract(log.emitter))
+            guard log.address == settings.usdc else {
+                refuse(.foreignContract(log.address))
                 continue
             }
             let transfer: TransferLog
-            do { transfer = try TransferLog(topics: log.topics, data: log.data) } catch {
+            do { transfer = try TransferLog(log) } catch {
                 refuse(.malformed(error))
                 continue
             }

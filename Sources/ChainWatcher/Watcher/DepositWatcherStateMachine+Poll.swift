@@ -1,6 +1,9 @@
+import Brokerage
+import Ethereum
+
 extension DepositWatcherStateMachine {
     /// The head is known: anchor at first start, otherwise check the reorg window.
-    mutating func receivedHead(_ header: ObservedHeader) -> [Action] {
+    mutating func receivedHead(_ header: BlockHeader) -> [Action] {
         let poll = Poll(head: header)
         guard let cursor else {
             // First start: scan from the configured block, or from the head itself.
@@ -27,7 +30,7 @@ extension DepositWatcherStateMachine {
 
     /// First start: store the anchor as the cursor (an empty credit) so a restart
     /// continues from it instead of re-anchoring on a later head and skipping blocks.
-    mutating func anchor(_ poll: Poll, at height: UInt64, headers: [ObservedHeader]) -> [Action] {
+    mutating func anchor(_ poll: Poll, at height: UInt64, headers: [BlockHeader]) -> [Action] {
         var poll = poll
         poll.learn(headers)
         guard let header = poll.canonical[height] else { return abandon(.missingHeaders([height])) }
@@ -93,8 +96,7 @@ extension DepositWatcherStateMachine {
     /// Decodes a chunk's logs and asks for the headers that verify them: the heights
     /// holding deposits and, for a confirmed chunk, its last block (the new cursor).
     /// A pending chunk fetches every height, which keeps the reorg window dense.
-    mutating func receivedLogs(_ poll: Poll, _ scan: Scan, range: ClosedRange<UInt64>, logs: [ObservedLog]) -> [Action]
-    {
+    mutating func receivedLogs(_ poll: Poll, _ scan: Scan, range: ClosedRange<UInt64>, logs: [EventLog]) -> [Action] {
         guard range.lowerBound == scan.next, range.upperBound <= scan.through else {
             return abandon(.unexpected("logs for \(range), asked from \(scan.next) through \(scan.through)"))
         }
@@ -243,7 +245,7 @@ extension DepositWatcherStateMachine {
     }
 
     /// Stores the canonical block at the cursor's height as the new cursor.
-    mutating func reanchor(_ headers: [ObservedHeader]) -> [Action] {
+    mutating func reanchor(_ headers: [BlockHeader]) -> [Action] {
         guard let height = (cursor ?? incident?.cursor)?.number,
             let header = headers.first(where: { $0.number == height })
         else {

@@ -1,3 +1,6 @@
+import Brokerage
+import Ethereum
+
 extension DepositWatcherStateMachine {
     /// Where the machine is inside a poll. Each waiting state names the answer it needs.
     enum State: Sendable {
@@ -41,18 +44,18 @@ extension DepositWatcherStateMachine {
 
     /// What one poll knows: the head and the canonical headers fetched so far.
     struct Poll: Sendable {
-        let head: ObservedHeader
-        var canonical: [UInt64: ObservedHeader]
+        let head: BlockHeader
+        var canonical: [UInt64: BlockHeader]
         var rangeRefusals = 0
         /// Confirmed chunks credited in this poll.
         var creditedChunks = 0
 
-        init(head: ObservedHeader) {
+        init(head: BlockHeader) {
             self.head = head
             self.canonical = [head.number: head]
         }
 
-        mutating func learn(_ headers: [ObservedHeader]) {
+        mutating func learn(_ headers: [BlockHeader]) {
             // Never replace the head: its height is what confirmations count from.
             for header in headers where header.number != head.number { canonical[header.number] = header }
         }

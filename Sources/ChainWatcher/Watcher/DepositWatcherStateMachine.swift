@@ -1,3 +1,4 @@
+import Brokerage
 import Ethereum
 
 /// The deposit watcher of one chain as a pure state machine: `(state, observation) ->
@@ -19,13 +20,13 @@ public struct DepositWatcherStateMachine: Sendable {
         /// The poll interval elapsed. Starts a poll (abandoning one left unfinished).
         case pollDue
         /// Answer to ``Action/fetchHead``.
-        case head(ObservedHeader)
+        case head(BlockHeader)
         /// Answer to ``Action/fetchHeaders(_:)``: the headers the node had, any order.
-        case headers([ObservedHeader])
+        case headers([BlockHeader])
         /// Answer to ``Action/fetchLogs(from:through:)``: the range actually fetched,
         /// which starts at `from` and may stop before `through` (the loop's range sizer
         /// decides the chunk size), and the logs it held.
-        case logs(ClosedRange<UInt64>, [ObservedLog])
+        case logs(ClosedRange<UInt64>, [EventLog])
         /// An action could not be performed.
         case failed(Failure)
         /// The ledger committed the credit and moved the cursor to this block.

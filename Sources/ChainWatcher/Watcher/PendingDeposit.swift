@@ -1,3 +1,5 @@
+import Brokerage
+
 /// A deposit seen on the canonical chain but not yet deep enough to credit; users see
 /// it as "k of N confirmations". Pending deposits are recomputed every poll, so a reorg
 /// inside the unconfirmed window simply drops or moves them.

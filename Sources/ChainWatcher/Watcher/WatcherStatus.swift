@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 
 /// A snapshot of one chain's watcher for `gp4u chain status`, the ops routes and

@@ -9,8 +9,6 @@ extension AppDependencies {
     func refreshMarket() async throws {
         let ticket = market.ticket()
         let offers = try await store.allOffers()
-        market.replace(
-            with: MarketIndex(offers: offers, builtAt: Date(timeIntervalSince1970: TimeInterval(now()))), ticket: ticket
-        )
+        market.replace(with: MarketIndex(offers: offers, builtAt: clock.now), ticket: ticket)
     }
 }

@@ -3,6 +3,7 @@ import ChainWatcher
 import Foundation
 import Logging
 import Storage
+import Timekeeping
 
 /// What the HTTP app needs, built once by the composition root (or by a test).
 public struct AppDependencies: Sendable {
@@ -12,8 +13,8 @@ public struct AppDependencies: Sendable {
     /// Whether simulated deposits are allowed (`GP4U_SIMULATION`).
     public let simulation: Bool
     public let fee: PlatformFee
-    /// Seconds since 1970; injected so tests control time.
-    public let now: @Sendable () -> Int64
+    /// Injected so tests control time.
+    public let clock: any TimeSource
     /// The market the sync service keeps current; searches read its latest index.
     public let market: MarketIndexHolder
     /// The configured providers' resilience layers, for `/api/v1/provider-health`.
@@ -31,7 +32,7 @@ public struct AppDependencies: Sendable {
     public init(
         store: SQLStore, accounts: AccountService, version: String, simulation: Bool = true,
         fee: PlatformFee = .default,
-        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+        clock: any TimeSource = SystemTimeSource(),
         market: MarketIndexHolder = MarketIndexHolder(),
         providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
         siwe: SIWESite = SIWESite(
@@ -48,7 +49,7 @@ public struct AppDependencies: Sendable {
         self.version = version
         self.simulation = simulation
         self.fee = fee
-        self.now = now
+        self.clock = clock
         market.prepareEachIndex { [offerJSON] in offerJSON.prepareIgnoringErrors($0) }
     }
 }

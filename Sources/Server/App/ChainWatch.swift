@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ChainWatcher
 import Ethereum
+import EthereumRPC
 import Logging
 import ServiceLifecycle
 import Storage
@@ -27,7 +28,7 @@ struct ChainWatch {
         }()
         let pool = RPCEndpointPool(
             endpoints: chain.rpcEndpoints, transport: HTTPJSONRPCTransport(client: httpClient), logger: logger)
-        let rpc = EthereumRPC(pool: pool)
+        let rpc = RPCClient(pool: pool)
         let settings = DepositWatchSettings(
             chainID: chain.chainID, usdc: chain.usdc, depositAddress: chain.depositAddress,
             confirmations: UInt64(chain.confirmations), startBlock: chain.startBlock)
@@ -48,8 +49,7 @@ struct ChainWatch {
     /// A node on another chain would credit the wrong money: refuse to watch it, and keep
     /// saying so (in the log and in `/ready`) until the operator fixes
     /// `GP4U_CHAIN_<ID>_RPC_URLS`.
-    static func checkChainID(_ rpc: EthereumRPC, expected: Int, board: WatcherStatusBoard, logger: Logger) async throws
-    {
+    static func checkChainID(_ rpc: RPCClient, expected: Int, board: WatcherStatusBoard, logger: Logger) async throws {
         let actual = try await rpc.chainId()
         guard actual == UInt64(expected) else {
             logger.error(

@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import Storage
+import Timekeeping
 
 /// Runs a service on exactly one replica: the one holding the database lease `key`.
 ///
@@ -19,7 +20,7 @@ struct LeasedService: Service {
 
     func run() async throws {
         var standingBy = false
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        for await _ in Ticks(every: retry).cancelOnGracefulShutdown() {
             do {
                 let held: Void? = try await db.withLease(key, heartbeat: retry) {
                     logger.info("lease taken; running", metadata: ["lease": "\(name)"])
@@ -38,8 +39,6 @@ struct LeasedService: Service {
                 logger.warning(
                     "lease lost or not obtainable; retrying", metadata: ["lease": "\(name)", "error": "\(error)"])
             }
-            if Task.isShuttingDownGracefully { break }
-            try? await Task.sleep(for: retry)
         }
     }
 }

@@ -6,7 +6,7 @@ extension AccountService {
     /// (a Sign-In with Ethereum signature by an address the account linked): the same
     /// stored session, lifetime and token as a password login.
     func startSession(for user: User) async throws -> Login {
-        let created = now()
+        let created = clock.epochSeconds
         let lifetime = tokens.lifetime.components.seconds
         let session = Session(
             id: UUID().uuidString.lowercased(), userID: user.id, createdAt: created, expiresAt: created + lifetime)

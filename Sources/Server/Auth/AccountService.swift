@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdBcrypt
 import Logging
 import NIOPosix
+import Timekeeping
 
 /// Signup, login and profile changes: the rules around the `UserStore`.
 public struct AccountService: Sendable {
@@ -10,7 +11,7 @@ public struct AccountService: Sendable {
     let tokens: TokenService
     let throttle: LoginThrottle
     let bcryptCost: UInt8
-    let now: @Sendable () -> Int64
+    let clock: any TimeSource
     /// A real hash of a random password, verified when the email is unknown so that an
     /// unknown email takes as long as a wrong password (no account enumeration by timing).
     /// Made on first use, off the cooperative pool.
@@ -18,14 +19,14 @@ public struct AccountService: Sendable {
 
     public init(
         store: any UserStore, tokens: TokenService, throttle: LoginThrottle, bcryptCost: UInt8 = 12,
-        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        clock: any TimeSource = SystemTimeSource()
     ) {
         precondition(bcryptCost >= 4)
         self.store = store
         self.tokens = tokens
         self.throttle = throttle
         self.bcryptCost = bcryptCost
-        self.now = now
+        self.clock = clock
         self.decoy = DecoyHash(cost: bcryptCost)
     }
 
@@ -34,7 +35,9 @@ public struct AccountService: Sendable {
         try PasswordPolicy.validate(password)
         let hash = try await Self.offloaded { Bcrypt.hash(password, cost: self.bcryptCost) }
         return try await store.createUser(
-            User(id: UUID().uuidString.lowercased(), email: email, passwordHash: hash, role: role, createdAt: now()))
+            User(
+                id: UUID().uuidString.lowercased(), email: email, passwordHash: hash, role: role,
+                createdAt: clock.epochSeconds))
     }
 
     public struct Login: Sendable {
@@ -61,7 +64,7 @@ public struct AccountService: Sendable {
             throw AccountsError.invalidCredentials
         }
         await throttle.recordSuccess(email: key)
-        let created = now()
+        let created = clock.epochSeconds
         let lifetime = tokens.lifetime.components.seconds
         let session = Session(
             id: UUID().uuidString.lowercased(), userID: user.id, createdAt: created, expiresAt: created + lifetime)
@@ -73,7 +76,7 @@ public struct AccountService: Sendable {
     public func identity(forToken token: String) async throws -> Identity? {
         guard let claims = await tokens.verify(token),
             let session = try await store.session(id: claims.sessionID),
-            !session.revoked, session.expiresAt > now(), session.userID == claims.userID,
+            !session.revoked, session.expiresAt > clock.epochSeconds, session.userID == claims.userID,
             let user = try await store.user(id: claims.userID)
         else { return nil }
         return Identity(userID: user.id, role: user.role, sessionID: session.id)

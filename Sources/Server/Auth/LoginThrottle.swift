@@ -1,3 +1,5 @@
+import Timekeeping
+
 /// Slows password guessing: after `maxPerEmail` failures for one email, or `maxPerIP`
 /// from one address, within `window`, further attempts are refused until the oldest
 /// failure leaves the window. A success clears that email's failures.
@@ -5,21 +7,22 @@ public actor LoginThrottle {
     public let maxPerEmail: Int
     public let maxPerIP: Int
     public let window: Int64
-    private let now: @Sendable () -> Int64
+    private let clock: any TimeSource
     private var failures: [String: [Int64]] = [:]
 
     public init(
-        maxPerEmail: Int = 5, maxPerIP: Int = 20, windowSeconds: Int64 = 900, now: @escaping @Sendable () -> Int64
+        maxPerEmail: Int = 5, maxPerIP: Int = 20, windowSeconds: Int64 = 900,
+        clock: any TimeSource = SystemTimeSource()
     ) {
         self.maxPerEmail = maxPerEmail
         self.maxPerIP = maxPerIP
         self.window = windowSeconds
-        self.now = now
+        self.clock = clock
     }
 
     /// Seconds to wait before trying again, or `nil` when an attempt may go ahead.
     public func retryAfter(email: String, ip: String) -> Int64? {
-        let t = now()
+        let t = clock.epochSeconds
         let waits = [(key: "email:\(email)", limit: maxPerEmail), (key: "ip:\(ip)", limit: maxPerIP)].compactMap {
             entry -> Int64? in
             let recent = prune(entry.key, at: t)
@@ -30,7 +33,7 @@ public actor LoginThrottle {
     }
 
     public func recordFailure(email: String, ip: String) {
-        let t = now()
+        let t = clock.epochSeconds
         for key in ["email:\(email)", "ip:\(ip)"] {
             failures[key, default: []].append(t)
         }

@@ -1,6 +1,7 @@
 import ChainWatcher
 import Foundation
 import Signer
+import Timekeeping
 
 /// What a Sign-In with Ethereum message must name to link a wallet here: our public URL
 /// (`GP4U_PUBLIC_URL`, whose scheme, host and port become the message's scheme, domain and
@@ -31,9 +32,7 @@ public struct SIWESite: Sendable {
         Set((chains.isEmpty ? Chain.known.map(\.id) : chains).map { UInt64($0) })
     }
 
-    func verifier(now: @escaping @Sendable () -> Int64) -> SIWEVerifier {
-        SIWEVerifier(domain: domain, scheme: scheme, uri: uri, chainIDs: chainIDs) {
-            Date(timeIntervalSince1970: TimeInterval(now()))
-        }
+    func verifier(clock: any TimeSource) -> SIWEVerifier {
+        SIWEVerifier(domain: domain, scheme: scheme, uri: uri, chainIDs: chainIDs, clock: clock)
     }
 }

@@ -1,5 +1,6 @@
 import Brokerage
 import Ethereum
+import Timekeeping
 
 /// The contract's plan: `{members, total_cost, estimated_hours, feasible, reason?}`, plus
 /// the hourly price, GPU count and the window the hours would be booked for.
@@ -42,8 +43,8 @@ struct ClusterPlanView: Encodable {
         estimated_hours = plan.estimatedHours
         gpu_count = plan.gpuCount
         total_throughput = plan.totalThroughput.value
-        start_time = rfc3339(start)
-        end_time = rfc3339(start + Int64(plan.estimatedHours) * 3600)
+        start_time = RFC3339.format(start)
+        end_time = RFC3339.format(start + Int64(plan.estimatedHours) * 3600)
     }
 
     init(_ c: Cluster) {
@@ -59,8 +60,8 @@ struct ClusterPlanView: Encodable {
         estimated_hours = c.hours
         gpu_count = c.members.reduce(0) { $0 + $1.gpuCount }
         total_throughput = c.totalThroughput.value
-        start_time = rfc3339(c.start)
-        end_time = rfc3339(c.end)
+        start_time = RFC3339.format(c.start)
+        end_time = RFC3339.format(c.end)
     }
 }
 
@@ -92,12 +93,12 @@ struct ClusterView: Encodable {
         plan = ClusterPlanView(c)
         total_cost = c.totalCost
         estimated_hours = c.hours
-        start_time = rfc3339(c.start)
-        end_time = rfc3339(c.end)
-        started_at = c.startedAt.map(rfc3339)
-        finished_at = c.finishedAt.map(rfc3339)
+        start_time = RFC3339.format(c.start)
+        end_time = RFC3339.format(c.end)
+        started_at = c.startedAt.map(RFC3339.format)
+        finished_at = c.finishedAt.map(RFC3339.format)
         charged = c.charged
         refunded = c.refunded
-        created_at = rfc3339(c.createdAt)
+        created_at = RFC3339.format(c.createdAt)
     }
 }

@@ -18,6 +18,7 @@ enum ErrorMapping {
         case let e as ClusterPlanningError: return e.apiError
         case is ListingError: return .notFound("listing")
         case let e as USDCError: return .validation(e.description, field: "amount")
+        case let e as SimulatedDeposit.Refusal: return .validation(e.description, field: "amount")
         case let e as StorageError: return e.apiError
         case let e as HTTPError: return e.apiError
         case let e as MarketValidationError: return e.apiError

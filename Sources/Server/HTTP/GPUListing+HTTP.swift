@@ -1,5 +1,6 @@
 import Brokerage
 import Ethereum
+import Timekeeping
 
 /// A provider's listing as the API shows it; `id` is also its marketplace offer id.
 struct GPUListingView: Encodable {
@@ -34,7 +35,7 @@ struct GPUListingView: Encodable {
         reliability = offer.reliability
         perf_score = offer.perfScore
         g_score = offer.gScore
-        created_at = rfc3339(l.createdAt)
-        updated_at = rfc3339(l.updatedAt)
+        created_at = RFC3339.format(l.createdAt)
+        updated_at = RFC3339.format(l.updatedAt)
     }
 }

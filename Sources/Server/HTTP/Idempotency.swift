@@ -1,8 +1,10 @@
+import Brokerage
 import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Storage
+import Timekeeping
 
 /// `Idempotency-Key` for money-moving POSTs, as Stripe does it: the first request with a
 /// key runs and its successful response is stored; a retry with the same key and body
@@ -10,7 +12,7 @@ import Storage
 /// frees its key, so the client can retry after fixing the cause.
 struct Idempotency {
     let store: SQLStore
-    let now: @Sendable () -> Int64
+    let clock: any TimeSource
 
     func run(
         _ request: Request, context: AppRequestContext, body: ByteBuffer,
@@ -28,7 +30,7 @@ struct Idempotency {
         hasher.update(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         hasher.update(data: Data(buffer: body))
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        switch try await store.claimIdempotency(userID: user, key: key, requestHash: hash, now: now()) {
+        switch try await store.claimIdempotency(userID: user, key: key, requestHash: hash, now: clock.epochSeconds) {
         case .replay(let status, let json):
             var response = Self.response(status: HTTPResponse.Status(code: status), json: Data(json.utf8))
             response.headers[.idempotentReplayed] = "true"

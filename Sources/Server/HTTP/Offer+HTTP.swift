@@ -2,6 +2,7 @@ import Brokerage
 import Ethereum
 import Foundation
 import Hummingbird
+import Timekeeping
 
 /// The contract's JSON view of an offer: snake_case, money as decimal strings, times in
 /// RFC 3339 UTC. Every offer says where it came from (`source: live|snapshot`) and when
@@ -50,7 +51,7 @@ struct OfferView: Encodable {
         reliability = o.reliability
         perf_score = o.perfScore
         g_score = o.gScore
-        last_synced = rfc3339(o.lastSynced)
+        last_synced = RFC3339.format(o.lastSynced)
         source = o.source.rawValue
         stale = o.stale
     }
@@ -122,7 +123,7 @@ struct ProviderSummaryView: Encodable {
         offers = s.offers
         available_offers = s.availableOffers
         source = s.source?.rawValue
-        last_synced = s.lastSynced.map(rfc3339)
+        last_synced = s.lastSynced.map(RFC3339.format)
     }
 }
 
@@ -135,7 +136,7 @@ struct PricePointView: Encodable {
     let offers: Int
 
     init(_ p: PriceHistoryPoint) {
-        t = rfc3339(p.t)
+        t = RFC3339.format(p.t)
         provider = p.provider?.rawValue
         min = p.min
         median = p.median
@@ -143,9 +144,6 @@ struct PricePointView: Encodable {
         offers = p.offers
     }
 }
-
-/// RFC 3339 in UTC for a `Date`, to the second like every other time we return.
-func rfc3339(_ date: Date) -> String { rfc3339(Int64(date.timeIntervalSince1970.rounded(.down))) }
 
 extension Request {
     /// Every query parameter as a plain dictionary, for the market's own validating parsers.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Timekeeping
 
 extension Request {
     /// `limit` (default 50, 1...500) as the contract fixes it.
@@ -18,7 +19,7 @@ extension Request {
     /// An RFC 3339 time from the query, e.g. `from=2026-01-01T00:00:00Z`.
     func queryTime(_ name: String) throws -> Int64? {
         guard let text = queryString(name) else { return nil }
-        guard let t = RFC3339.parse(text) else {
+        guard let t = RFC3339.parseLenient(text).map(RFC3339.seconds) else {
             throw APIError.validation("\(name) must be an RFC 3339 time such as 2026-01-01T10:00:00Z", field: name)
         }
         return t
@@ -38,16 +39,6 @@ extension Request {
                 .unsupportedMediaType, code: "unsupported_media_type", message: "send the body as application/json")
         }
         return try Self.decode(T.self, from: Data(buffer: buffer))
-    }
-}
-
-/// RFC 3339 times with `Z` or an offset, with or without fractional seconds.
-enum RFC3339 {
-    static func parse(_ text: String) -> Int64? {
-        let plain = Date.ISO8601FormatStyle(includingFractionalSeconds: false)
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        guard let date = (try? plain.parse(text)) ?? (try? fractional.parse(text)) else { return nil }
-        return Int64(date.timeIntervalSince1970.rounded(.down))
     }
 }
 

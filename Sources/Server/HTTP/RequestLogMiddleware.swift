@@ -1,3 +1,4 @@
+import Brokerage
 import HTTPTypes
 import Hummingbird
 import Logging

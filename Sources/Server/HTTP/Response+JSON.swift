@@ -1,3 +1,4 @@
+import Brokerage
 import Foundation
 import Hummingbird
 
@@ -27,9 +28,4 @@ extension Response {
         Response(
             status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
-}
-
-/// RFC 3339 in UTC, as the contract requires for every time we return.
-func rfc3339(_ seconds: Int64) -> String {
-    Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(.iso8601)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A readable page rendered from the OpenAPI document, with inline styles and no
 /// external assets, so it works offline and behind strict CSPs.
@@ -19,7 +20,7 @@ enum DocsPage {
             @media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}.op{background:#161b22;border-color:#30363d}pre{background:#0d1117}}
             </style></head><body><header><h1>GP4U API</h1>
             """
-        html += "<p>\(escape(doc["info"]?["description"]?.stringValue ?? ""))</p>"
+        html += "<p>\(escape(doc["info"]?["description"]?.string ?? ""))</p>"
         html +=
             "<p>Machine-readable: <a style=\"color:#58a6ff\" href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a></p></header><main>"
         guard case .object(let paths)? = doc["paths"] else { return html + "</main></body></html>" }
@@ -28,7 +29,7 @@ enum DocsPage {
             guard case .object(let ops) = item else { continue }
             for (method, op) in ops {
                 let tag: String
-                if case .array(let tags)? = op["tags"], let first = tags.first?.stringValue {
+                if case .array(let tags)? = op["tags"], let first = tags.first?.string {
                     tag = first
                 } else {
                     tag = "other"
@@ -41,11 +42,11 @@ enum DocsPage {
             for (path, method, op) in byTag[tag]!.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
                 html += "<div class=\"op\"><span class=\"m \(method)\">\(method)</span> <code>\(escape(path))</code>"
                 if op["security"] != nil { html += "<span class=\"lock\">🔒 bearer token</span>" }
-                html += "<div>\(escape(op["summary"]?.stringValue ?? ""))</div>"
-                if let d = op["description"]?.stringValue { html += "<div>\(escape(d))</div>" }
+                html += "<div>\(escape(op["summary"]?.string ?? ""))</div>"
+                if let d = op["description"]?.string { html += "<div>\(escape(d))</div>" }
                 if case .array(let params)? = op["parameters"], !params.isEmpty {
                     let names = params.compactMap { p -> String? in
-                        guard let n = p["name"]?.stringValue, let w = p["in"]?.stringValue else { return nil }
+                        guard let n = p["name"]?.string, let w = p["in"]?.string else { return nil }
                         return "<code>\(escape(n))</code> (\(w))"
                     }
                     html += "<div class=\"resp\">Parameters: \(names.joined(separator: ", "))</div>"
@@ -55,7 +56,7 @@ enum DocsPage {
                 }
                 if case .object(let responses)? = op["responses"] {
                     let list = responses.keys.sorted().map {
-                        "\($0) \(escape(responses[$0]?["description"]?.stringValue ?? ""))"
+                        "\($0) \(escape(responses[$0]?["description"]?.string ?? ""))"
                     }
                     html += "<div class=\"resp\">Responses: \(list.joined(separator: " · "))</div>"
                 }

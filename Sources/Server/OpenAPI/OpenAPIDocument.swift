@@ -1,3 +1,5 @@
+import JSON
+
 /// Builds the OpenAPI 3.1 document from the route table, so it lists exactly the routes
 /// that exist (a test compares it with the router).
 enum OpenAPIDocument {

@@ -1,4 +1,5 @@
 import Hummingbird
+import JSON
 
 /// What the API promises about one route: the source of both the router entry and its
 /// OpenAPI operation, so the document cannot drift from the routes that exist.

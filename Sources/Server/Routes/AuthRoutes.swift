@@ -1,6 +1,8 @@
 import Brokerage
 import Foundation
 import Hummingbird
+import JSON
+import Timekeeping
 
 /// `/api/v1/auth`: signup, login (JSON or OAuth2 password form), the caller's profile.
 struct AuthRoutes {
@@ -24,7 +26,7 @@ struct AuthRoutes {
             email = u.email.value
             role = u.role.rawValue
             theme_preference = u.themePreference.rawValue
-            created_at = rfc3339(u.createdAt)
+            created_at = RFC3339.format(u.createdAt)
         }
     }
 

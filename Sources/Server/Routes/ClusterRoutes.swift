@@ -2,7 +2,9 @@ import Brokerage
 import Ethereum
 import Foundation
 import Hummingbird
+import JSON
 import Storage
+import Timekeeping
 
 /// `/api/v1/clusters`: DPP plans over the live market, paid for by a hold and settled on
 /// completion or failure (see ``ClusterSettlement`` for the rule).
@@ -74,11 +76,12 @@ struct ClusterRoutes {
         ) { request, context in
             let id = try context.requireIdentity()
             let buffer = try await request.bodyBuffer(context: context)
-            return try await Idempotency(store: store, now: deps.now).run(request, context: context, body: buffer) {
+            return try await Idempotency(store: store, clock: deps.clock).run(request, context: context, body: buffer) {
                 let body = try request.decodeJSON(PlanBody.self, from: buffer)
                 let (plan, start) = try await plan(body.request())
                 let cluster = try await store.createCluster(
-                    id: UUID().uuidString.lowercased(), userID: id.userID, plan: plan, start: start, now: deps.now())
+                    id: UUID().uuidString.lowercased(), userID: id.userID, plan: plan, start: start,
+                    now: deps.clock.epochSeconds)
                 context.logger.info(
                     "cluster held",
                     metadata: [
@@ -131,11 +134,14 @@ struct ClusterRoutes {
             ) { request, context in
                 let cluster = try await owned(context)
                 let buffer = try await request.bodyBuffer(context: context)
-                return try await Idempotency(store: store, now: deps.now).run(request, context: context, body: buffer) {
+                return try await Idempotency(store: store, clock: deps.clock).run(
+                    request, context: context, body: buffer
+                ) {
                     let moved: Cluster =
                         target == .running
-                        ? try await store.startCluster(id: cluster.id, now: deps.now())
-                        : try await store.finishCluster(id: cluster.id, outcome: target, now: deps.now(), fee: deps.fee)
+                        ? try await store.startCluster(id: cluster.id, now: deps.clock.epochSeconds)
+                        : try await store.finishCluster(
+                            id: cluster.id, outcome: target, now: deps.clock.epochSeconds, fee: deps.fee)
                     context.logger.info(
                         "cluster \(moved.status.rawValue)",
                         metadata: [
@@ -152,7 +158,7 @@ struct ClusterRoutes {
     /// could need (`deadline_hours` from the next whole hour), so a plan never picks a GPU
     /// that reservations hold.
     private func plan(_ request: ClusterRequest) async throws -> (ClusterPlan, start: Int64) {
-        let start = Cluster.startHour(after: deps.now())
+        let start = Cluster.startHour(after: deps.clock.epochSeconds)
         let window = Int64(min(max(request.deadlineHours, 1), ClusterRequest.maxDeadlineHours)) * 3600
         let busy = try await store.bookedGPUs(from: start, to: start + window)
         let candidates = deps.market.current.offers.compactMap { busy.contains($0.id) ? nil : $0.clusterCandidate }

@@ -1,7 +1,9 @@
+import Brokerage
 import ChainWatcher
 import Ethereum
 import Hummingbird
 import Storage
+import Timekeeping
 
 /// `/api/v1/wallets/deposit-info` and `/deposits`: where to send USDC on chain, and what
 /// the watchers have seen arrive from the caller's linked addresses.
@@ -99,6 +101,6 @@ struct DepositRoutes {
             chain_id: r.key.chainID, tx_hash: r.key.transactionHash.description, log_index: r.key.logIndex,
             block_number: r.block.number,
             from: r.from.checksummed, amount: r.amount, status: r.status == .assigned ? "credited" : r.status.rawValue,
-            confirmations: confirmations, confirmations_required: required, updated_at: rfc3339(r.at))
+            confirmations: confirmations, confirmations_required: required, updated_at: RFC3339.format(r.at))
     }
 }

@@ -1,7 +1,9 @@
 import Brokerage
 import Foundation
 import Hummingbird
+import JSON
 import Storage
+import Timekeeping
 
 /// `/api/v1/gpus`: search, detail, compare, catalogue and price history. Reads come from
 /// the in-memory ``MarketIndex`` the sync service swaps in (no database round trip per
@@ -109,7 +111,7 @@ struct MarketRoutes {
                 } ?? 24
             let points = try await deps.store.priceHistory(
                 model: model, provider: provider, lastHours: hours,
-                now: Date(timeIntervalSince1970: TimeInterval(deps.now())))
+                now: deps.clock.now)
             return try .json(["items": points.map(PricePointView.init)])
         }
     }

@@ -1,6 +1,7 @@
 import Brokerage
 import Foundation
 import Hummingbird
+import Timekeeping
 
 /// `/api/v1/provider-health`: the resilience layer of each configured provider (breaker,
 /// rate limiter, cache, call statistics) and the operator's levers. Everything answers
@@ -62,7 +63,9 @@ struct ProviderHealthRoutes {
         ) { _, context in
             let p = try provider(context)
             guard await board.resetBreaker(p) else { throw Self.notConfigured(p.rawValue) }
-            return try .json(ActionView(provider: p.rawValue, action: "circuit_breaker_reset", at: rfc3339(deps.now())))
+            return try .json(
+                ActionView(
+                    provider: p.rawValue, action: "circuit_breaker_reset", at: RFC3339.format(deps.clock.epochSeconds)))
         }
         api.add(RouteSpec(.get, "\(base)/rate-limiters", "Token bucket of each provider", tag: "provider-health")) {
             _, _ in
@@ -76,7 +79,8 @@ struct ProviderHealthRoutes {
                 tag: "provider-health", access: .operator)
         ) { _, _ in
             await board.resetAllRateLimiters()
-            return try .json(ActionView(provider: nil, action: "rate_limiters_reset", at: rfc3339(deps.now())))
+            return try .json(
+                ActionView(provider: nil, action: "rate_limiters_reset", at: RFC3339.format(deps.clock.epochSeconds)))
         }
         api.add(RouteSpec(.get, "\(base)/cache/stats", "Response cache of each provider", tag: "provider-health")) {
             _, _ in
@@ -89,7 +93,9 @@ struct ProviderHealthRoutes {
         ) { _, context in
             let p = try provider(context)
             guard await board.invalidateCache(p) else { throw Self.notConfigured(p.rawValue) }
-            return try .json(ActionView(provider: p.rawValue, action: "cache_invalidated", at: rfc3339(deps.now())))
+            return try .json(
+                ActionView(
+                    provider: p.rawValue, action: "cache_invalidated", at: RFC3339.format(deps.clock.epochSeconds)))
         }
         api.add(
             RouteSpec(
@@ -125,7 +131,7 @@ struct ProviderHealthRoutes {
         let at: Date
     }
 
-    private func now() -> Date { Date(timeIntervalSince1970: TimeInterval(deps.now())) }
+    private func now() -> Date { deps.clock.now }
 
     /// The `{name}` path segment as a configured provider; anything else is 404.
     private func provider(_ context: AppRequestContext) throws -> ProviderID {
@@ -148,7 +154,7 @@ struct ProviderHealthRoutes {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var c = encoder.singleValueContainer()
-            try c.encode(rfc3339(date))
+            try c.encode(RFC3339.format(date))
         }
         let data = try encoder.encode(value)
         return Response(

@@ -2,7 +2,9 @@ import Brokerage
 import Ethereum
 import Foundation
 import Hummingbird
+import JSON
 import Storage
+import Timekeeping
 
 /// `/api/v1/provider`: GPU owners (role `provider`) list machines, which the market shows
 /// as provider `gp4u` offers, and follow their earnings and G-Score.
@@ -82,7 +84,7 @@ struct ProviderRoutes {
             let body = try request.decodeJSON(ListingBody.self, from: try await request.bodyBuffer(context: context))
             let listing = try body.input.apply(
                 to: nil, id: GPUListing.offerID(uuid: UUID().uuidString.lowercased()), ownerID: id.userID,
-                now: deps.now())
+                now: deps.clock.epochSeconds)
             try await store.createListing(listing)
             try await deps.refreshMarket()
             return try .json(GPUListingView(listing), status: .created)
@@ -112,7 +114,8 @@ struct ProviderRoutes {
                 throw APIError.notFound("listing")
             }
             let body = try request.decodeJSON(ListingBody.self, from: try await request.bodyBuffer(context: context))
-            let listing = try body.input.apply(to: current, id: current.id, ownerID: id.userID, now: deps.now())
+            let listing = try body.input.apply(
+                to: current, id: current.id, ownerID: id.userID, now: deps.clock.epochSeconds)
             try await store.updateListing(listing)
             try await deps.refreshMarket()
             return try .json(GPUListingView(listing))
@@ -129,7 +132,7 @@ struct ProviderRoutes {
                 EarningsView.Item(
                     transaction_id: $0.transactionID, type: $0.kind.rawValue, amount: $0.amount,
                     balance_after: $0.balanceAfter,
-                    references: $0.references, created_at: rfc3339($0.createdAt))
+                    references: $0.references, created_at: RFC3339.format($0.createdAt))
             }
             return try .json(EarningsView(earnings: summary.earnings, total_earned: summary.totalEarned, items: items))
         }

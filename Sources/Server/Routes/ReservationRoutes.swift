@@ -2,7 +2,9 @@ import Brokerage
 import Ethereum
 import Foundation
 import Hummingbird
+import JSON
 import Storage
+import Timekeeping
 
 /// `/api/v1/reservations` and the GPU availability calendar.
 struct ReservationRoutes {
@@ -33,14 +35,14 @@ struct ReservationRoutes {
         init(_ r: Reservation) {
             id = r.id
             gpu_id = r.gpuID
-            start_time = rfc3339(r.start)
-            end_time = rfc3339(r.end)
+            start_time = RFC3339.format(r.start)
+            end_time = RFC3339.format(r.end)
             hours = r.hours
             price_per_hour = r.pricePerHour
             total_cost = r.totalCost
             status = r.status.rawValue
             refunded = r.refunded
-            created_at = rfc3339(r.createdAt)
+            created_at = RFC3339.format(r.createdAt)
         }
     }
 
@@ -76,15 +78,13 @@ struct ReservationRoutes {
         ) { request, context in
             let id = try context.requireIdentity()
             let buffer = try await request.bodyBuffer(context: context)
-            return try await Idempotency(store: store, now: deps.now).run(request, context: context, body: buffer) {
+            return try await Idempotency(store: store, clock: deps.clock).run(request, context: context, body: buffer) {
                 let body = try request.decodeJSON(BookBody.self, from: buffer)
                 let start = try Self.time(body.start_time, field: "start_time")
                 let end = try Self.time(body.end_time, field: "end_time")
-                let now = deps.now()
-                try ReservationPolicy.validate(start: start, end: end, now: now)
                 let r = try await store.book(
                     id: UUID().uuidString.lowercased(), userID: id.userID, gpuID: body.gpu_id, start: start, end: end,
-                    now: now)
+                    now: deps.clock.epochSeconds)
                 return (.created, try encodeJSON(ReservationView(r)))
             }
         }
@@ -115,7 +115,8 @@ struct ReservationRoutes {
         let cancel: @Sendable (Request, AppRequestContext) async throws -> Response = { _, context in
             let id = try context.requireIdentity()
             let reservationID = try context.parameters.require("id")
-            let r = try await store.cancel(id: reservationID, userID: id.userID, now: deps.now(), fee: deps.fee)
+            let r = try await store.cancel(
+                id: reservationID, userID: id.userID, now: deps.clock.epochSeconds, fee: deps.fee)
             return try .json(ReservationView(r))
         }
         api.add(
@@ -142,11 +143,11 @@ struct ReservationRoutes {
             let id = try context.requireIdentity()
             let reservationID = try context.parameters.require("id")
             let buffer = try await request.bodyBuffer(context: context)
-            return try await Idempotency(store: store, now: deps.now).run(request, context: context, body: buffer) {
+            return try await Idempotency(store: store, clock: deps.clock).run(request, context: context, body: buffer) {
                 let body = try request.decodeJSON(ExtendBody.self, from: buffer)
                 let end = try Self.time(body.end_time, field: "end_time")
                 let r = try await store.extend(
-                    id: reservationID, userID: id.userID, newEnd: end, now: deps.now(), fee: deps.fee)
+                    id: reservationID, userID: id.userID, newEnd: end, now: deps.clock.epochSeconds, fee: deps.fee)
                 return (.ok, try encodeJSON(ReservationView(r)))
             }
         }
@@ -159,7 +160,7 @@ struct ReservationRoutes {
         ) { request, context in
             let gpuID = try context.parameters.require("id")
             guard try await store.offer(id: gpuID) != nil else { throw APIError.notFound("GPU") }
-            let now = deps.now()
+            let now = deps.clock.epochSeconds
             let from = try request.queryTime("from") ?? (now - now % 3600)
             let to = try request.queryTime("to") ?? (from + 7 * 86400)
             guard to > from else { throw APIError.validation("to must be after from", field: "to") }
@@ -169,7 +170,7 @@ struct ReservationRoutes {
             let booked = try await store.bookings(gpuID: gpuID, from: start, to: end)
             return try .json(
                 CalendarView(
-                    gpu_id: gpuID, from: rfc3339(start), to: rfc3339(end),
+                    gpu_id: gpuID, from: RFC3339.format(start), to: RFC3339.format(end),
                     blocks: Self.blocks(from: start, to: end, booked: booked)))
         }
     }
@@ -181,18 +182,23 @@ struct ReservationRoutes {
         for r in booked.sorted(by: { $0.start < $1.start }) {
             let s = max(r.start, from)
             let e = min(r.end, to)
-            if s > cursor { out.append(.init(start_time: rfc3339(cursor), end_time: rfc3339(s), status: "free")) }
+            if s > cursor {
+                out.append(.init(start_time: RFC3339.format(cursor), end_time: RFC3339.format(s), status: "free"))
+            }
             if e > max(s, cursor) {
-                out.append(.init(start_time: rfc3339(max(s, cursor)), end_time: rfc3339(e), status: "booked"))
+                out.append(
+                    .init(start_time: RFC3339.format(max(s, cursor)), end_time: RFC3339.format(e), status: "booked"))
             }
             cursor = max(cursor, e)
         }
-        if cursor < to { out.append(.init(start_time: rfc3339(cursor), end_time: rfc3339(to), status: "free")) }
+        if cursor < to {
+            out.append(.init(start_time: RFC3339.format(cursor), end_time: RFC3339.format(to), status: "free"))
+        }
         return out
     }
 
     static func time(_ text: String, field: String) throws -> Int64 {
-        guard let t = RFC3339.parse(text) else {
+        guard let t = RFC3339.parseLenient(text).map(RFC3339.seconds) else {
             throw APIError.validation(
                 "\(field) must be an RFC 3339 time with an offset, such as 2026-12-01T10:00:00Z", field: field)
         }

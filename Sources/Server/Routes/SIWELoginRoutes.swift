@@ -3,6 +3,7 @@ import Ethereum
 import Hummingbird
 import Signer
 import Storage
+import Timekeeping
 
 /// `/api/v1/auth/siwe/login`: log in by signing a Sign-In with Ethereum message with a
 /// wallet the account linked before (`/auth/siwe/verify`), as an alternative to the
@@ -41,7 +42,7 @@ struct SIWELoginRoutes {
             do { address = try Address(parsing: body.address) } catch {
                 throw APIError.validation("address must be 0x and 40 hex digits (EIP-55 or one case)", field: "address")
             }
-            let now = deps.now()
+            let now = deps.clock.epochSeconds
             let site = deps.siwe
             let nonce = SIWERoutes.randomNonce()
             if let owner = try await store.owner(of: address) {
@@ -50,8 +51,8 @@ struct SIWELoginRoutes {
             return try .json(
                 SIWERoutes.NonceView(
                     nonce: nonce, domain: site.domain, uri: site.uri, scheme: site.scheme,
-                    chain_ids: site.chainIDs.sorted(), issued_at: rfc3339(now),
-                    expiration_time: rfc3339(now + site.nonceLifetime)),
+                    chain_ids: site.chainIDs.sorted(), issued_at: RFC3339.format(now),
+                    expiration_time: RFC3339.format(now + site.nonceLifetime)),
                 status: .created)
         }
 
@@ -83,8 +84,8 @@ struct SIWELoginRoutes {
             if let claimed = try? SIWEMessage(parsing: body.message).address {
                 owner = try await store.owner(of: claimed)
             }
-            let now = deps.now()
-            let verifier = deps.siwe.verifier(now: deps.now)
+            let now = deps.clock.epochSeconds
+            let verifier = deps.siwe.verifier(clock: deps.clock)
             if let owner {
                 _ = try await verifier.verify(
                     message: body.message, signature: signature,

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Signer
 import Storage
+import Timekeeping
 
 /// `/api/v1/auth/siwe`: link wallet addresses to the caller's account with Sign-In with
 /// Ethereum (EIP-4361), so their deposits credit that account.
@@ -53,7 +54,7 @@ struct SIWERoutes {
                 access: .user, responses: [201: "Nonce and the values the message must name"])
         ) { _, context in
             let id = try context.requireIdentity()
-            let now = deps.now()
+            let now = deps.clock.epochSeconds
             let site = deps.siwe
             let nonce = Self.randomNonce()
             try await store.issueSIWENonce(nonce, userID: id.userID, expiresAt: now + site.nonceLifetime)
@@ -61,7 +62,7 @@ struct SIWERoutes {
                 NonceView(
                     nonce: nonce, domain: site.domain, uri: site.uri, scheme: site.scheme,
                     chain_ids: site.chainIDs.sorted(),
-                    issued_at: rfc3339(now), expiration_time: rfc3339(now + site.nonceLifetime)),
+                    issued_at: RFC3339.format(now), expiration_time: RFC3339.format(now + site.nonceLifetime)),
                 status: .created)
         }
 
@@ -87,15 +88,15 @@ struct SIWERoutes {
             do { signature = try Hex.decode(body.signature, prefix: .required) } catch {
                 throw APIError.validation("signature must be 0x-prefixed hex: \(error)", field: "signature")
             }
-            let now = deps.now()
-            let message = try await deps.siwe.verifier(now: deps.now).verify(
+            let now = deps.clock.epochSeconds
+            let message = try await deps.siwe.verifier(clock: deps.clock).verify(
                 message: body.message, signature: signature,
                 nonces: CallerNonces(store: store, userID: id.userID, now: now))
             let link = try await store.link(message.address, userID: id.userID, chainID: message.chainID, at: now)
             let all = try await store.linkedAddresses(userID: id.userID)
             return try .json(
                 LinkView(
-                    address: link.address.checksummed, chain_id: link.chainID, linked_at: rfc3339(link.linkedAt),
+                    address: link.address.checksummed, chain_id: link.chainID, linked_at: RFC3339.format(link.linkedAt),
                     linked_addresses: all.map(\.address.checksummed)))
         }
     }

@@ -3,6 +3,7 @@ import Ethereum
 import Foundation
 import Hummingbird
 import Storage
+import Timekeeping
 
 /// `/api/v1/wallets`: balances, history, spending, simulated deposits.
 struct WalletRoutes {
@@ -96,7 +97,7 @@ struct WalletRoutes {
                     id: String($0.id), transaction_id: $0.transactionID, type: $0.kind.rawValue,
                     account: $0.account.rawValue,
                     amount: $0.amount, balance_after: $0.balanceAfter, references: $0.references,
-                    simulated: $0.kind == .simulatedDeposit, created_at: rfc3339($0.createdAt))
+                    simulated: $0.kind == .simulatedDeposit, created_at: RFC3339.format($0.createdAt))
             }
             return try .json(
                 Page(
@@ -118,7 +119,7 @@ struct WalletRoutes {
                     }
                     return d
                 } ?? 30
-            let now = deps.now()
+            let now = deps.clock.epochSeconds
             let since = now - now % 86400 - Int64(days - 1) * 86400
             let buckets = try await store.spending(userID: id.userID, since: since)
             var byCategory: [String: USDC] = [:]
@@ -131,7 +132,7 @@ struct WalletRoutes {
                 let day = since + Int64(i) * 86400
                 let cats = daily[day] ?? [:]
                 return AnalyticsView.Day(
-                    date: String(rfc3339(day).prefix(10)),
+                    date: String(RFC3339.format(day).prefix(10)),
                     total: try cats.values.reduce(USDC.zero) { try $0.adding($1) }, by_category: cats)
             }
             return try .json(
@@ -160,25 +161,18 @@ struct WalletRoutes {
                 )
             }
             let buffer = try await request.bodyBuffer(context: context)
-            return try await Idempotency(store: store, now: deps.now).run(request, context: context, body: buffer) {
+            return try await Idempotency(store: store, clock: deps.clock).run(request, context: context, body: buffer) {
                 let body = try request.decodeJSON(DepositBody.self, from: buffer)
-                guard body.amount > .zero else { throw APIError.validation("amount must be positive", field: "amount") }
-                guard body.amount <= USDC(micro: 1_000_000 * USDC.scale) else {
-                    throw APIError.validation("a simulated deposit is at most 1000000.00", field: "amount")
-                }
-                let now = deps.now()
+                let now = deps.clock.epochSeconds
                 let txID = "simdep:\(UUID().uuidString.lowercased())"
-                try await store.post(
-                    try .transfer(
-                        id: txID, kind: .simulatedDeposit, amount: body.amount, from: .simulator,
-                        to: .available(user: id.userID),
-                        references: ["simulated": "true"], createdAt: now))
+                try await store.post(try SimulatedDeposit.credit(body.amount, to: id.userID, id: txID, at: now))
                 let available = try await store.balance(of: .available(user: id.userID))
                 return (
                     .created,
                     try encodeJSON(
                         DepositView(
-                            transaction_id: txID, amount: body.amount, available: available, created_at: rfc3339(now)))
+                            transaction_id: txID, amount: body.amount, available: available,
+                            created_at: RFC3339.format(now)))
                 )
             }
         }

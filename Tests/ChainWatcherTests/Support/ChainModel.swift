@@ -1,3 +1,4 @@
+import Brokerage
 import ChainWatcher
 import Ethereum
 
@@ -14,10 +15,10 @@ struct ChainModel: Sendable {
     }
 
     struct Block: Sendable {
-        let header: ObservedHeader
+        let header: BlockHeader
         let transfers: [Transfer]
 
-        func logs() -> [ObservedLog] {
+        func logs() -> [EventLog] {
             transfers.enumerated().map { index, t in
                 WatcherFixtures.transferLog(
                     block: header.number, blockHash: header.hash, tx: t.tx, logIndex: UInt64(index), micro: t.micro,
@@ -37,7 +38,7 @@ struct ChainModel: Sendable {
         for _ in 0..<max(1, length) { mine() }
     }
 
-    var head: ObservedHeader { blocks[blocks.count - 1].header }
+    var head: BlockHeader { blocks[blocks.count - 1].header }
 
     /// A transfer with a fresh transaction hash.
     mutating func newTransfer(
@@ -51,7 +52,7 @@ struct ChainModel: Sendable {
     mutating func mine(_ transfers: [Transfer] = []) {
         let number = UInt64(blocks.count)
         let parent = blocks.last?.header.hash ?? WatcherFixtures.hash(0, salt: 0xFF)
-        let header = ObservedHeader(number: number, hash: WatcherFixtures.hash(nextHashID), parentHash: parent)
+        let header = BlockHeader(number: number, hash: WatcherFixtures.hash(nextHashID), parentHash: parent)
         nextHashID += 1
         blocks.append(Block(header: header, transfers: transfers))
     }
@@ -67,24 +68,24 @@ struct ChainModel: Sendable {
         for offset in 0..<(depth + extra) { mine(offset < contents.count ? contents[offset] : []) }
     }
 
-    func header(at height: UInt64) -> ObservedHeader? {
+    func header(at height: UInt64) -> BlockHeader? {
         height < blocks.count ? blocks[Int(height)].header : nil
     }
 
     /// What a node filtering on contract and recipient answers for the range.
-    func logs(in range: ClosedRange<UInt64>, filter: TransferFilter) -> [ObservedLog] {
+    func logs(in range: ClosedRange<UInt64>, filter: TransferFilter) -> [EventLog] {
         range.clamped(to: 0...head.number).flatMap { blocks[Int($0)].logs() }.filter {
-            $0.emitter == filter.contract && $0.topics.count == 3
-                && Array($0.topics[2].suffix(20)) == filter.recipient.bytes
+            $0.address == filter.contract && $0.topics.count == 3
+                && Array($0.topics[2].bytes.suffix(20)) == filter.recipient.bytes
         }
     }
 
     /// Logs as a node still on the old fork would answer: orphaned blocks' logs where
     /// an orphan exists at that height.
-    func staleLogs(in range: ClosedRange<UInt64>, filter: TransferFilter) -> [ObservedLog] {
+    func staleLogs(in range: ClosedRange<UInt64>, filter: TransferFilter) -> [EventLog] {
         range.clamped(to: 0...head.number).flatMap { height in
             (orphans[height]?.last ?? blocks[Int(height)]).logs()
-        }.filter { $0.emitter == filter.contract && Array($0.topics[2].suffix(20)) == filter.recipient.bytes }
+        }.filter { $0.address == filter.contract && Array($0.topics[2].bytes.suffix(20)) == filter.recipient.bytes }
     }
 
     /// Keys of the deposits on the canonical chain with at least `confirmations`.

@@ -1,5 +1,6 @@
 import Brokerage
 import ChainWatcher
+import Ethereum
 import Testing
 
 /// A ``DepositLedger`` in memory that checks the watcher's promises as it goes: credits

@@ -1,4 +1,6 @@
+import Brokerage
 import ChainWatcher
+import Ethereum
 import Testing
 
 /// Drives the pure state machine through whole polls, answering each fetch from a

@@ -65,18 +65,18 @@ actor ScriptedChain: ChainReader {
     /// Confirmations of a deposit on the canonical chain now, nil if its block is not canonical.
     func confirmations(of deposit: Deposit) -> UInt64? { model.confirmations(of: deposit) }
 
-    func head() throws(ChainReadError) -> ObservedHeader {
+    func head() throws(ChainReadError) -> BlockHeader {
         try begin("head")
         return model.head
     }
 
-    func headers(at heights: [UInt64]) throws(ChainReadError) -> [ObservedHeader] {
+    func headers(at heights: [UInt64]) throws(ChainReadError) -> [BlockHeader] {
         try begin("headers")
         if heights.isEmpty || heights != heights.sorted() || Set(heights).count != heights.count {
             Issue.record("headers asked for \(heights): expected distinct ascending heights")
         }
         let tip = model.head.number + 1 >= confirmations ? model.head.number + 1 - confirmations : 0
-        var answer = heights.compactMap { height -> ObservedHeader? in
+        var answer = heights.compactMap { height -> BlockHeader? in
             if height > tip, let orphan = model.orphans[height]?.last, rng.chance(faults.staleHeader) {
                 return orphan.header
             }
@@ -88,7 +88,7 @@ actor ScriptedChain: ChainReader {
         return answer
     }
 
-    func transferLogs(_ filter: TransferFilter, in range: ClosedRange<UInt64>) throws(ChainReadError) -> [ObservedLog] {
+    func transferLogs(_ filter: TransferFilter, in range: ClosedRange<UInt64>) throws(ChainReadError) -> [EventLog] {
         try begin("logs")
         if filter != ChainModel.filter { Issue.record("logs asked with filter \(filter)") }
         if range.upperBound > model.head.number {

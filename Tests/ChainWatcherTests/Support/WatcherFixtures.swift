@@ -1,3 +1,4 @@
+import Brokerage
 import ChainWatcher
 import Ethereum
 
@@ -31,17 +32,18 @@ enum WatcherFixtures {
     static func transferLog(
         block: UInt64, blockHash: Hash32, tx: Hash32, logIndex: UInt64, micro: UInt64,
         emitter: Address = usdc, from: Address = sender, to: Address = depositAddress
-    ) -> ObservedLog {
+    ) -> EventLog {
         let word: (Address) -> [UInt8] = { [UInt8](repeating: 0, count: 12) + $0.bytes }
         var data = [UInt8](repeating: 0, count: 24)
         withUnsafeBytes(of: micro.bigEndian) { data += $0 }
-        return ObservedLog(
-            emitter: emitter, topics: [ERC20.transferTopic, word(from), word(to)], data: data, blockNumber: block,
+        return EventLog(
+            address: emitter, topics: [ERC20.transferTopic, word(from), word(to)].map { try! Hash32(bytes: $0) },
+            data: data, blockNumber: block,
             blockHash: blockHash, transactionHash: tx, logIndex: logIndex)
     }
 
     /// The deposit the watcher should derive from such a log.
-    static func deposit(_ log: ObservedLog) -> Deposit {
+    static func deposit(_ log: EventLog) -> Deposit {
         Deposit(
             key: DepositKey(chainID: chainID, transactionHash: log.transactionHash, logIndex: log.logIndex),
             from: sender, to: depositAddress,

@@ -2,6 +2,7 @@ import ChainWatcher
 import Foundation
 import Logging
 import MetricsTestKit
+import Timekeeping
 
 /// A watcher service wired to a scripted chain, an in-memory ledger and test metrics.
 struct WatcherHarness {
@@ -16,7 +17,7 @@ struct WatcherHarness {
     init(
         _ model: ChainModel, confirmations: UInt64, startBlock: UInt64? = nil, faults: ScriptedChain.Faults = .none,
         rangeSizer: any LogRangeSizing = AdaptiveLogRange(), seed: UInt64 = 1,
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { _ in }
+        clock: any TimeSource = FrozenClock()
     ) {
         settings = WatcherFixtures.settings(confirmations: confirmations, startBlock: startBlock)
         chain = ScriptedChain(model, confirmations: confirmations, faults: faults, seed: seed)
@@ -27,7 +28,7 @@ struct WatcherHarness {
         logger.logLevel = .critical
         service = DepositWatcherService(
             settings: settings, reader: chain, ledger: ledger, pollInterval: .milliseconds(1), rangeSizer: rangeSizer,
-            sleep: sleep, now: { WatcherHarness.now }, metricsFactory: metrics, logger: logger)
+            clock: clock, metricsFactory: metrics, logger: logger)
     }
 
     /// A counter's total for this chain.
@@ -39,4 +40,11 @@ struct WatcherHarness {
     func gauge(_ label: String) throws -> Double? {
         try metrics.expectGauge(label, [("chain_id", String(settings.chainID))]).lastValue
     }
+}
+
+/// Polls back to back at one fixed wall time, so status timestamps equal ``WatcherHarness/now``.
+struct FrozenClock: TimeSource {
+    var now: Date { WatcherHarness.now }
+    var elapsed: Duration { .zero }
+    func sleep(for duration: Duration) async throws { try Task.checkCancellation() }
 }

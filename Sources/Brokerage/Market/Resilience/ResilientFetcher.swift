@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import Timekeeping
 
 /// The one resilience layer every adapter goes through: adaptive cache, circuit breaker,
 /// token bucket and retries with jittered backoff, plus the statistics behind the
@@ -13,7 +14,7 @@ import Metrics
 public actor ResilientFetcher<Value: Sendable> {
     public nonisolated let provider: ProviderID
     public nonisolated let configuration: ResilienceConfiguration
-    private let clock: any MarketClock
+    private let clock: any TimeSource
     private let jitter: any JitterSource
     private let logger: Logger
     private var breaker: CircuitBreaker
@@ -38,7 +39,7 @@ public actor ResilientFetcher<Value: Sendable> {
 
     public init(
         provider: ProviderID, configuration: ResilienceConfiguration? = nil,
-        clock: any MarketClock = SystemMarketClock(), jitter: any JitterSource = SystemJitter(),
+        clock: any TimeSource = SystemTimeSource(), jitter: any JitterSource = SystemJitter(),
         logger: Logger = Logger(label: "gp4u.providers")
     ) {
         let config = configuration ?? .default(for: provider)
