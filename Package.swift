@@ -97,6 +97,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Withdrawals out: the sender service that signs, sends and follows payouts.
+        .target(
+            name: "Payouts",
+            dependencies: [
+                "Brokerage", "EthereumRPC", "Signer", "Timekeeping",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Storage",
             dependencies: [
@@ -110,7 +121,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Storage", "Brokerage", "Providers", "ChainWatcher", "Signer", "EthereumRPC", "JSON", "Timekeeping", "CZlib",
+                "Storage", "Brokerage", "Providers", "ChainWatcher", "Payouts", "Signer", "EthereumRPC", "JSON",
+                "Timekeeping", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -20,6 +20,14 @@ extension ChainConfiguration {
             "GP4U_CHAIN_<ID>_START_BLOCK", "latest at first start",
             "first block to scan when the chain has no cursor yet"
         ),
+        (
+            "GP4U_CHAIN_<ID>_HOT_WALLET_KEYSTORE", "",
+            "keystore v3 file of the hot wallet that pays withdrawals (password in GP4U_HOT_WALLET_PASSWORD_FILE); empty = no payouts on this chain"
+        ),
+        (
+            "GP4U_CHAIN_<ID>_MAX_FEE_GWEI", "300 (1, 11155111), 3000 (137, 80002), 1000 (dev)",
+            "the highest max fee per gas a withdrawal is signed with, in gwei"
+        ),
     ]
 
     /// Reads `GP4U_CHAINS` (comma list of chain ids; unset or empty means none, i.e.
@@ -125,10 +133,25 @@ extension ChainConfiguration {
             start = n
         }
 
+        let keystoreName = prefix + "HOT_WALLET_KEYSTORE"
+        let keystore = value(keystoreName)
+        if let keystore, !FileManager.default.isReadableFile(atPath: keystore) {
+            throw ChainConfigError(keystoreName, "cannot read the keystore file \(keystore)")
+        }
+
+        let feeName = prefix + "MAX_FEE_GWEI"
+        var maxFee: BigUInt?
+        if let text = value(feeName) {
+            guard let gwei = try? USDC(parsing: text), gwei.micro > 0 else {
+                throw ChainConfigError(feeName, "must be a positive number of gwei, e.g. 300 or 0.5 (got \"\(text)\")")
+            }
+            maxFee = BigUInt(gwei.micro) * 1_000  // micro-gwei to wei
+        }
+
         return ChainConfiguration(
             chainID: id, name: known?.name ?? "Dev chain \(id)", rpcEndpoints: endpoints, usdc: usdc,
-            depositAddress: deposit,
-            confirmations: confirmations, pollInterval: poll, startBlock: start)
+            depositAddress: deposit, confirmations: confirmations, pollInterval: poll, startBlock: start,
+            hotWalletKeystore: keystore, maxFeePerGas: maxFee)
     }
 
     private static func address(_ text: String, _ variable: String) throws(ChainConfigError) -> Address {

@@ -1,3 +1,4 @@
+import BigInt
 import Ethereum
 import EthereumRPC
 
@@ -23,11 +24,19 @@ public struct ChainConfiguration: Sendable, Hashable {
     /// First block to scan on the very first start; `nil` means the head at that moment
     /// (deposits made before GP4U watched the chain are not credited).
     public var startBlock: UInt64?
+    /// The keystore v3 file of the hot wallet that signs withdrawals on this chain; nil
+    /// when withdrawals are not paid out here.
+    public var hotWalletKeystore: String?
+    /// The highest max fee per gas a withdrawal is ever signed with, in wei.
+    public var maxFeePerGas: BigUInt
+    /// The smallest priority fee the chain's validators accept, in wei.
+    public var minimumTip: BigUInt
 
     public init(
         chainID: Int, name: String, rpcEndpoints: [RPCEndpoint], usdc: Address, depositAddress: Address,
         confirmations: Int,
-        pollInterval: Duration, startBlock: UInt64? = nil
+        pollInterval: Duration, startBlock: UInt64? = nil, hotWalletKeystore: String? = nil,
+        maxFeePerGas: BigUInt? = nil
     ) {
         self.chainID = chainID
         self.name = name
@@ -37,6 +46,30 @@ public struct ChainConfiguration: Sendable, Hashable {
         self.confirmations = confirmations
         self.pollInterval = pollInterval
         self.startBlock = startBlock
+        self.hotWalletKeystore = hotWalletKeystore
+        self.maxFeePerGas = maxFeePerGas ?? Self.defaultMaxFeeGwei(chainID: chainID) * Self.gwei
+        self.minimumTip = Self.minimumTip(chainID: chainID)
+    }
+
+    public static let gwei: BigUInt = 1_000_000_000
+
+    /// The fee cap when none is configured, in gwei: several times a busy day's fees on
+    /// each network, so only a fee spike makes withdrawals wait.
+    public static func defaultMaxFeeGwei(chainID: Int) -> BigUInt {
+        switch chainID {
+        case 1, 11_155_111: 300
+        case 137, 80_002: 3_000
+        default: 1_000
+        }
+    }
+
+    /// Polygon's validators refuse priority fees under 25 gwei (the error names
+    /// "minimum needed 25000000000"); elsewhere the node's suggestion stands.
+    public static func minimumTip(chainID: Int) -> BigUInt {
+        switch chainID {
+        case 137, 80_002: 25 * gwei
+        default: 0
+        }
     }
 
     /// The poll interval when none is configured: about one block on each network

@@ -68,6 +68,18 @@ extension SQLStore: DepositDirectory {
         ).count
     }
 
+    public func depositTotals(chainID: Int) async throws -> (credited: USDC, pending: USDC) {
+        let row = try await db.first(
+            """
+            SELECT
+              (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM chain_deposits WHERE chain_id = $1) AS credited,
+              (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM chain_pending p WHERE chain_id = $1 AND NOT EXISTS (
+                  SELECT 1 FROM chain_deposits d WHERE d.chain_id = p.chain_id AND d.tx_hash = p.tx_hash
+                    AND d.log_index = p.log_index)) AS pending
+            """, [.int(Int64(chainID))])
+        return (USDC(micro: try row?.int("credited") ?? 0), USDC(micro: try row?.int("pending") ?? 0))
+    }
+
     public func chainSummary(chainID: Int) async throws -> ChainSummary {
         let id = SQLValue.int(Int64(chainID))
         let counts = try await db.first(

@@ -11,7 +11,7 @@ extension SQLStore: WalletStore {
             """
             SELECT
               CAST(COALESCE(SUM(CASE WHEN e.account_id = $1 AND t.kind IN ('deposit', 'simulated_deposit') THEN e.amount END), 0) AS BIGINT) AS deposited,
-              CAST(COALESCE(SUM(CASE WHEN t.kind = 'withdrawal' AND e.account_id = $2 AND e.amount < 0 THEN -e.amount END), 0) AS BIGINT) AS withdrawn,
+              CAST(COALESCE(SUM(CASE WHEN t.kind IN ('withdrawal', 'simulated_withdrawal') AND e.account_id = $2 AND e.amount < 0 THEN -e.amount END), 0) AS BIGINT) AS withdrawn,
               CAST(COALESCE(SUM(CASE WHEN e.account_id = $2 AND t.kind IN ('reservation_capture', 'cluster_charge') THEN -e.amount END), 0) AS BIGINT) AS spent,
               CAST(COALESCE(SUM(CASE WHEN e.account_id = $3 AND e.amount > 0 THEN e.amount END), 0) AS BIGINT) AS earned
             FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.tx_id

@@ -4,6 +4,7 @@ import Ethereum
 import EthereumRPC
 import Foundation
 import Server
+import Signer
 import Storage
 
 struct ChainCommand: AsyncParsableCommand {
@@ -40,6 +41,17 @@ struct ChainStatusCommand: AsyncParsableCommand {
                         }
                         lines += ChainStatusReport.lines(
                             chain, summary, head: head, health: health, start: starts[chain.chainID])
+                        if let path = chain.hotWalletKeystore, let hot = try? Keystore.address(path: path) {
+                            let waiting = try await store.withdrawals(
+                                statuses: [.approved, .signed, .broadcast], chainID: chain.chainID, limit: 10_000)
+                            let units = try? await rpc.tokenBalance(chain.usdc, of: hot)
+                            lines += ChainStatusReport.payoutLines(
+                                hotWallet: hot, usdc: units.flatMap { try? USDC(baseUnits: $0) },
+                                native: try? await rpc.balance(of: hot),
+                                approved: waiting.filter { $0.status == .approved }.count,
+                                inFlight: waiting.filter(\.status.isInFlight).count,
+                                flagged: waiting.compactMap { w in w.flag.map { (w.id, $0) } })
+                        }
                     }
                     if watch { print("\u{1B}[2J\u{1B}[H", terminator: "") }
                     print(lines.joined(separator: "\n"))

@@ -1,4 +1,5 @@
 import Foundation
+import Signer
 
 #if canImport(Glibc)
     import Glibc
@@ -8,15 +9,7 @@ import Foundation
 /// keystore implementation treats them.
 enum Password {
     static func fromFile(_ path: String) throws -> [UInt8] {
-        guard var data = FileManager.default.contents(atPath: path).map({ Array($0) }) else {
-            throw CLIError("cannot read password file \(path)")
-        }
-        defer { zero(&data) }
-        // The first line is the password (geth's convention); a trailing CR/LF is not part of it.
-        let line = data.split(separator: 0x0a, maxSplits: 1, omittingEmptySubsequences: false).first ?? []
-        var pw = Array(line)
-        if pw.last == 0x0d { pw.removeLast() }
-        return pw
+        try CLIError.wrap { try Keystore.password(fromFile: path) }
     }
 
     static func prompt(confirm: Bool) throws -> [UInt8] {

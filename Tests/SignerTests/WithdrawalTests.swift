@@ -3,7 +3,7 @@ import Signer
 import TestSupport
 import Testing
 
-@Suite("Withdrawal builder")
+@Suite("WithdrawalTransaction builder")
 struct WithdrawalTests {
     /// The generated vectors that are ERC-20 `transfer`s to a token contract.
     static let transfers = (try! Vectors.load("tx_eip1559.json", as: TxFile.self)).vectors.filter {
@@ -14,7 +14,7 @@ struct WithdrawalTests {
     @Test("reproduces the signed USDC transfer vectors", arguments: WithdrawalTests.transfers)
     func reproduces(_ v: TxVector) throws {
         let call = try ERC20.decodeTransferCallData([UInt8](hex: v.data!))
-        let w = Withdrawal(
+        let w = WithdrawalTransaction(
             chainID: UInt64(v.chainId!)!, token: try Address(parsing: v.to!), recipient: call.to,
             amount: try USDC(baseUnits: call.amount), nonce: UInt64(v.nonce!)!,
             maxPriorityFeePerGas: try BigUInt(decimal: v.maxPriorityFeePerGas!),
@@ -34,13 +34,13 @@ struct WithdrawalTests {
     static func withdrawal(
         recipient: Address = user, amount: Int64 = 1_000_000, tip: BigUInt = 30_000_000_000,
         max: BigUInt = 60_000_000_000, gas: UInt64 = 65_000, chain: UInt64 = 137
-    ) -> Withdrawal {
-        Withdrawal(
+    ) -> WithdrawalTransaction {
+        WithdrawalTransaction(
             chainID: chain, token: usdc, recipient: recipient, amount: USDC(micro: amount), nonce: 0,
             maxPriorityFeePerGas: tip, maxFeePerGas: max, gasLimit: gas)
     }
 
-    static let mistakes: [(Withdrawal, WithdrawalError)] = {
+    static let mistakes: [(WithdrawalTransaction, WithdrawalError)] = {
         // selector, address, 0x0f4240; 41 zero bytes
         let minimum: BigUInt = 21_000 + 16 * 4 + 16 * 20 + 16 * 3 + 4 * 41
         return [
@@ -55,7 +55,7 @@ struct WithdrawalTests {
     }()
 
     @Test("refuses money-losing mistakes", arguments: WithdrawalTests.mistakes)
-    func refuses(_ w: Withdrawal, _ expected: WithdrawalError) {
+    func refuses(_ w: WithdrawalTransaction, _ expected: WithdrawalError) {
         #expect(throws: expected) { try w.transaction() }
     }
 

@@ -8,7 +8,14 @@ public struct LedgerTransaction: Sendable, Hashable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case deposit
         case simulatedDeposit = "simulated_deposit"
+        /// A confirmed withdrawal: the held amount leaves for the chain's hot wallet.
         case withdrawal
+        /// A withdrawal request's amount moved from its source balance to held.
+        case withdrawalHold = "withdrawal_hold"
+        /// A rejected, cancelled or failed withdrawal's hold given back, once.
+        case withdrawalRelease = "withdrawal_release"
+        /// A withdrawal settled in simulated mode, against the simulator.
+        case simulatedWithdrawal = "simulated_withdrawal"
         case reservationHold = "reservation_hold"
         case reservationCapture = "reservation_capture"
         case reservationRelease = "reservation_release"

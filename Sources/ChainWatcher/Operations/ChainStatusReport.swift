@@ -1,3 +1,4 @@
+import BigInt
 import Ethereum
 import EthereumRPC
 import Timekeeping
@@ -44,5 +45,18 @@ public enum ChainStatusReport {
             lines.append("  INCIDENT  \(incident)")
         }
         return lines
+    }
+
+    /// The payout lines of a chain with a hot wallet: its balances (nil when the node
+    /// could not be asked), how many withdrawals wait for it, and why each flagged one waits.
+    public static func payoutLines(
+        hotWallet: Address, usdc: USDC?, native: BigUInt?, approved: Int, inFlight: Int,
+        flagged: [(id: String, flag: String)]
+    ) -> [String] {
+        let balances = usdc.map { "\($0) USDC, \(native.map { "\($0)" } ?? "?") wei for gas" } ?? "balances unreachable"
+        return [
+            "  payouts   hot wallet \(hotWallet.checksummed): \(balances); \(approved) approved, \(inFlight) in flight"
+        ]
+            + flagged.map { "  WAITING   withdrawal \($0.id): \($0.flag)" }
     }
 }

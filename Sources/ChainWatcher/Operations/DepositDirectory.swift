@@ -16,6 +16,9 @@ public protocol DepositDirectory: Sendable {
     /// Marks the chain's open incidents resolved by `operator`; the halted watcher then
     /// re-anchors and continues. Returns how many were open.
     func resolveIncidents(chainID: Int, operator: String, at: Int64) async throws -> Int
+    /// What deposits on a chain came to, for reconciliation: the credited ones (those in
+    /// suspense or assigned since included) and those still short of their confirmations.
+    func depositTotals(chainID: Int) async throws -> (credited: USDC, pending: USDC)
     /// Durable per-chain facts for `gp4u chain status`: cursor, pending, last credit,
     /// open incident.
     func chainSummary(chainID: Int) async throws -> ChainSummary

@@ -1,7 +1,9 @@
 import Brokerage
 import ChainWatcher
+import Ethereum
 import Foundation
 import Logging
+import Payouts
 import Storage
 import Timekeeping
 
@@ -24,6 +26,11 @@ public struct AppDependencies: Sendable {
     /// Watched chains (empty in simulated mode) and their watchers' latest status.
     public let chains: [ChainConfiguration]
     public let watchers: WatcherStatusBoard
+    /// Limits and approvals of withdrawals, and the chains they can be paid on.
+    public let withdrawals: WithdrawalConfiguration
+    public let withdrawalChains: [Int: WithdrawalChain]
+    /// The withdrawal senders' latest status, per chain.
+    public let senders: SenderStatusBoard
     /// Offers rendered for search pages, per index (see ``OfferJSONCache``).
     let offerJSON = OfferJSONCache()
     /// Encoded arbitrage answers for the current index (see ``MarketResponseCache``).
@@ -37,9 +44,14 @@ public struct AppDependencies: Sendable {
         providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
         siwe: SIWESite = SIWESite(
             publicURL: URL(string: "http://localhost:8080")!, chainIDs: SIWESite.chainIDs(watching: [])),
-        chains: [ChainConfiguration] = [], watchers: WatcherStatusBoard = WatcherStatusBoard()
+        chains: [ChainConfiguration] = [], watchers: WatcherStatusBoard = WatcherStatusBoard(),
+        withdrawals: WithdrawalConfiguration = WithdrawalConfiguration(),
+        withdrawalChains: [Int: WithdrawalChain]? = nil, senders: SenderStatusBoard = SenderStatusBoard()
     ) {
         self.chains = chains
+        self.withdrawals = withdrawals
+        self.withdrawalChains = withdrawalChains ?? Self.withdrawalChains(chains, hotWallets: [:])
+        self.senders = senders
         self.watchers = watchers
         self.siwe = siwe
         self.market = market
@@ -51,5 +63,27 @@ public struct AppDependencies: Sendable {
         self.fee = fee
         self.clock = clock
         market.prepareEachIndex { [offerJSON] in offerJSON.prepareIgnoringErrors($0) }
+    }
+
+    /// Where withdrawals can be paid: each watched chain with a hot wallet; with no chain
+    /// watched (simulated mode), every known chain, settled against the simulator.
+    public static func withdrawalChains(_ chains: [ChainConfiguration], hotWallets: [Int: Address])
+        -> [Int: WithdrawalChain]
+    {
+        guard !chains.isEmpty else {
+            return Dictionary(
+                uniqueKeysWithValues: Chain.known.compactMap { chain in
+                    (try? Address(parsing: chain.usdc)).map {
+                        (chain.id, WithdrawalChain(chainID: chain.id, token: $0, ownAddresses: [], simulated: true))
+                    }
+                })
+        }
+        var out: [Int: WithdrawalChain] = [:]
+        for chain in chains {
+            guard let hot = hotWallets[chain.chainID] else { continue }
+            out[chain.chainID] = WithdrawalChain(
+                chainID: chain.chainID, token: chain.usdc, ownAddresses: [hot, chain.depositAddress], simulated: false)
+        }
+        return out
     }
 }

@@ -5,6 +5,7 @@ import Ethereum
 import Foundation
 import Hummingbird
 import Logging
+import Payouts
 import Providers
 import ServiceLifecycle
 import Storage
@@ -16,6 +17,8 @@ extension Bootstrap {
     /// the HTTP server has drained.
     public func serve(version: String) async throws {
         let (config, logger) = (config, logger)
+        let wallets = try hotWallets()
+        let checkpoint = Self.crashHook(ProcessInfo.processInfo.environment)
         try await withDatabase(.migrate) { db in
             logger.info("database ready", metadata: ["db": "\(db.displayName)"])
             let store = SQLStore(db: db)
@@ -35,6 +38,7 @@ extension Bootstrap {
                 let feeds = MarketProviders.feeds(configuration: config.market, httpClient: httpClient, logger: logger)
                 let market = MarketIndexHolder()
                 let watchers = WatcherStatusBoard()
+                let senders = SenderStatusBoard()
                 let deps = AppDependencies(
                     store: store, accounts: accounts, version: version, simulation: config.simulation,
                     fee: config.platformFee,
@@ -42,7 +46,10 @@ extension Bootstrap {
                     siwe: SIWESite(
                         publicURL: config.publicURL, chainIDs: SIWESite.chainIDs(watching: config.chains.map(\.chainID))
                     ),
-                    chains: config.chains, watchers: watchers)
+                    chains: config.chains, watchers: watchers, withdrawals: config.withdrawals,
+                    withdrawalChains: AppDependencies.withdrawalChains(
+                        config.chains, hotWallets: wallets.mapValues(\.address)),
+                    senders: senders)
                 let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
                 let lifecycle = ReservationLifecycleService(
                     store: store, fee: config.platformFee, interval: .seconds(15), clock: deps.clock, logger: logger)
@@ -56,9 +63,18 @@ extension Bootstrap {
                         chain: chain, db: db, store: store, board: watchers, httpClient: rpcClient, logger: logger
                     ).service
                 }
+                let payouts = config.chains.compactMap { chain in
+                    wallets[chain.chainID].map { wallet in
+                        ChainPayout(
+                            chain: chain, wallet: wallet, config: config.withdrawals, db: db, store: store,
+                            board: senders,
+                            httpClient: rpcClient, checkpoint: checkpoint, logger: logger
+                        ).service
+                    }
+                }
                 let services = ServiceGroup(
                     configuration: .init(
-                        services: chainWatchers.map { .init(service: $0) }
+                        services: (chainWatchers + payouts).map { .init(service: $0) }
                             + [.init(service: lifecycle), .init(service: sync), .init(service: app)],
                         gracefulShutdownSignals: [.sigterm, .sigint],
                         logger: logger))
@@ -69,6 +85,8 @@ extension Bootstrap {
                         "market.providers": "\(feeds.map(\.provider.rawValue).joined(separator: ","))",
                         "market.snapshot": "\(config.market.snapshotEnabled)",
                         "chains": "\(config.chains.map { "\($0.chainID)" }.joined(separator: ","))",
+                        "payouts":
+                            "\(wallets.values.map { "\($0.chainID):\($0.address.checksummed)" }.joined(separator: ","))",
                     ])
                 try await services.run()
             } catch {

@@ -12,7 +12,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     let api = APIRouter(router: router, table: table)
     OpsRoutes(
         store: deps.store, metrics: .shared, table: table, version: deps.version, chains: deps.chains,
-        watchers: deps.watchers
+        watchers: deps.watchers, senders: deps.senders
     ).register(on: api)
     AuthRoutes(accounts: deps.accounts).register(on: api)
     WalletRoutes(deps: deps).register(on: api)
@@ -24,6 +24,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     ProviderHealthRoutes(deps: deps).register(on: api)
     SIWERoutes(deps: deps).register(on: api)
     DepositRoutes(deps: deps).register(on: api)
+    WithdrawalRoutes(deps: deps).register(on: api)
     SIWELoginRoutes(deps: deps).register(on: api)
     WebAppRoutes(assets: .bundled).register(on: api)
     return (router, table)

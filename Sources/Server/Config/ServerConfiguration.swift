@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     /// Providers, their URLs and keys, sync interval and snapshot (`GP4U_PROVIDERS` and
     /// friends; see the README's marketplace section).
     public var market = MarketConfiguration()
+    /// Limits, approvals and the hot wallets' password (see ``WithdrawalConfiguration``).
+    public var withdrawals = WithdrawalConfiguration()
 
     public static let defaults: [(name: String, value: String, meaning: String)] =
         [
@@ -56,7 +58,7 @@ public struct ServerConfiguration: Sendable {
                 "GP4U_PLATFORM_FEE_PCT", "10",
                 "platform fee on captured bookings and clusters, percent 0-100 (up to 2 decimals)"
             ),
-        ] + ChainConfiguration.environmentHelp
+        ] + ChainConfiguration.environmentHelp + WithdrawalConfiguration.environmentHelp
 
     public static func fromEnvironment(_ env: [String: String]) throws(ConfigError) -> ServerConfiguration {
         func value(_ name: String) -> String? {
@@ -134,6 +136,13 @@ public struct ServerConfiguration: Sendable {
             simulation: simulation, platformFee: PlatformFee(basisPoints: feeMicro.micro / 10_000), publicURL: publicURL
         )
         config.market = market
+        config.withdrawals = try WithdrawalConfiguration.fromEnvironment(value)
+        if let chain = chains.first(where: { $0.hotWalletKeystore != nil }), config.withdrawals.passwordFile == nil {
+            throw ConfigError(
+                "GP4U_HOT_WALLET_PASSWORD_FILE",
+                "is required with GP4U_CHAIN_\(chain.chainID)_HOT_WALLET_KEYSTORE: a file whose first line is its password"
+            )
+        }
         return config
     }
 }

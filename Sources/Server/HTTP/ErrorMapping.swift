@@ -19,6 +19,7 @@ enum ErrorMapping {
         case is ListingError: return .notFound("listing")
         case let e as USDCError: return .validation(e.description, field: "amount")
         case let e as SimulatedDeposit.Refusal: return .validation(e.description, field: "amount")
+        case let e as WithdrawalRefusal: return e.apiError
         case let e as StorageError: return e.apiError
         case let e as HTTPError: return e.apiError
         case let e as MarketValidationError: return e.apiError

@@ -1,6 +1,8 @@
 import ChainWatcher
+import Ethereum
 import Foundation
 import Hummingbird
+import Payouts
 import Storage
 
 /// Liveness, readiness, metrics and the API's own description.
@@ -11,6 +13,7 @@ struct OpsRoutes {
     let version: String
     let chains: [ChainConfiguration]
     let watchers: WatcherStatusBoard
+    let senders: SenderStatusBoard
 
     struct ChainView: Encodable {
         let chain_id: Int
@@ -21,6 +24,18 @@ struct OpsRoutes {
         let cursor: UInt64?
         let incident: String?
         let problem: String?
+        /// The withdrawal sender, where this chain has a hot wallet.
+        let payouts: PayoutView?
+    }
+
+    struct PayoutView: Encodable {
+        let hot_wallet: String
+        /// sending, standby (another replica holds the lease), or flagged (see `problems`).
+        let state: String
+        let usdc: USDC?
+        let native_wei: String?
+        /// What keeps withdrawals waiting: the hot wallet short of funds, the fee cap reached.
+        let problems: [String]
     }
 
     struct ReadyView: Encodable {
@@ -50,18 +65,27 @@ struct OpsRoutes {
                     let state =
                         incident != nil
                         ? "halted" : refusal != nil ? "misconfigured" : live == nil ? "standby" : "watching"
+                    let sender = senders.status(chainID: chain.chainID)
                     chainViews.append(
                         ChainView(
                             chain_id: chain.chainID, state: state, head: live?.head?.number,
                             cursor: live?.cursor?.number,
-                            incident: incident?.description, problem: refusal))
+                            incident: incident?.description, problem: refusal,
+                            payouts: sender.map {
+                                PayoutView(
+                                    hot_wallet: $0.hotWallet.checksummed,
+                                    state: $0.problems.isEmpty ? "sending" : "flagged", usdc: $0.usdc,
+                                    native_wei: $0.native?.description, problems: $0.problems)
+                            }))
                 }
             } catch {
                 context.logger.warning("readiness check failed", metadata: ["error": "\(error)"])
                 return try .json(
                     ReadyView(status: "not_ready", database: "unavailable", chains: []), status: .serviceUnavailable)
             }
-            let degraded = chainViews.contains { $0.state == "halted" || $0.state == "misconfigured" }
+            let degraded = chainViews.contains {
+                $0.state == "halted" || $0.state == "misconfigured" || $0.payouts?.state == "flagged"
+            }
             return try .json(ReadyView(status: degraded ? "degraded" : "ready", database: "ok", chains: chainViews))
         }
         api.add(RouteSpec(.get, "/metrics", "Prometheus metrics", tag: "operations")) { _, _ in

@@ -7,7 +7,7 @@ import Ethereum
 /// The builder refuses the mistakes that lose money silently: a zero or negative amount,
 /// the zero address, sending the tokens to the token contract itself, a priority fee above
 /// the max fee, or a gas limit too low to ever execute.
-public struct Withdrawal: Sendable, Hashable {
+public struct WithdrawalTransaction: Sendable, Hashable {
     public var chainID: UInt64
     public var token: Address
     public var recipient: Address

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Brokerage
+import ChainWatcher
+import Ethereum
+import Server
+import Signer
+import Storage
+
+/// `gp4u reconcile`: the chain's USDC against the ledger, per chain; exit 1 on a mismatch.
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Compare each chain's USDC at our addresses with the ledger; exit 1 on a mismatch.")
+
+    @Option(help: "Only this chain id.") var chain: Int?
+
+    func run() async throws {
+        let boot = try Bootstrap.command()
+        let chains = boot.config.chains.filter { chain == nil || $0.chainID == chain }
+        guard !chains.isEmpty else {
+            throw fail(
+                chain.map { "chain \($0) is not configured (GP4U_CHAINS)" }
+                    ?? "no chain is watched: simulated mode has nothing on chain to reconcile")
+        }
+        let reports = try await boot.run(.requireCurrent) { store in
+            try await boot.withOperatorRPC(for: chains) { clients -> [Reconciliation] in
+                var reports: [Reconciliation] = []
+                for (chain, rpc) in zip(chains, clients) {
+                    var addresses = [("deposit address", chain.depositAddress)]
+                    if let path = chain.hotWalletKeystore, let hot = try Keystore.address(path: path),
+                        hot != chain.depositAddress
+                    {
+                        addresses.insert(("hot wallet", hot), at: 0)
+                    } else if chain.hotWalletKeystore != nil {
+                        addresses[0].0 = "hot wallet and deposit address"
+                    }
+                    var onChain: [(label: String, address: Address, balance: USDC)] = []
+                    for (label, address) in addresses {
+                        let units: BigUInt
+                        do { units = try await rpc.tokenBalance(chain.usdc, of: address) } catch {
+                            throw fail("chain \(chain.chainID): cannot read USDC balances: \(error)")
+                        }
+                        onChain.append((label, address, try USDC(baseUnits: units)))
+                    }
+                    let deposits = try await store.depositTotals(chainID: chain.chainID)
+                    let withdrawals = try await store.withdrawalTotals(chainID: chain.chainID)
+                    reports.append(
+                        Reconciliation(
+                            .init(
+                                chainID: chain.chainID, onChain: onChain, creditedDeposits: deposits.credited,
+                                suspense: try await store.balance(of: .suspense(chain: chain.chainID)),
+                                settledWithdrawals: withdrawals.settled,
+                                ledgerNet: -(try await store.balance(of: .hotWallet(chain: chain.chainID))),
+                                pendingDeposits: deposits.pending, inFlightWithdrawals: withdrawals.inFlight)))
+                }
+                return reports
+            }
+        }
+        print(reports.flatMap { $0.lines }.joined(separator: "\n"))
+        if reports.contains(where: { !$0.isClean }) { throw ExitCode(1) }
+    }
+}
