@@ -532,9 +532,42 @@ def test_metamask_link_login_and_deposit(server, dev, wallet, wallet_browser):
     b.wait(lambda: b.text('[data-balance=available] .value') == f"{after:.2f} USDC", what="the balance updated")
     assert Decimal(server.get("/api/v1/wallets/balance", token=token)["available"]) == after
 
-    # Withdrawals: a marked place, no form until the withdrawals API exists.
-    assert not b.qa("#withdrawals form, #withdrawals input")
     b.screenshot("flow-wallet-after-deposit")
+
+    # A withdrawal request is held at once and can be cancelled until approved.
+    assert b.q("#withdraw-form input[name=withdraw_to]").get_attribute("value") == wallet.address
+    b.fill("#withdraw-form input[name=withdraw_amount]", "5")
+    b.click("#request-withdrawal")
+    b.wait_toast("ok", "Withdrawal of 5.00 USDC requested")
+    first = server.get("/api/v1/wallets/withdrawals", token=token)["items"][0]
+    assert first["to"] == wallet.address and first["amount"] == "5.00" and first["status"] == "requested"
+    row = f'#withdrawals-table tr[data-withdrawal="{first["id"]}"]'
+    b.wait(lambda: b.qa(row) and b.q(row).get_attribute("data-status") == "requested", what="the request listed")
+    balance = server.get("/api/v1/wallets/balance", token=token)
+    assert Decimal(balance["available"]) == after - 5 and Decimal(balance["held"]) == 5
+    b.click(f"{row} button[data-action=cancel-withdrawal]")
+    b.click("dialog button[data-action=confirm]")
+    b.wait_toast("ok", "Withdrawal cancelled")
+    b.wait(lambda: b.q(row).get_attribute("data-status") == "cancelled")
+    assert Decimal(server.get("/api/v1/wallets/balance", token=token)["available"]) == after
+
+    # Another one, approved by an operator on the server host and paid on chain.
+    def on_chain() -> int:
+        data = "0x70a08231" + wallet.address[2:].lower().rjust(64, "0")
+        return int(dev.rpc("eth_call", [{"to": dev.usdc, "data": data}, "latest"]), 16)
+    held_before = on_chain()
+    b.fill("#withdraw-form input[name=withdraw_amount]", "10")
+    b.click("#request-withdrawal")
+    b.wait_toast("ok", "Withdrawal of 10.00 USDC requested")
+    second = server.get("/api/v1/wallets/withdrawals", token=token)["items"][0]
+    row = f'#withdrawals-table tr[data-withdrawal="{second["id"]}"]'
+    operator = server.create_operator(new_email("ops"))
+    assert "approved" in server.cli("withdrawals", "approve", second["id"], "--operator", operator).stdout
+    b.wait(lambda: b.q(row).get_attribute("data-status") in ("broadcast", "confirmed"), 30, "the payout sent")
+    dev.mine(CONFIRMATIONS)
+    b.wait(lambda: b.q(row).get_attribute("data-status") == "confirmed", 30, "the payout confirmed")
+    assert on_chain() == held_before + 10 * MICRO
+    assert Decimal(server.get("/api/v1/wallets/balance", token=token)["total_withdrawn"]) == 10
 
 
 def test_simulated_deposit_is_labelled(server, browser):

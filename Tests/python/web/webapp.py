@@ -45,6 +45,19 @@ RENDER_SHEET = {
 }
 
 
+HOT_PASSWORD = "web test hot wallet password"
+
+
+def send_ether(dev, to: str, wei: int):
+    """Ether for gas, from rig account 0 (the rig mines it at once)."""
+    from eth_account import Account
+    nonce = int(dev.rpc("eth_getTransactionCount", [dev.addresses[0], "pending"]), 16)
+    tx = {"chainId": CHAIN_ID, "nonce": nonce, "to": to, "value": wei, "gas": 21_000,
+          "maxFeePerGas": 10**11, "maxPriorityFeePerGas": 10**9, "type": 2}
+    raw = Account.sign_transaction(tx, dev.keys[0]).raw_transaction
+    dev.rpc("eth_sendRawTransaction", ["0x" + bytes(raw).hex()])
+
+
 def skip_reason() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not GP4U_BIN or not os.access(GP4U_BIN, os.X_OK):
@@ -92,13 +105,25 @@ def failing_provider():
 
 @pytest.fixture(scope="module")
 def server(dev, failing_provider):
-    from e2e import Database, Gp4u, fresh_address, wait_for
+    from e2e import Database, Gp4u, wait_for
+    from eth_account import Account
+    from eth_keyfile import create_keyfile_json
     tmp = tempfile.mkdtemp(prefix="gp4u-web-")
     sheet = os.path.join(tmp, "render-sheet.json")
     with open(sheet, "w") as f:
         json.dump(RENDER_SHEET, f)
     db = Database("sqlite", tmp)
-    chain = {"rpc_urls": [dev.url], "usdc": dev.usdc, "deposit": fresh_address(), "confirmations": CONFIRMATIONS,
+    # The hot wallet: deposits arrive at it and withdrawals are paid from it (a keystore
+    # the server unlocks with a password file, and some ether for gas).
+    hot = Account.create()
+    keystore = os.path.join(tmp, "hot.json")
+    with open(keystore, "w") as f:
+        json.dump(create_keyfile_json(bytes(hot.key), HOT_PASSWORD.encode(), kdf="scrypt", iterations=1024), f)
+    password_file = os.path.join(tmp, "hot.pw")
+    with open(password_file, "w") as f:
+        f.write(HOT_PASSWORD + "\n")
+    send_ether(dev, hot.address, 10**18)
+    chain = {"rpc_urls": [dev.url], "usdc": dev.usdc, "deposit": hot.address, "confirmations": CONFIRMATIONS,
              "poll_interval": 0.2, "start_block": dev.head()}
     srv = Gp4u(GP4U_BIN, db, chain, name="gp4u-web")
     srv.extra_env = {
@@ -108,6 +133,7 @@ def server(dev, failing_provider):
         "GP4U_VASTAI_URL": failing_provider, "GP4U_AKASH_URL": failing_provider,
         "GP4U_RENDER_PRICE_SHEET": sheet, "GP4U_MARKET_SNAPSHOT": "on", "GP4U_SYNC_INTERVAL": "5",
         "GP4U_LOG_LEVEL": "notice",
+        f"GP4U_CHAIN_{CHAIN_ID}_HOT_WALLET_KEYSTORE": keystore, "GP4U_HOT_WALLET_PASSWORD_FILE": password_file,
     }
     srv.chain_config = chain
     srv.start()

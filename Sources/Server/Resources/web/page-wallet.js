@@ -4,11 +4,11 @@
 // ledger history with filters; spending chart.
 import * as api from "./api.js";
 import * as eth from "./eth.js";
-import { h, replace, field, selectField, toast, toastError, usd, usdc, toMicro, fromMicro, utc, short, ago } from "./dom.js";
+import { h, replace, field, selectField, toast, toastError, confirmDialog, usd, usdc, toMicro, fromMicro, utc, short, ago } from "./dom.js";
 import { barChart } from "./chart.js";
 
 const KINDS = [
-  "deposit", "simulated_deposit", "withdrawal", "reservation_hold", "reservation_capture", "reservation_release",
+  "deposit", "simulated_deposit", "withdrawal", "withdrawal_hold", "withdrawal_release", "simulated_withdrawal", "reservation_hold", "reservation_capture", "reservation_release",
   "reservation_refund", "cluster_hold", "cluster_charge", "cluster_refund", "provider_earning", "platform_fee",
 ];
 const POLL_MS = 2000;
@@ -117,6 +117,7 @@ export async function render({ root }) {
     const chain = address ? await eth.chainId().catch(() => null) : null;
     connectButton.textContent = address ? "Reconnect" : "Connect MetaMask";
     const isLinked = address && linked.has(address.toLowerCase());
+    if (address && !wdTo.input.value) wdTo.input.value = address;
     linkButton.disabled = !address || isLinked;
     sendButton.disabled = !address || !infos.length;
     replace(walletBox, address
@@ -251,6 +252,84 @@ export async function render({ root }) {
     }
   });
 
+  // --- withdrawals ---------------------------------------------------------------------------
+  // On-chain withdrawals go to the watched chains (those with a hot wallet pay; others
+  // answer with the API's reason); with no chain watched the server settles them
+  // simulated on every known chain.
+  const withdrawChains = infos.length
+    ? infos.map((i) => [String(i.chain_id), `${i.chain} (${i.chain_id})`])
+    : Object.entries(eth.CHAIN_NAMES).map(([id, name]) => [id, `${name} (${id}), simulated`]);
+  const wdChain = selectField("Network", "withdraw_chain", withdrawChains, withdrawChains[0] ? withdrawChains[0][0] : "");
+  const wdAmount = field("Amount (USDC)", { type: "text", name: "withdraw_amount", inputmode: "decimal", autocomplete: "off", placeholder: "10.00" });
+  const wdTo = field("To address", { type: "text", name: "withdraw_to", autocomplete: "off", spellcheck: "false", placeholder: "0x…" }, "An address you control on that network.");
+  const wdSource = selectField("From", "withdraw_source", [["available", "Available balance"], ["earnings", "Earnings"]], "available");
+  const wdButton = h("button", { type: "submit", id: "request-withdrawal" }, "Request withdrawal");
+  const withdrawForm = h("form", { class: "form-grid", id: "withdraw-form", novalidate: true }, wdChain.wrap, wdAmount.wrap, wdTo.wrap, wdSource.wrap, h("div", { class: "field" }, wdButton));
+  const withdrawalsBox = h("div", { id: "withdrawals-list" });
+  const FINAL = new Set(["confirmed", "rejected", "cancelled", "failed"]);
+  let wdTimer = null;
+
+  async function loadWithdrawals() {
+    const r = await api.get("/api/v1/wallets/withdrawals?limit=50");
+    replace(withdrawalsBox, r.items.length
+      ? h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Withdrawals" },
+        h("table", { id: "withdrawals-table" },
+          h("thead", {}, h("tr", {}, ["Requested", "Amount", "To", "Status", "Transaction", ""].map((x, i) => h("th", { scope: "col", class: i === 1 ? "num" : "" }, x)))),
+          h("tbody", {}, r.items.map(withdrawalRow))))
+      : h("p", { class: "muted" }, "No withdrawals yet."));
+    clearTimeout(wdTimer);
+    if (!stopped && r.items.some((w) => !FINAL.has(w.status))) {
+      wdTimer = setTimeout(() => loadWithdrawals().catch(() => {}), POLL_MS);
+    }
+  }
+
+  function withdrawalRow(w) {
+    const cancel = w.status === "requested" ? h("button", { type: "button", class: "danger small", "data-action": "cancel-withdrawal" }, "Cancel") : null;
+    if (cancel) {
+      cancel.addEventListener("click", async () => {
+        const ok = await confirmDialog("Cancel this withdrawal?", [`${usdc(w.amount)} goes back to your ${w.source} balance.`], "Cancel withdrawal", true);
+        if (!ok) return;
+        try {
+          await api.post(`/api/v1/wallets/withdrawals/${encodeURIComponent(w.id)}/cancel`, {}, { headers: { "Idempotency-Key": api.idempotencyKey() } });
+          toast("Withdrawal cancelled; the amount is available again.");
+          await Promise.all([loadWithdrawals(), loadBalance(), loadLedger(true)]);
+        } catch (e) {
+          toastError(e);
+        }
+      });
+    }
+    const progress = w.status === "broadcast" && w.confirmations_required
+      ? h("div", { "data-field": "confirmations" }, `${Math.min(w.confirmations || 0, w.confirmations_required)} of ${w.confirmations_required} confirmations`)
+      : null;
+    return h("tr", { "data-withdrawal": w.id, "data-status": w.status },
+      h("td", {}, utc(w.created_at)),
+      h("td", { class: "num" }, usdc(w.amount)),
+      h("td", {}, h("code", { title: w.to }, short(w.to)), h("div", { class: "muted" }, chainName(w.chain_id), w.simulated ? " (simulated)" : "")),
+      h("td", {},
+        h("span", { class: `status ${w.status}`, "data-field": "status" }, w.status),
+        w.status === "requested" ? h("div", { class: "muted" }, `${w.approvals} of ${w.approvals_required} approvals`) : null,
+        progress,
+        w.reason ? h("div", { class: "muted" }, w.reason) : null),
+      h("td", {}, w.tx_hash ? h("code", { title: w.tx_hash }, short(w.tx_hash)) : h("span", { class: "muted" }, "not sent")),
+      h("td", {}, cancel));
+  }
+
+  withdrawForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    wdButton.disabled = true;
+    try {
+      const body = { amount: wdAmount.input.value.trim(), chain_id: Number(wdChain.input.value), to: wdTo.input.value.trim(), source: wdSource.input.value };
+      const w = await api.post("/api/v1/wallets/withdraw", body, { headers: { "Idempotency-Key": api.idempotencyKey() } });
+      toast(`Withdrawal of ${usdc(w.amount)} requested; it is paid once an operator approves it.`);
+      wdAmount.input.value = "";
+      await Promise.all([loadWithdrawals(), loadBalance(), loadLedger(true)]);
+    } catch (e) {
+      toastError(e);
+    } finally {
+      wdButton.disabled = false;
+    }
+  });
+
   // --- ledger and spending -----------------------------------------------------------------
   const typeFilter = selectField("Type", "type", [["", "All types"], ...KINDS.map((k) => [k, k.replaceAll("_", " ")])], "");
   const ledgerBody = h("tbody", {});
@@ -314,7 +393,10 @@ export async function render({ root }) {
       : null,
     h("section", { class: "card", "aria-labelledby": "wd-h", id: "withdrawals" },
       h("h2", { id: "wd-h" }, "Withdrawals"),
-      h("p", { class: "notice" }, "Withdrawals to a linked address are coming with the withdrawals API, which this server does not have yet. Requests and their status will appear here.")),
+      h("p", { class: "muted" }, "USDC sent from GP4U's hot wallet to an address you give. The amount is held from your balance at once; an operator approves each withdrawal before it is paid, and you can cancel until then."),
+      withdrawForm,
+      h("h3", {}, "My withdrawals"),
+      withdrawalsBox),
     h("section", { class: "card", "aria-labelledby": "sp-h" }, h("h2", { id: "sp-h" }, "Spending"), spendingBox),
     h("section", { "aria-labelledby": "led-h" },
       h("h2", { id: "led-h" }, "Ledger history"),
@@ -328,11 +410,12 @@ export async function render({ root }) {
   // The wallet answers when it likes (a locked MetaMask may not answer at all): the page
   // does not wait for it.
   paintWallet().catch((e) => replace(walletBox, h("p", { class: "notice bad" }, e.message)));
-  await Promise.all([loadDeposits(), loadLedger(true), loadSpending()]);
+  await Promise.all([loadDeposits(), loadWithdrawals(), loadLedger(true), loadSpending()]);
   const off = eth.onWalletChange(() => paintWallet().catch(() => {}));
   return () => {
     stopped = true;
     clearTimeout(timer);
+    clearTimeout(wdTimer);
     timer = null;
     off();
   };
