@@ -16,6 +16,8 @@ enum TestApp {
         _ backend: Backend, clock: ManualTimeSource = ManualTimeSource(), simulation: Bool = true,
         market: MarketIndexHolder = MarketIndexHolder(),
         providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
+        withdrawals: WithdrawalConfiguration = WithdrawalConfiguration(),
+        withdrawalChains: [Int: WithdrawalChain]? = nil,
         _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
     ) async throws {
         try await TestDatabase.with(backend) { db in
@@ -25,7 +27,8 @@ enum TestApp {
                 throttle: LoginThrottle(clock: clock), bcryptCost: 4, clock: clock)
             let deps = AppDependencies(
                 store: store, accounts: accounts, version: "test", simulation: simulation, clock: clock,
-                market: market, providerHealth: providerHealth)
+                market: market, providerHealth: providerHealth, withdrawals: withdrawals,
+                withdrawalChains: withdrawalChains)
             let (router, _) = buildRouter(deps)
             try await Application(router: router).test(.router) { client in try await body(client, deps) }
         }

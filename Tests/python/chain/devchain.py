@@ -30,6 +30,7 @@ import rlp
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRANSFER_TOPIC = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
 TIP = 10**9  # 1 gwei: the priority fee this node suggests
+PRICE_BUMP = 10  # percent both fee fields of a same-nonce replacement must rise (geth's default)
 
 # Range-limit replies, worded as real providers word them (chains.md). Each entry is
 # (JSON-RPC code, message template); `{lo}`/`{hi}` get a real suggested sub-range and
@@ -503,6 +504,9 @@ class DevChain:
             raise RpcError(-32000, f"invalid sender: {e}") from None
         state = self.chain.get_vm().state
         expected = state.get_nonce(sender)
+        old = self.pending_from(sender, tx.nonce) if tx.nonce < expected else None
+        if old is not None:
+            return self.replace_pending(old, tx)
         if tx.nonce < expected:
             raise RpcError(-32000, f"nonce too low: address 0x{sender.hex()}, tx: {tx.nonce} state: {expected}")
         if tx.nonce > expected:
@@ -523,6 +527,52 @@ class DevChain:
         if self.automine:
             self.mine(1)
         return to_hex_data(tx.hash)
+
+    def pending_from(self, sender: bytes, nonce: int):
+        """The pending (not yet mined) transaction of `sender` with `nonce`, or None."""
+        for tx in self.chain.get_block().transactions:
+            if tx.nonce == nonce and tx.sender == sender:
+                return tx
+        return None
+
+    @staticmethod
+    def fee_caps(tx) -> tuple[int, int]:
+        """(max fee per gas, max priority fee per gas); a legacy price is both."""
+        if getattr(tx, "type_id", None) == 2:
+            return tx.max_fee_per_gas, tx.max_priority_fee_per_gas
+        return tx.gas_price, tx.gas_price
+
+    def replace_pending(self, old, tx) -> str:
+        """A pending transaction replaced by one with the same sender and nonce, as geth's
+        pool does: both the fee cap and the tip must be at least 10% higher, else
+        `replacement transaction underpriced`. The pending block is rebuilt with the new
+        transaction in the old one's place; the old one is gone (no receipt, unknown)."""
+        (old_fee, old_tip), (fee, tip) = self.fee_caps(old), self.fee_caps(tx)
+        # geth (core/txpool/legacypool/list.go): both fields strictly higher, and each at
+        # least the old one times (100 + bump) / 100, rounded down
+        if (fee <= old_fee or tip <= old_tip or fee < old_fee * (100 + PRICE_BUMP) // 100
+                or tip < old_tip * (100 + PRICE_BUMP) // 100):
+            raise RpcError(-32000, "replacement transaction underpriced")
+        if fee < self.chain.header.base_fee_per_gas:
+            raise RpcError(-32000, f"max fee per gas less than block base fee: address 0x{tx.sender.hex()}, "
+                                   f"maxFeePerGas: {fee}, baseFee: {self.chain.header.base_fee_per_gas}")
+        pending = list(self.chain.get_block().transactions)
+        swapped = [tx if p.hash == old.hash else p for p in pending]
+        try:
+            self.rebuild_pending(swapped)
+        except Exception as e:  # e.g. the sender cannot pay the higher fees: keep the old one
+            self.rebuild_pending(pending)
+            raise RpcError(-32000, f"invalid transaction: {e}") from None
+        if self.automine:
+            self.mine(1)
+        return to_hex_data(tx.hash)
+
+    def rebuild_pending(self, transactions):
+        """Empties the pending block (on top of the same head) and applies `transactions`
+        in order; raises what py-evm raises for the first one that does not apply."""
+        self.backend.revert_to_snapshot(self.canonical_hash(self.head()))
+        for t in transactions:
+            self.chain.apply_transaction(t)
 
     def mine(self, n: int = 1) -> list[str]:
         return ["0x" + h.hex() for h in self.backend.mine_blocks(n)]
@@ -1080,6 +1130,13 @@ class RigServer:
         with self.lock:
             return self.chain.token_call(self.chain.account(sender), token, "0xa9059cbb", ["address", "uint256"],
                                          [parse_address(to, "to"), amount])
+
+    def m_rig_blacklist(self, port, p):
+        token, who = param(p, 0, what="token"), param(p, 1, what="address")
+        flag = param(p, 2, True, required=False)
+        selector = "0xf9f92be4" if flag else "0x1a895266"  # blacklist(address), unBlacklist(address)
+        with self.lock:
+            return self.chain.token_call(self.chain.keys[0], token, selector, ["address"], [parse_address(who)])
 
     def m_rig_mintAndTransfer(self, port, p):
         token, sender, to = param(p, 0, what="token"), param(p, 1, what="from"), param(p, 2, what="to")

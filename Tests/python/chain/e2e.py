@@ -116,6 +116,18 @@ class Database:
         rows = self.rows(sql)
         return rows[0][0] if rows else None
 
+    def execute(self, sql: str) -> None:
+        """Runs one writing statement behind gp4u's back (tests that tamper with rows)."""
+        if self.kind == "sqlite":
+            conn = sqlite3.connect(os.path.join(self.data_dir, "gp4u.sqlite"), timeout=10)
+            try:
+                with conn:
+                    conn.execute(sql)
+            finally:
+                conn.close()
+            return
+        psql(self.url, sql)
+
     def drop(self):
         if self.kind == "postgres":
             try:

@@ -206,6 +206,9 @@ class DevChain(_Server):
     def mint_and_transfer(self, token: str, sender, to: str, amount: int) -> str:
         return self.rpc("rig_mintAndTransfer", [token, sender, to, amount])
 
+    def blacklist(self, token: str, address: str, blacklisted: bool = True) -> str:
+        return self.rpc("rig_blacklist", [token, address, blacklisted])
+
     def reorg(self, depth: int, **opts) -> dict:
         return self.rpc("rig_reorg", [depth, opts])
 

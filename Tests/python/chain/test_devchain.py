@@ -120,6 +120,81 @@ def test_pending_transactions_without_automine(dev, tokens):
         dev.set_automine(True)
 
 
+def test_same_nonce_replacement_needs_both_fees_ten_percent_higher(dev):
+    key = dev.accounts()[9]["privateKey"]
+    address = Account.from_key(key).address
+    nonce = int(dev.rpc("eth_getTransactionCount", [address, "pending"]), 16)
+    fee, tip = 10 * 10**9, 10**9
+    dev.set_automine(False)
+    try:
+        first = dev.rpc("eth_sendRawTransaction", [signed(dev, key, maxFeePerGas=fee, maxPriorityFeePerGas=tip)])
+        after = dev.rpc("eth_sendRawTransaction", [signed(dev, key, value=3)])  # nonce + 1, stays pending
+        for bumped_fee, bumped_tip in [(fee, tip), (fee * 109 // 100, tip * 2), (fee * 2, tip * 109 // 100),
+                                       (fee * 2, tip)]:
+            raw = signed(dev, key, nonce=nonce, value=2, maxFeePerGas=bumped_fee, maxPriorityFeePerGas=bumped_tip)
+            err = error_of(dev.rpc, "eth_sendRawTransaction", [raw])
+            assert err.message == "replacement transaction underpriced", (bumped_fee, bumped_tip, err.message)
+        assert dev.rpc("eth_getTransactionByHash", [first])["blockHash"] is None  # the first one still waits
+        replacement = dev.rpc("eth_sendRawTransaction", [signed(
+            dev, key, nonce=nonce, value=2, maxFeePerGas=fee * 110 // 100, maxPriorityFeePerGas=tip * 110 // 100)])
+        assert replacement != first
+        assert dev.rpc("eth_getTransactionByHash", [first]) is None  # evicted, as geth forgets it
+        assert int(dev.rpc("eth_getTransactionByHash", [replacement])["nonce"], 16) == nonce
+        assert int(dev.rpc("eth_getTransactionCount", [address, "pending"]), 16) == nonce + 2
+        assert "already known" in error_of(dev.rpc, "eth_sendRawTransaction", [signed(
+            dev, key, nonce=nonce, value=2, maxFeePerGas=fee * 110 // 100, maxPriorityFeePerGas=tip * 110 // 100)]
+        ).message
+        dev.mine(1)
+        assert dev.receipt(first) is None
+        assert dev.receipt(replacement)["status"] == "0x1"
+        assert dev.receipt(after)["blockNumber"] == dev.receipt(replacement)["blockNumber"]
+        tx = dev.rpc("eth_getTransactionByHash", [replacement])
+        assert int(tx["value"], 16) == 2 and int(tx["maxFeePerGas"], 16) == fee * 110 // 100
+        late = signed(dev, key, nonce=nonce, value=4, maxFeePerGas=fee * 5, maxPriorityFeePerGas=tip * 5)
+        assert "nonce too low" in error_of(dev.rpc, "eth_sendRawTransaction", [late]).message  # mined: too late
+    finally:
+        dev.set_automine(True)
+
+
+def test_blacklisted_addresses_cannot_send_or_receive(dev, tokens):
+    usdc, _ = tokens
+    holder = dev.accounts()[2]["address"]
+    banned = dev.accounts()[1]["address"]  # a funded account, so it can try to send
+    other = fresh_address(0xB1AC)
+    dev.mint(usdc, holder, 10_000_000)
+    dev.mint(usdc, banned, 5_000_000)
+
+    def blacklisted(address):
+        return int(dev.rpc("eth_call", [{"to": usdc, "data": "0xfe575a87" + topic_of(address)[2:]}]), 16)
+
+    def balance(address):
+        return int(dev.rpc("eth_call", [{"to": usdc, "data": "0x70a08231" + topic_of(address)[2:]}]), 16)
+
+    def transfer_data(to, amount):
+        return "0xa9059cbb" + topic_of(to)[2:] + f"{amount:064x}"
+
+    assert blacklisted(banned) == 0
+    dev.blacklist(usdc, banned)
+    try:
+        assert blacklisted(banned) == 1
+        err = error_of(dev.rpc, "eth_estimateGas", [{"from": holder, "to": usdc, "data": transfer_data(banned, 1)}])
+        assert "execution reverted" in err.message and "blacklisted" in err.message
+        before = balance(banned)
+        failed = dev.transfer(usdc, 2, banned, 1_000_000)  # rig_transfer does not estimate: it mines, reverted
+        receipt = dev.receipt(failed)
+        assert receipt["status"] == "0x0" and receipt["logs"] == []
+        assert balance(banned) == before
+        err = error_of(dev.rpc, "eth_call", [{"from": banned, "to": usdc, "data": transfer_data(other, 1)}])
+        assert "blacklisted" in err.message  # nor can it send
+        err = error_of(dev.rpc, "eth_call", [{"from": holder, "to": usdc, "data": "0xf9f92be4" + topic_of(other)[2:]}])
+        assert "only the owner" in err.message
+    finally:
+        dev.blacklist(usdc, banned, False)
+    assert blacklisted(banned) == 0
+    assert dev.receipt(dev.transfer(usdc, 2, banned, 1_000_000))["status"] == "0x1"
+    assert balance(banned) == before + 1_000_000
+
+
 def test_call_estimate_and_fee_methods(dev, tokens):
     usdc, _ = tokens
     decimals = dev.rpc("eth_call", [{"to": usdc, "data": "0x313ce567"}, "latest"])
