@@ -159,11 +159,13 @@ struct ServerTests {
         }
     }
 
-    /// Reading the market, its health and the API's own description, signing up and in,
-    /// and the operations probes; everything else needs a token.
+    /// Reading the market, its health and the API's own description, signing up and in
+    /// (also with a linked wallet), the web app's files, and the operations probes;
+    /// everything else needs a token.
     static let publicRoutes: Set<String> = [
         "GET /health", "GET /ready", "GET /metrics", "GET /api/v1/docs", "GET /api/v1/openapi.json",
         "POST /api/v1/auth/signup", "POST /api/v1/auth/login",
+        "POST /api/v1/auth/siwe/login/nonce", "POST /api/v1/auth/siwe/login", "GET /", "GET /assets/{file}",
         "GET /api/v1/gpus/search", "GET /api/v1/gpus/models", "GET /api/v1/gpus/providers", "GET /api/v1/gpus/{id}",
         "GET /api/v1/gpus/{id}/availability", "GET /api/v1/gpus/{id}/price-history", "POST /api/v1/gpus/compare",
         "GET /api/v1/arbitrage/opportunities", "GET /api/v1/arbitrage/best-deal/{model}",

@@ -25,6 +25,8 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     SIWERoutes(deps: deps).register(on: api)
     DepositRoutes(deps: deps).register(on: api)
     WithdrawalRoutes(deps: deps).register(on: api)
+    SIWELoginRoutes(deps: deps).register(on: api)
+    WebAppRoutes(assets: .bundled).register(on: api)
     return (router, table)
 }
 
