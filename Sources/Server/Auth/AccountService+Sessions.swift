@@ -2,9 +2,9 @@ import Brokerage
 import Foundation
 
 extension AccountService {
-    /// A session and its token for a user who proved who they are without the password
-    /// (a Sign-In with Ethereum signature by an address the account linked): the same
-    /// stored session, lifetime and token as a password login.
+    /// A stored session and its token for a user who proved who they are, by password or
+    /// by a Sign-In with Ethereum signature from an address the account linked: both ways
+    /// get the same session, lifetime and token.
     func startSession(for user: User) async throws -> Login {
         let created = clock.epochSeconds
         let lifetime = tokens.lifetime.components.seconds

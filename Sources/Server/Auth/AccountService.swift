@@ -64,12 +64,7 @@ public struct AccountService: Sendable {
             throw AccountsError.invalidCredentials
         }
         await throttle.recordSuccess(email: key)
-        let created = clock.epochSeconds
-        let lifetime = tokens.lifetime.components.seconds
-        let session = Session(
-            id: UUID().uuidString.lowercased(), userID: user.id, createdAt: created, expiresAt: created + lifetime)
-        try await store.createSession(session)
-        return Login(accessToken: try await tokens.issue(user: user, session: session), expiresIn: lifetime, user: user)
+        return try await startSession(for: user)
     }
 
     /// Resolves a bearer token to a live identity.
