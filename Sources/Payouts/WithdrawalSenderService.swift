@@ -215,8 +215,11 @@ public actor WithdrawalSenderService: Service {
             _ = await change(w) { WithdrawalLifecycle.flagged($0, text, now: now) }
             return nil
         case .voidApprovals:
-            logger.warning("approvals no longer match the withdrawal; voided", metadata: ["withdrawal.id": "\(w.id)"])
-            _ = await change(w) { WithdrawalLifecycle.voidApprovals($0, now: now) }
+            logger.warning(
+                "approved withdrawal short of valid approvals; back to requested",
+                metadata: ["withdrawal.id": "\(w.id)"])
+            let required = settings.policy.approvalsRequired
+            _ = await change(w) { WithdrawalLifecycle.voidApprovals($0, approvalsRequired: required, now: now) }
             return nil
         case .estimate, .sign:
             // Only approved withdrawals estimate and sign, and they go through pay(_:).

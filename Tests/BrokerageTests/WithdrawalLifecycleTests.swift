@@ -224,8 +224,22 @@ struct WithdrawalLifecycleTests {
         )
         .withdrawal
         approved.destination = Self.depositAddress
-        let d = WithdrawalLifecycle.voidApprovals(approved, now: Self.now + 1)
+        let d = WithdrawalLifecycle.voidApprovals(approved, approvalsRequired: 2, now: Self.now + 1)
         #expect(d.withdrawal.status == .requested && d.withdrawal.approvals.isEmpty && d.withdrawal.approvedAt == nil)
         #expect(d.audit.map(\.action) == ["approval_voided"] && d.movements.isEmpty)
+        #expect(d.audit[0].detail.hasPrefix("2 approval(s) no longer match"))
+    }
+
+    @Test("a policy asking for more approvals than were given keeps them and says so")
+    func approvalsShortOfPolicy() throws {
+        let approved = try WithdrawalLifecycle.approve(
+            try Self.requested(), by: "ops-1", policy: WithdrawalPolicy(approvalsRequired: 1), now: Self.now
+        )
+        .withdrawal
+        #expect(approved.status == .approved)
+        let d = WithdrawalLifecycle.voidApprovals(approved, approvalsRequired: 2, now: Self.now + 1)
+        #expect(d.withdrawal.status == .requested && d.withdrawal.validApprovers == ["ops-1"])
+        #expect(d.audit.map(\.action) == ["awaiting_approvals"])
+        #expect(d.audit[0].detail.hasPrefix("1 approval(s) of the 2"))
     }
 }

@@ -17,7 +17,7 @@ public struct WithdrawalDecision: Sendable, Hashable {
 /// One line of a withdrawal's append-only audit trail: who did what, and when.
 public struct WithdrawalAuditEntry: Sendable, Hashable {
     public var withdrawalID: String
-    /// `requested`, `cancelled`, `approved`, `approval_voided`, `rejected`, `signed`,
+    /// `requested`, `cancelled`, `approved`, `approval_voided`, `awaiting_approvals`, `rejected`, `signed`,
     /// `broadcast`, `replaced`, `confirmed`, `failed`, `flagged`.
     public var action: String
     /// The user, the operator, or `sender` for the service.

@@ -113,21 +113,29 @@ public enum WithdrawalLifecycle {
         return decision
     }
 
-    /// The sender found approvals that no longer match the withdrawal (something changed
-    /// after they were given): they are dropped and the withdrawal waits for new ones.
-    public static func voidApprovals(_ w: Withdrawal, now: Int64) -> WithdrawalDecision {
+    /// The sender found an approved withdrawal short of valid approvals: some no longer
+    /// match it (something changed after they were given; those are dropped), or its
+    /// policy asks for more than the approving CLI's did. Either way it goes back to
+    /// `requested`, keeping the valid ones, and the audit says which it was.
+    public static func voidApprovals(_ w: Withdrawal, approvalsRequired: Int, now: Int64) -> WithdrawalDecision {
         var next = w
         next.status = .requested
         next.approvals = next.approvals.filter { $0.binding == w.binding }
         next.approvedAt = nil
         next.updatedAt = now
-        return WithdrawalDecision(
-            withdrawal: next,
-            audit: [
-                audit(
-                    w, "approval_voided", by: "sender",
-                    "approvals no longer match the withdrawal's user, amount, chain, token or destination", now)
-            ])
+        let kept = next.validApprovers.count
+        let dropped = w.approvals.count - next.approvals.count
+        let entry =
+            dropped > 0
+            ? audit(
+                w, "approval_voided", by: "sender",
+                "\(dropped) approval(s) no longer match the withdrawal's user, amount, chain, token or destination; "
+                    + "\(kept) of \(approvalsRequired) remain", now)
+            : audit(
+                w, "awaiting_approvals", by: "sender",
+                "\(kept) approval(s) of the \(approvalsRequired) the sender's policy requires "
+                    + "(GP4U_WITHDRAWAL_APPROVALS); waiting for more", now)
+        return WithdrawalDecision(withdrawal: next, audit: [entry])
     }
 
     /// The sender signed `attempt` with the hot wallet's nonce `nonce` (stored before

@@ -113,7 +113,7 @@ public enum WithdrawalSending {
         case wait
         /// Keep waiting, and tell operators why (`/ready`, `chain status`, the log).
         case flag(String)
-        /// The approvals no longer match: back to `requested`.
+        /// Back to `requested`: approvals no longer match, or fewer than the policy asks.
         case voidApprovals
         /// Estimate gas for the transfer, then ask ``sign(_:gasEstimate:facts:policy:)``.
         case estimate

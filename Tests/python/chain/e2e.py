@@ -378,8 +378,11 @@ class Gp4u:
 
     # --- CLI --------------------------------------------------------------------
 
-    def cli(self, *args: str, check: bool = True, timeout: float = 60.0) -> subprocess.CompletedProcess:
-        proc = subprocess.run([self.binary, *args], env=self.env(), cwd=os.path.dirname(self.db.data_dir),
+    def cli(self, *args: str, check: bool = True, timeout: float = 60.0,
+            env: dict | None = None) -> subprocess.CompletedProcess:
+        """`gp4u args` with the server's environment, `env` overriding it."""
+        proc = subprocess.run([self.binary, *args], env={**self.env(), **(env or {})},
+                              cwd=os.path.dirname(self.db.data_dir),
                               capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
         if check and proc.returncode != 0:
             raise AssertionError(f"gp4u {' '.join(args)} exited {proc.returncode}: {proc.stderr}{proc.stdout}\n"

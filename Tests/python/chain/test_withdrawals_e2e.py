@@ -141,11 +141,11 @@ class Payouts:
     def cancel(self, token: str, wid: str) -> tuple[int, str]:
         return self.server.request("POST", f"/api/v1/wallets/withdrawals/{wid}/cancel", {}, token=token, raw=True)
 
-    def cli(self, *args, check: bool = True) -> subprocess.CompletedProcess:
-        return self.server.cli(*args, check=check)
+    def cli(self, *args, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+        return self.server.cli(*args, check=check, env=env)
 
-    def approve(self, wid: str, operator: str, check: bool = True) -> subprocess.CompletedProcess:
-        return self.cli("withdrawals", "approve", wid, "--operator", operator, check=check)
+    def approve(self, wid: str, operator: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+        return self.cli("withdrawals", "approve", wid, "--operator", operator, check=check, env=env)
 
     def reject(self, wid: str, operator: str, reason: str, check: bool = True) -> subprocess.CompletedProcess:
         return self.cli("withdrawals", "reject", wid, "--operator", operator, "--reason", reason, check=check)
@@ -393,12 +393,13 @@ def test_the_watcher_passes_a_payout_block_on_a_quiet_chain(payouts, dev, kind):
 # approvals
 # ---------------------------------------------------------------------------
 
-def nothing_sent(p: Payouts, wid: str, *recipients: str):
-    """No transaction was signed or sent for `wid` and nobody was paid."""
+def nothing_sent(p: Payouts, wid: str, *recipients: str, sent: int = 0):
+    """No transaction was signed or sent for `wid` and nobody was paid; the hot wallet
+    sent `sent` transactions in all."""
     w = p.row(wid)
     assert w["nonce"] is None and w["hot_wallet"] is None, w
     assert p.attempts(wid) == [], p.attempts(wid)
-    assert p.hot_nonce("pending") == 0
+    assert p.hot_nonce("pending") == sent
     for r in recipients:
         assert token_balance(p.dev, p.dev.usdc, r) == 0 and p.payments(r) == []
 
@@ -474,6 +475,20 @@ def test_two_person_rule(payouts, dev, kind):
     assert len(approvals) == 2 and len(set(approvals)) == 2
     assert p.cancel(own_token, own["id"])[0] == 200
     assert p.available(own_token) == 50 * MICRO
+
+    # an operator whose CLI is configured for one approval: the sender holds to its own
+    # policy, keeps that approval and waits for a second
+    lax_recipient = fresh_address()
+    lax = p.withdraw(token, 5 * MICRO, lax_recipient)
+    assert "approved; the sender will pay" in p.approve(lax["id"], first, env={"GP4U_WITHDRAWAL_APPROVALS": "1"}).stdout
+    wait_for(lambda: ("awaiting_approvals", "sender") in p.audit(lax["id"]), 20, "the sender to ask for more approvals",
+             servers=[p.server])
+    back = p.withdrawal(token, lax["id"])
+    assert back["status"] == "requested" and back["approvals"] == 1, back
+    nothing_sent(p, lax["id"], lax_recipient, sent=1)
+    assert "approved; the sender will pay" in p.approve(lax["id"], second).stdout
+    p.mine_until(token, lax["id"], "confirmed")
+    p.paid_once(lax["id"], lax_recipient, 5 * MICRO)
     p.invariants()
 
 
