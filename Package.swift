@@ -189,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "ProvidersTests",
             dependencies: [
-                "Providers", "Brokerage", "Timekeeping", "FixtureHTTP",
+                "Providers", "Brokerage", "Timekeeping", "FixtureHTTP", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,5 +1,5 @@
-/// A network we can watch for USDC deposits, with the defaults of
-/// `../shared/reference/chains.md`. Operators override any value by environment.
+/// A network we can watch for USDC deposits, with Circle's native USDC address and a
+/// confirmation depth per chain. Operators override any value by environment.
 public struct Chain: Sendable, Hashable {
     public let id: Int
     public let name: String

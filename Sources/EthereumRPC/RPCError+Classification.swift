@@ -14,7 +14,7 @@ public enum RPCErrorClass: Sendable, Hashable {
 
 extension RPCError {
     /// Sorts the error by what to do next, from the HTTP status, the JSON-RPC code and
-    /// the wordings real providers use (`../shared/reference/chains.md`).
+    /// the wordings real nodes and providers use (geth, Erigon, Infura, Alchemy).
     public var classification: RPCErrorClass {
         switch self {
         // An HTTP error without a JSON-RPC body is the endpoint's problem (overloaded, down,

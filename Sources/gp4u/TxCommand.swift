@@ -76,7 +76,7 @@ struct TxCommand: ParsableCommand {
     }
 }
 
-/// The JSON shape of transactions on the command line, following ../shared/vectors.
+/// The JSON shape of transactions on the command line, following the test vectors in `Tests/Fixtures/vectors`.
 enum TransactionJSON {
     static func parse(_ data: Data) throws -> Transaction {
         let any: Any

@@ -1,5 +1,6 @@
 import Brokerage
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Canonical GPU models")
@@ -53,16 +54,10 @@ struct MarketGPUModelTests {
     }
 }
 
-/// Reads the 40 real Vast offers from ../shared/reference beside the package.
+/// The GPU names of the 40 real Vast offers in `Tests/Fixtures`.
 enum VastSample {
-    static var url: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/reference/vast-offers-sample.json")
-    }
-
     static func gpuNames() throws -> Set<String> {
-        let data = try Data(contentsOf: url)
+        let data = try Fixtures.vastSample()
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let offers = object?["offers"] as? [[String: Any]] ?? []
         return Set(offers.compactMap { $0["gpu_name"] as? String })

@@ -2,8 +2,9 @@ import ChainWatcher
 import Ethereum
 import Testing
 
-/// The chain table must match ../shared/reference/chains.md: a wrong USDC address or
-/// confirmation depth would credit the wrong token or credit too early.
+/// The chain table must match Circle's published native USDC addresses and our
+/// confirmation depths: a wrong address or depth would credit the wrong token or
+/// credit too early.
 @Suite("Chain table")
 struct ChainTableTests {
     @Test(

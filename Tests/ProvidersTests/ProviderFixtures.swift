@@ -1,18 +1,10 @@
 import Foundation
+import TestSupport
 
 /// Recorded response shapes of each provider (from their public docs and the real Vast sample).
 enum ProviderFixtures {
-    static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-    }
-
-    /// The 40 real Vast offers (2024-11-05), read from ../shared/reference beside the package.
-    static func vastSample() throws -> Data {
-        try Data(
-            contentsOf: packageRoot.deletingLastPathComponent().appendingPathComponent(
-                "shared/reference/vast-offers-sample.json"))
-    }
+    /// The 40 real Vast offers (2024-11-05) in `Tests/Fixtures`.
+    static func vastSample() throws -> Data { try Fixtures.vastSample() }
 
     static let vastTolerant = """
         {"offers": [

@@ -2,17 +2,12 @@ import Brokerage
 import Ethereum
 import Foundation
 
-/// Loads the shared test vectors from `../shared/vectors` beside the package root.
+/// Loads the official and cross-checked test vectors in `Tests/Fixtures/vectors`.
 public enum Vectors {
-    public static let directory: URL = {
-        // #filePath = <root>/Tests/TestSupport/Vectors.swift
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.deletingLastPathComponent().appendingPathComponent("shared/vectors")
-    }()
+    public static let directory = Fixtures.directory.appendingPathComponent("vectors")
 
     public static func load<T: Decodable>(_ name: String, as: T.Type = T.self) throws -> T {
-        let data = try Data(contentsOf: directory.appendingPathComponent(name))
+        let data = try Fixtures.data("vectors/" + name)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(T.self, from: data)

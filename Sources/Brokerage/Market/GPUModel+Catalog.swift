@@ -4,7 +4,7 @@ extension GPUModel {
     /// `throughput` is GP4U's performance scale: relative deep-learning throughput per
     /// GPU with one RTX 4090 = 100. Figures follow the median per-GPU `dlperf` Vast.ai
     /// reports for each card (checked against the 40 offers in
-    /// `shared/reference/vast-offers-sample.json`) and published FP16 tensor ratios for
+    /// `Tests/Fixtures/vast-offers-sample.json`) and published FP16 tensor ratios for
     /// cards Vast rarely lists. Aliases are normalised spellings (``normalize(_:)``);
     /// add a spelling here when a provider introduces one, never in an adapter.
     public static let catalog: [GPUModel] = rawCatalog.enumerated().map { position, model in

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """GP4U local dev chain: a JSON-RPC HTTP server over eth-tester's py-evm backend.
 
-It fills the gaps eth-tester leaves (see /work/shared/reference/chains.md) so the
+It fills the gaps eth-tester leaves so the
 ChainWatcher and the payout sender can be tested against behaviour real nodes show:
 a configurable chain id that rejects wrong-chain transactions, eth_getLogs by block
 hash and with address/topic filters, `safe`/`finalized` lagging `latest`, batches,
