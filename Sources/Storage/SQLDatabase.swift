@@ -4,6 +4,14 @@ public protocol SQLDatabase: SQLExecutor {
     /// it throws. On SQLite the transaction takes the write lock up front
     /// (`BEGIN IMMEDIATE`), so check-then-write sequences inside it cannot interleave.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// `transaction`, run again (up to `attempts` times) when the database aborts it for a
+    /// deadlock or a lost race. PostgreSQL may abort one of two concurrent inserts that
+    /// collide on an exclusion constraint; run again, the loser sees the committed winner
+    /// and gets an ordinary constraint error. Only for bodies with no effect outside the
+    /// transaction.
+    func transaction<T: Sendable>(
+        retryingConflicts attempts: Int, _ body: @Sendable (any SQLExecutor) async throws -> T
+    ) async throws -> T
     /// Keeps the connection pool alive (PostgreSQL); returns when cancelled.
     func run() async
     /// Releases connections; call once when done (SQLite asserts if a connection is
@@ -23,11 +31,6 @@ public protocol SQLDatabase: SQLExecutor {
 }
 
 extension SQLDatabase {
-    /// `transaction`, run again (up to `attempts` times) when the database aborts it for a
-    /// deadlock or a lost race. PostgreSQL may abort one of two concurrent inserts that
-    /// collide on an exclusion constraint; run again, the loser sees the committed winner
-    /// and gets an ordinary constraint error. Only for bodies with no effect outside the
-    /// transaction.
     public func transaction<T: Sendable>(
         retryingConflicts attempts: Int, _ body: @Sendable (any SQLExecutor) async throws -> T
     ) async throws -> T {

@@ -38,7 +38,7 @@ extension SQLStore: ReservationStore {
                     return decision.reservation
                 }
                 known = nil
-            } catch StorageError.conflict where attempt < Self.conflictAttempts {}
+            } catch StorageError.conflict where attempt < Self.conflictAttempts && !isAtomic {}
         }
         throw StorageError.conflict(detail: "the offer \(gpuID) kept changing while booking; retry")
     }

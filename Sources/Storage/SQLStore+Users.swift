@@ -51,12 +51,27 @@ extension SQLStore: UserStore {
         }
     }
 
+    public func revokeSession(id: String) async throws {
+        try await db.query("UPDATE sessions SET revoked = $1 WHERE id = $2", [.bool(true), .text(id)])
+    }
+
+    public func changePassword(userID: String, hash: String, keeping: String?) async throws {
+        try await db.transaction { tx in
+            let changed = try await tx.query(
+                "UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING id", [.text(hash), .text(userID)])
+            guard !changed.isEmpty else { throw AccountsError.userNotFound }
+            try await tx.query(
+                "UPDATE sessions SET revoked = $1 WHERE user_id = $2 AND id <> $3 AND revoked = $4",
+                [.bool(true), .text(userID), .text(keeping ?? ""), .bool(false)])
+        }
+    }
+
     static func user(_ row: SQLRow) throws -> User {
         guard let role = Role(rawValue: try row.string("role")),
             let theme = ThemePreference(rawValue: try row.string("theme_preference"))
         else { throw StorageError.decoding(column: "role") }
         return User(
-            id: try row.string("id"), email: try Email(try row.string("email")),
+            id: try row.string("id"), email: Email(verbatim: try row.string("email")),
             passwordHash: try row.string("password_hash"), role: role, themePreference: theme,
             createdAt: try row.int("created_at"))
     }

@@ -22,9 +22,8 @@ public final class SQLiteDatabase: SQLDatabase {
         }
         if path != ":memory:" {
             let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            }
+            if !dir.isEmpty { try PrivateFiles.folder(dir) }
+            try PrivateFiles.file(path, companions: ["-wal", "-shm"])
         }
         let connection: SQLiteConnection
         do {

@@ -1,7 +1,7 @@
 /// The schema, as an ordered list of migrations. Never edit a released step: add one.
 public enum Schema {
     public static let migrations: [Migration] = [
-        accounts, ledger, offers, reservations, clustersAndListings, chain, ledgerPost, withdrawals,
+        accounts, ledger, offers, reservations, clustersAndListings, chain, ledgerPost, withdrawals, attempts,
     ]
 
     static let accounts = Migration(

@@ -56,8 +56,7 @@ enum BenchServer {
                 let store = SQLStore(db: db)
                 let accounts = AccountService(
                     store: store, tokens: await TokenService(secret: String(repeating: "b", count: 32)),
-                    throttle: LoginThrottle(
-                        maxPerEmail: .max, maxPerIP: .max))
+                    throttle: LoginThrottle(attempts: store, limits: .unlimited))
                 _ = try await accounts.signup(email: "bench@example.com", password: "correct horse battery")
                 let deps = AppDependencies(store: store, accounts: accounts, version: "bench", market: market)
                 let app = buildApplication(deps, host: "127.0.0.1", port: port, logger: logger)

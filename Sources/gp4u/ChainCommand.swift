@@ -22,12 +22,12 @@ struct ChainStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let boot = try Bootstrap.command()
-        guard !boot.config.chains.isEmpty else {
-            print("no chain is watched (GP4U_CHAINS is empty): simulated mode")
-            return
-        }
         let watch = watch
         try await boot.run(.requireCurrent) { store in
+            guard !boot.config.chains.isEmpty else {
+                print("no chain is watched (GP4U_CHAINS is empty): simulated mode")
+                return
+            }
             try await boot.withOperatorRPC(for: boot.config.chains) { clients in
                 var starts: [Int: UInt64] = [:]
                 repeat {

@@ -26,12 +26,17 @@ struct KeysCommand: ParsableCommand {
         }
     }
 
-    /// scrypt cost for new files; geth's standard by default.
+    /// How strongly new files are encrypted: geth's standard scrypt cost by default, never
+    /// below 2^14 nor with an empty password for a real key.
     struct ScryptOptions: ParsableArguments {
-        @Option(name: .long, help: "scrypt N (power of two; default 262144). Lower only for tests.")
+        static let minimumN = 1 << 14
+
+        @Option(name: .long, help: "scrypt N (power of two; default 262144, at least 16384).")
         var scryptN: Int = Keystore.ScryptParameters.standard.n
         @Option(name: .long, help: "scrypt p (default 1).")
         var scryptP: Int = Keystore.ScryptParameters.standard.p
+        @Flag(help: "A throwaway key for tests: allow a lower --scrypt-n and an empty password.")
+        var insecureTestKey = false
 
         var parameters: Keystore.ScryptParameters { .init(n: scryptN, r: 8, p: scryptP) }
 
@@ -39,7 +44,19 @@ struct KeysCommand: ParsableCommand {
             guard scryptN >= 2, scryptN & (scryptN - 1) == 0 else {
                 throw ValidationError("--scrypt-n must be a power of two")
             }
+            guard scryptN >= Self.minimumN || insecureTestKey else {
+                throw ValidationError(
+                    "--scrypt-n below \(Self.minimumN) (2^14) is too weak for a real key; add --insecure-test-key "
+                        + "only for a throwaway test key")
+            }
             guard (1...16).contains(scryptP) else { throw ValidationError("--scrypt-p must be between 1 and 16") }
+        }
+
+        /// Refuses an empty password for a real key.
+        func check(password: [UInt8]) throws {
+            guard !password.isEmpty || insecureTestKey else {
+                throw CLIError("an empty password leaves the key unprotected; choose one (or --insecure-test-key)")
+            }
         }
     }
 
@@ -55,6 +72,7 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             var pw = try password.read(confirm: true)
             defer { Password.zero(&pw) }
+            try scrypt.check(password: pw)
             let key = PrivateKey.generate()
             try CLIError.wrap {
                 try Keystore.write(try Keystore.encrypt(key, password: pw, scrypt: scrypt.parameters), to: out)
@@ -78,6 +96,7 @@ struct KeysCommand: ParsableCommand {
             let key = try CLIError.wrap { try PrivateKey(hex: String(decoding: input, as: UTF8.self)) }
             var pw = try password.read(confirm: true)
             defer { Password.zero(&pw) }
+            try scrypt.check(password: pw)
             try CLIError.wrap {
                 try Keystore.write(try Keystore.encrypt(key, password: pw, scrypt: scrypt.parameters), to: out)
             }

@@ -9,7 +9,7 @@ struct OperatorOptions: ParsableArguments {
 
     /// The operator's user id; refuses unknown accounts and non-operators.
     func resolve(_ store: SQLStore) async throws -> User {
-        guard let email = try? Email(operatorEmail), let user = try await store.user(email: email) else {
+        guard let user = try await store.user(email: Email(verbatim: Email.normalized(operatorEmail))) else {
             throw fail("no account \(operatorEmail); create one with: gp4u users create --role operator --email ...")
         }
         guard user.role == .operator else { throw fail("\(operatorEmail) is a \(user.role.rawValue), not an operator") }
@@ -19,7 +19,7 @@ struct OperatorOptions: ParsableArguments {
 
 /// A user named by id or email.
 func resolveUser(_ text: String, in store: SQLStore) async throws -> User {
-    if let email = try? Email(text), let user = try await store.user(email: email) { return user }
+    if let user = try await store.user(email: Email(verbatim: Email.normalized(text))) { return user }
     if let user = try await store.user(id: text) { return user }
     throw fail("no user \(text); give the account's id or email")
 }

@@ -17,13 +17,13 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         let boot = try Bootstrap.command()
         let chains = boot.config.chains.filter { chain == nil || $0.chainID == chain }
-        guard !chains.isEmpty else {
-            throw fail(
-                chain.map { "chain \($0) is not configured (GP4U_CHAINS)" }
-                    ?? "no chain is watched: simulated mode has nothing on chain to reconcile")
-        }
-        let reports = try await boot.run(.requireCurrent) { store in
-            try await boot.withOperatorRPC(for: chains) { clients -> [Reconciliation] in
+        let reports = try await boot.run(.requireCurrent) { store -> [Reconciliation] in
+            guard !chains.isEmpty else {
+                throw fail(
+                    chain.map { "chain \($0) is not configured (GP4U_CHAINS)" }
+                        ?? "no chain is watched: simulated mode has nothing on chain to reconcile")
+            }
+            return try await boot.withOperatorRPC(for: chains) { clients -> [Reconciliation] in
                 var reports: [Reconciliation] = []
                 for (chain, rpc) in zip(chains, clients) {
                     var addresses = [("deposit address", chain.depositAddress)]

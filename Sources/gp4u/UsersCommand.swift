@@ -32,7 +32,7 @@ struct UsersCreateCommand: AsyncParsableCommand {
             let user = try await boot.run(.requireCurrent) { store in
                 let accounts = AccountService(
                     store: store, tokens: try await TokenService.forServer(boot.config, logger: boot.logger),
-                    throttle: LoginThrottle())
+                    throttle: LoginThrottle(attempts: store))
                 return try await accounts.signup(email: email, password: password, role: Role(rawValue: role)!)
             }
             print("created \(user.role.rawValue) \(user.email) (id \(user.id))")

@@ -78,8 +78,19 @@ struct DepositAttributionTests {
         #expect(throws: SimulatedDeposit.Refusal.notPositive) {
             try SimulatedDeposit.credit(USDC(micro: -1), to: "u", id: "n", at: 7)
         }
-        #expect(throws: SimulatedDeposit.Refusal.aboveMaximum) {
+        #expect(throws: SimulatedDeposit.Refusal.aboveMaximum(SimulatedDeposit.maximum)) {
             try SimulatedDeposit.credit(USDC(micro: SimulatedDeposit.maximum.micro + 1), to: "u", id: "x", at: 7)
+        }
+    }
+
+    @Test("alongside real chains, simulated deposits are capped at 1,000.00 and flagged in the ledger")
+    func simulatedAlongsideChains() throws {
+        let cap = SimulatedDeposit.maximumAlongsideChains
+        let t = try SimulatedDeposit.credit(cap, to: "u", id: "s", alongsideChains: true, at: 7)
+        #expect(t.references == ["simulated": "true", "alongside_chains": "true"])
+        #expect(try SimulatedDeposit.credit(cap, to: "u", id: "s", at: 7).references["alongside_chains"] == nil)
+        #expect(throws: SimulatedDeposit.Refusal.aboveMaximum(cap)) {
+            try SimulatedDeposit.credit(USDC(micro: cap.micro + 1), to: "u", id: "x", alongsideChains: true, at: 7)
         }
     }
 }

@@ -189,9 +189,10 @@ struct ServerTests {
     @Test("production bcrypt cost is 12")
     func bcryptCost() async throws {
         try await TestDatabase.with(.sqlite) { db in
+            let store = SQLStore(db: db)
             let accounts = AccountService(
-                store: SQLStore(db: db), tokens: await TokenService(secret: String(repeating: "x", count: 32)),
-                throttle: LoginThrottle())
+                store: store, tokens: await TokenService(secret: String(repeating: "x", count: 32)),
+                throttle: LoginThrottle(attempts: store))
             let user = try await accounts.signup(email: "cost@example.com", password: "correct horse battery")
             #expect(user.passwordHash.hasPrefix("$2b$12$"))
             #expect(Bcrypt.verify("correct horse battery", hash: user.passwordHash))

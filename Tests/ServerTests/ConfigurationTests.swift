@@ -98,9 +98,32 @@ struct ConfigurationTests {
         #expect(c.chains.map(\.chainID) == [1, 137, 1337])
         #expect(c.chains.map(\.confirmations) == [12, 128, 2])
         #expect(!c.simulation)
-        env["GP4U_SIMULATION"] = "on"
-        #expect(try ServerConfiguration.fromEnvironment(env).simulation)
         #expect(try ServerConfiguration.fromEnvironment([:]).simulation)
+        // Simulation beside real chains only when asked for twice (a staging server).
+        env["GP4U_SIMULATION"] = "on"
+        let refused = #expect(throws: ConfigError.self) { try ServerConfiguration.fromEnvironment(env) }
+        #expect(refused?.variable == "GP4U_SIMULATION")
+        #expect(refused?.description.contains("GP4U_SIMULATION_WITH_CHAINS=yes") == true)
+        env["GP4U_SIMULATION_WITH_CHAINS"] = "yes"
+        #expect(try ServerConfiguration.fromEnvironment(env).simulation)
+    }
+
+    @Test("per-address login and signup allowances: defaults, raised, and refused values")
+    func loginLimits() throws {
+        let defaults = try ServerConfiguration.fromEnvironment([:]).loginLimits
+        #expect(defaults.signupsPerIP == 10 && defaults.checksPerIP == 30 && defaults.failuresPerIP == 20)
+        let raised = try ServerConfiguration.fromEnvironment([
+            "GP4U_SIGNUPS_PER_IP_PER_HOUR": "1000", "GP4U_PASSWORD_CHECKS_PER_IP_PER_MINUTE": "90",
+            "GP4U_FAILED_LOGINS_PER_IP": "40",
+        ]).loginLimits
+        #expect(raised.signupsPerIP == 1000 && raised.checksPerIP == 90 && raised.failuresPerIP == 40)
+        #expect(raised.failuresPerEmail == 5, "the per-email limit protects one account and is not configurable")
+        for bad in ["0", "-1", "ten", "2000000"] {
+            let refused = #expect(throws: ConfigError.self) {
+                try ServerConfiguration.fromEnvironment(["GP4U_SIGNUPS_PER_IP_PER_HOUR": bad])
+            }
+            #expect(refused?.variable == "GP4U_SIGNUPS_PER_IP_PER_HOUR")
+        }
     }
 
     @Test("the help table lists the per-chain variables")
@@ -129,18 +152,5 @@ struct ConfigurationTests {
             BROKEN LINE
             """)
         #expect(parsed == ["GP4U_PORT": "9090", "GP4U_HOST": "0.0.0.0", "GP4U_LOG_LEVEL": "debug"])
-    }
-
-    @Test("login throttle counts per email and per IP within the window")
-    func throttle() async {
-        let clock = ManualTimeSource()
-        let t = LoginThrottle(maxPerEmail: 3, maxPerIP: 5, windowSeconds: 60, clock: clock)
-        for _ in 0..<3 { await t.recordFailure(email: "a", ip: "1.1.1.1") }
-        #expect(await t.retryAfter(email: "a", ip: "2.2.2.2") == 60)
-        #expect(await t.retryAfter(email: "b", ip: "1.1.1.1") == nil)
-        for _ in 0..<2 { await t.recordFailure(email: "c", ip: "1.1.1.1") }
-        #expect(await t.retryAfter(email: "d", ip: "1.1.1.1") != nil)
-        clock.advance(by: .seconds(61))
-        #expect(await t.retryAfter(email: "a", ip: "1.1.1.1") == nil)
     }
 }

@@ -31,7 +31,7 @@ struct OperationsTests {
                 store: store,
                 accounts: AccountService(
                     store: store, tokens: await TokenService(secret: String(repeating: "s", count: 32)),
-                    throttle: LoginThrottle(), bcryptCost: 4),
+                    throttle: LoginThrottle(attempts: store), bcryptCost: 4),
                 version: "test")
             let (router, _) = buildRouter(deps)
             let fromRouter = Set(router.routes.map { "\($0.method.rawValue) \(Self.normalise("\($0.path)"))" })

@@ -12,23 +12,31 @@ import Timekeeping
 /// HummingbirdTesting. bcrypt runs at cost 4 here to keep the suite fast; a separate
 /// test pins the production cost.
 enum TestApp {
+    /// The production limits, except per address: every test request comes from one.
+    static let limits: LoginThrottle.Limits = {
+        var limits = LoginThrottle.Limits()
+        (limits.signupsPerIP, limits.checksPerIP) = (100_000, 100_000)
+        return limits
+    }()
+
     static func with(
         _ backend: Backend, clock: ManualTimeSource = ManualTimeSource(), simulation: Bool = true,
         market: MarketIndexHolder = MarketIndexHolder(),
         providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
         withdrawals: WithdrawalConfiguration = WithdrawalConfiguration(),
-        withdrawalChains: [Int: WithdrawalChain]? = nil,
+        withdrawalChains: [Int: WithdrawalChain]? = nil, cors: CORSPolicy = .off,
+        limits: LoginThrottle.Limits = TestApp.limits,
         _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
     ) async throws {
         try await TestDatabase.with(backend) { db in
             let store = SQLStore(db: db)
             let accounts = AccountService(
                 store: store, tokens: await TokenService(secret: String(repeating: "test-secret-", count: 3)),
-                throttle: LoginThrottle(clock: clock), bcryptCost: 4, clock: clock)
+                throttle: LoginThrottle(attempts: store, limits: limits, clock: clock), bcryptCost: 4, clock: clock)
             let deps = AppDependencies(
                 store: store, accounts: accounts, version: "test", simulation: simulation, clock: clock,
                 market: market, providerHealth: providerHealth, withdrawals: withdrawals,
-                withdrawalChains: withdrawalChains)
+                withdrawalChains: withdrawalChains, cors: cors)
             let (router, _) = buildRouter(deps)
             try await Application(router: router).test(.router) { client in try await body(client, deps) }
         }
@@ -66,5 +74,11 @@ extension TestResponse {
     /// The contract's `error.code`, or nil when the body is not an error.
     var errorCode: String? {
         ((try? json())?["error"] as? [String: Any])?["code"] as? String
+    }
+
+    /// The one field a validation error names (the key of `error.details`).
+    var errorField: String? {
+        let details = ((try? json())?["error"] as? [String: Any])?["details"] as? [String: Any]
+        return details?.count == 1 ? details?.keys.first : nil
     }
 }

@@ -39,6 +39,47 @@ struct WalletReservationTests {
         }
     }
 
+    @Test(
+        "a response that cannot be stored takes its money movement back with it; the retry moves the money once",
+        arguments: Backend.available)
+    func idempotentResponseInTheSameTransaction(backend: Backend) async throws {
+        try await TestApp.with(backend) { client, deps in
+            let token = try await client.signupAndLogin(email: "atomic@example.com")
+            let db = deps.store.db
+            // A fault injected where the answer is stored, after the deposit was posted.
+            if db.dialect == .postgres {
+                try await db.query(
+                    "CREATE FUNCTION refuse_answer() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$"
+                )
+                try await db.query(
+                    "CREATE TRIGGER refuse_answer BEFORE UPDATE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION refuse_answer()"
+                )
+            } else {
+                try await db.query(
+                    "CREATE TRIGGER refuse_answer BEFORE UPDATE ON idempotency_keys BEGIN SELECT RAISE(ABORT, 'injected'); END"
+                )
+            }
+            func deposit() async throws -> TestResponse {
+                try await client.send(
+                    .post, "/api/v1/wallets/deposit", json: #"{"amount":"7.25"}"#, token: token,
+                    headers: [Self.key: "k"])
+            }
+            let failed = try await deposit()
+            #expect(failed.status.code >= 500)
+            var balance = try await client.send(.get, "/api/v1/wallets/balance", token: token).json()
+            #expect(balance["available"] as? String == "0.00")
+            #expect(try await db.query("SELECT key FROM idempotency_keys", []).isEmpty)
+
+            try await db.query("DROP TRIGGER refuse_answer" + (db.dialect == .postgres ? " ON idempotency_keys" : ""))
+            #expect(try await deposit().status == .created)
+            let replay = try await deposit()
+            #expect(replay.status == .created && replay.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            balance = try await client.send(.get, "/api/v1/wallets/balance", token: token).json()
+            #expect(balance["available"] as? String == "7.25")
+            #expect(try await deps.store.entriesTotal() == .zero)
+        }
+    }
+
     @Test("deposit validation and the simulation switch")
     func depositValidation() async throws {
         try await TestApp.with(.sqlite) { client, _ in
@@ -113,6 +154,13 @@ struct WalletReservationTests {
             let blocks = try #require(try calendar.json()["blocks"] as? [[String: String]])
             #expect(blocks.map { $0["status"]! } == ["free", "booked", "free"])
             #expect(blocks[1]["start_time"] == iso(base) && blocks[1]["end_time"] == iso(base + 4 * 3600))
+            for (query, field) in [
+                ("from=9999-12-31T00:00:00Z", "to"), ("from=\(iso(base + 200 * 86400))", "to"),
+                ("from=1971-01-01T00:00:00Z&to=1971-01-02T00:00:00Z", "from"),
+            ] {
+                let far = try await client.send(.get, "/api/v1/gpus/vastai-1/availability?\(query)")
+                #expect(far.status == .unprocessableContent && far.errorField == field, "\(query)")
+            }
 
             #expect(try await client.send(.get, "/api/v1/reservations/\(id)", token: bob).status == .notFound)
             let list = try await client.send(.get, "/api/v1/reservations", token: alice).json()

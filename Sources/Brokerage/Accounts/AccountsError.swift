@@ -4,6 +4,8 @@ public enum AccountsError: Error, Sendable, Equatable, CustomStringConvertible {
     case weakPassword(String)
     case emailTaken
     case invalidCredentials
+    /// A password change named the wrong current password.
+    case wrongPassword
     case userNotFound
     case sessionRevoked
 
@@ -13,6 +15,7 @@ public enum AccountsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .weakPassword(let why): "password \(why)"
         case .emailTaken: "an account with this email already exists; log in instead"
         case .invalidCredentials: "email or password is wrong"
+        case .wrongPassword: "current_password is wrong"
         case .userNotFound: "user not found"
         case .sessionRevoked: "session has ended; log in again"
         }

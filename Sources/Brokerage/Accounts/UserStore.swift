@@ -9,4 +9,10 @@ public protocol UserStore: Sendable {
     /// Records a session so a token can be checked against it (and revoked later).
     func createSession(_ session: Session) async throws
     func session(id: String) async throws -> Session?
+    /// Revokes one session (logout): its token stops working at once. Revoking an
+    /// unknown or already revoked session is no error.
+    func revokeSession(id: String) async throws
+    /// Stores the user's new password hash and revokes all their sessions but
+    /// `keeping`, in one transaction, so a stolen token dies with the old password.
+    func changePassword(userID: String, hash: String, keeping: String?) async throws
 }

@@ -31,6 +31,8 @@ public struct AppDependencies: Sendable {
     public let withdrawalChains: [Int: WithdrawalChain]
     /// The withdrawal senders' latest status, per chain.
     public let senders: SenderStatusBoard
+    /// Other web origins allowed to call the API from a browser (`GP4U_CORS_ORIGINS`).
+    public let cors: CORSPolicy
     /// Offers rendered for search pages, per index (see ``OfferJSONCache``).
     let offerJSON = OfferJSONCache()
     /// Encoded arbitrage answers for the current index (see ``MarketResponseCache``).
@@ -46,8 +48,10 @@ public struct AppDependencies: Sendable {
             publicURL: URL(string: "http://localhost:8080")!, chainIDs: SIWESite.chainIDs(watching: [])),
         chains: [ChainConfiguration] = [], watchers: WatcherStatusBoard = WatcherStatusBoard(),
         withdrawals: WithdrawalConfiguration = WithdrawalConfiguration(),
-        withdrawalChains: [Int: WithdrawalChain]? = nil, senders: SenderStatusBoard = SenderStatusBoard()
+        withdrawalChains: [Int: WithdrawalChain]? = nil, senders: SenderStatusBoard = SenderStatusBoard(),
+        cors: CORSPolicy = .off
     ) {
+        self.cors = cors
         self.chains = chains
         self.withdrawals = withdrawals
         self.withdrawalChains = withdrawalChains ?? Self.withdrawalChains(chains, hotWallets: [:])

@@ -24,7 +24,7 @@ extension Bootstrap {
             let store = SQLStore(db: db)
             let accounts = AccountService(
                 store: store, tokens: try await TokenService.forServer(config, logger: logger),
-                throttle: LoginThrottle())
+                throttle: LoginThrottle(attempts: store, limits: config.loginLimits))
             // One HTTP client for every provider; shut down only after the group has ended.
             var clientConfig = HTTPClient.Configuration()
             clientConfig.timeout.connect = .seconds(5)
@@ -49,10 +49,12 @@ extension Bootstrap {
                     chains: config.chains, watchers: watchers, withdrawals: config.withdrawals,
                     withdrawalChains: AppDependencies.withdrawalChains(
                         config.chains, hotWallets: wallets.mapValues(\.address)),
-                    senders: senders)
+                    senders: senders, cors: config.cors)
                 let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
                 let lifecycle = ReservationLifecycleService(
                     store: store, fee: config.platformFee, interval: .seconds(15), clock: deps.clock, logger: logger)
+                let housekeeping = HousekeepingService(
+                    store: store, interval: .seconds(600), clock: deps.clock, logger: logger)
                 // Syncs in the background: the snapshot (if on) is loaded first, providers are
                 // called after; their failures are logged and counted, never fatal to startup.
                 let sync = MarketSyncService(
@@ -75,7 +77,10 @@ extension Bootstrap {
                 let services = ServiceGroup(
                     configuration: .init(
                         services: (chainWatchers + payouts).map { .init(service: $0) }
-                            + [.init(service: lifecycle), .init(service: sync), .init(service: app)],
+                            + [
+                                .init(service: lifecycle), .init(service: housekeeping), .init(service: sync),
+                                .init(service: app),
+                            ],
                         gracefulShutdownSignals: [.sigterm, .sigint],
                         logger: logger))
                 logger.info(

@@ -6,7 +6,9 @@ import Logging
 public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestContext>, routes: RouteTable) {
     let table = RouteTable()
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: CrossOriginMiddleware(policy: deps.cors, routes: table))
     router.add(middleware: ErrorMiddleware(routes: table))
     router.add(middleware: AuthMiddleware(accounts: deps.accounts))
     let api = APIRouter(router: router, table: table)

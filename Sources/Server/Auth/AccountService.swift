@@ -49,22 +49,32 @@ public struct AccountService: Sendable {
     /// Throws 429 (via `APIError`) while throttled, and the same `invalidCredentials`
     /// for an unknown email and a wrong password.
     public func login(email rawEmail: String, password: String, clientIP: String) async throws -> Login {
-        let key = rawEmail.lowercased().trimmingCharacters(in: .whitespaces)
-        if let wait = await throttle.retryAfter(email: key, ip: clientIP) {
-            throw APIError(
-                .tooManyRequests, code: "too_many_attempts",
-                message: "too many failed logins; try again in \(wait) seconds", headers: [.retryAfter: "\(wait)"])
-        }
-        let user = try? await store.user(email: Email(rawEmail))
-        let hash: String
-        if let user { hash = user.passwordHash } else { hash = try await decoy.value() }
-        let ok = try await Self.offloaded { Bcrypt.verify(password, hash: hash) }
-        guard let user, ok else {
-            await throttle.recordFailure(email: key, ip: clientIP)
+        let key = Email.normalized(rawEmail)
+        let user = try await store.user(email: Email(verbatim: key))
+        guard try await checkPassword(password, of: user, email: key, clientIP: clientIP), let user else {
             throw AccountsError.invalidCredentials
         }
-        await throttle.recordSuccess(email: key)
         return try await startSession(for: user)
+    }
+
+    /// One throttled password check (a login, or a password change proving the current
+    /// one): admitted or 429, then bcrypt against the user's hash, or against the decoy
+    /// when there is no such user; a right password clears the email's failures.
+    func checkPassword(_ password: String, of user: User?, email key: String, clientIP: String) async throws -> Bool {
+        if let wait = try await throttle.admitPasswordCheck(email: key, ip: clientIP) {
+            throw Self.throttled(wait, "too many password checks")
+        }
+        let hash = if let user { user.passwordHash } else { try await decoy.value() }
+        guard try await Self.offloaded({ Bcrypt.verify(password, hash: hash) }), user != nil else { return false }
+        try await throttle.succeeded(email: key, ip: clientIP)
+        return true
+    }
+
+    /// 429 `too_many_attempts` with `Retry-After`.
+    static func throttled(_ wait: Int64, _ what: String) -> APIError {
+        APIError(
+            .tooManyRequests, code: "too_many_attempts", message: "\(what); try again in \(wait) seconds",
+            headers: [.retryAfter: "\(wait)"])
     }
 
     /// Resolves a bearer token to a live identity.

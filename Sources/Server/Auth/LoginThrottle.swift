@@ -1,52 +1,76 @@
+import Brokerage
 import Timekeeping
 
-/// Slows password guessing: after `maxPerEmail` failures for one email, or `maxPerIP`
-/// from one address, within `window`, further attempts are refused until the oldest
-/// failure leaves the window. A success clears that email's failures.
-public actor LoginThrottle {
-    public let maxPerEmail: Int
-    public let maxPerIP: Int
-    public let window: Int64
-    private let clock: any TimeSource
-    private var failures: [String: [Int64]] = [:]
+/// Slows password guessing and account farming, with limits every replica shares (the
+/// attempts are stored in the database). A password check (a login, or a password change
+/// proving the current one) counts as a failure from the moment it is admitted, before
+/// the slow bcrypt comparison, so parallel guesses cannot all pass before the first
+/// failure is recorded; a right password clears its email's failures. Every password
+/// check and every signup also counts against the address, right or wrong, since each
+/// costs a bcrypt's worth of CPU.
+public struct LoginThrottle: Sendable {
+    public struct Limits: Sendable {
+        /// Wrong passwords per email, and per address, within `failureWindow` seconds.
+        public var failuresPerEmail = 5
+        public var failuresPerIP = 20
+        public var failureWindow: Int64 = 900
+        /// Password checks per address within `checkWindow` seconds, right or wrong.
+        public var checksPerIP = 30
+        public var checkWindow: Int64 = 60
+        /// Signups per address within `signupWindow` seconds.
+        public var signupsPerIP = 10
+        public var signupWindow: Int64 = 3600
 
-    public init(
-        maxPerEmail: Int = 5, maxPerIP: Int = 20, windowSeconds: Int64 = 900,
-        clock: any TimeSource = SystemTimeSource()
-    ) {
-        self.maxPerEmail = maxPerEmail
-        self.maxPerIP = maxPerIP
-        self.window = windowSeconds
+        public init() {}
+
+        /// No limit that a benchmark's load could reach.
+        public static let unlimited: Limits = {
+            var l = Limits()
+            (l.failuresPerEmail, l.failuresPerIP, l.checksPerIP, l.signupsPerIP) = (.max, .max, .max, .max)
+            return l
+        }()
+    }
+
+    let attempts: any AttemptStore
+    public let limits: Limits
+    let clock: any TimeSource
+
+    public init(attempts: any AttemptStore, limits: Limits = Limits(), clock: any TimeSource = SystemTimeSource()) {
+        self.attempts = attempts
+        self.limits = limits
         self.clock = clock
     }
 
-    /// Seconds to wait before trying again, or `nil` when an attempt may go ahead.
-    public func retryAfter(email: String, ip: String) -> Int64? {
-        let t = clock.epochSeconds
-        let waits = [(key: "email:\(email)", limit: maxPerEmail), (key: "ip:\(ip)", limit: maxPerIP)].compactMap {
-            entry -> Int64? in
-            let recent = prune(entry.key, at: t)
-            guard recent.count >= entry.limit else { return nil }
-            return max(1, recent[recent.count - entry.limit] + window - t)
-        }
-        return waits.max()
+    /// Admits one password check for `email` (normalised) from `ip`, counted as a failure
+    /// until ``succeeded(email:ip:)``; or, at a limit, the seconds to wait.
+    public func admitPasswordCheck(email: String, ip: String) async throws -> Int64? {
+        try await attempts.admitAttempt(
+            [
+                AttemptLimit(key: "login-email:\(email)", limit: limits.failuresPerEmail, window: limits.failureWindow),
+                AttemptLimit(key: "login-ip:\(ip)", limit: limits.failuresPerIP, window: limits.failureWindow),
+                AttemptLimit(key: "check-ip:\(ip)", limit: limits.checksPerIP, window: limits.checkWindow),
+            ], now: clock.epochSeconds)
     }
 
-    public func recordFailure(email: String, ip: String) {
-        let t = clock.epochSeconds
-        for key in ["email:\(email)", "ip:\(ip)"] {
-            failures[key, default: []].append(t)
-        }
-        if failures.count > 100_000 { failures = failures.filter { !$0.value.isEmpty && $0.value.last! > t - window } }
+    /// The admitted password was right: the email's failures are cleared and this check
+    /// no longer counts as a failure of the address.
+    public func succeeded(email: String, ip: String) async throws {
+        try await attempts.forgetAttempts(key: "login-email:\(email)")
+        try await attempts.forgetLatestAttempt(key: "login-ip:\(ip)")
     }
 
-    public func recordSuccess(email: String) {
-        failures["email:\(email)"] = nil
+    /// Admits one signup from `ip`; or the seconds to wait.
+    public func admitSignup(ip: String) async throws -> Int64? {
+        try await attempts.admitAttempt(
+            [AttemptLimit(key: "signup-ip:\(ip)", limit: limits.signupsPerIP, window: limits.signupWindow)],
+            now: clock.epochSeconds)
     }
 
-    private func prune(_ key: String, at t: Int64) -> [Int64] {
-        let recent = failures[key, default: []].filter { $0 > t - window }
-        failures[key] = recent.isEmpty ? nil : recent
-        return recent
+    /// Admits one wallet sign-in nonce from `ip` (each may store a row), counted with the
+    /// address's password checks; or the seconds to wait.
+    public func admitWalletNonce(ip: String) async throws -> Int64? {
+        try await attempts.admitAttempt(
+            [AttemptLimit(key: "check-ip:\(ip)", limit: limits.checksPerIP, window: limits.checkWindow)],
+            now: clock.epochSeconds)
     }
 }

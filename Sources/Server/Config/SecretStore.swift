@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 /// The JWT secret when `GP4U_JWT_SECRET` is unset: generated once from the OS CSPRNG and
 /// kept in the data folder (mode 0600), so tokens survive restarts.
@@ -11,7 +12,7 @@ public enum SecretStore {
         {
             return (existing, false)
         }
-        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        try PrivateFiles.folder(dataDir)
         var rng = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let secret = bytes.map { String(format: "%02x", $0) }.joined()

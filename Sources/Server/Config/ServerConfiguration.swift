@@ -27,6 +27,10 @@ public struct ServerConfiguration: Sendable {
     public var market = MarketConfiguration()
     /// Limits, approvals and the hot wallets' password (see ``WithdrawalConfiguration``).
     public var withdrawals = WithdrawalConfiguration()
+    /// Other web origins allowed to call the API from a browser; off by default.
+    public var cors = CORSPolicy.off
+    /// Per-address allowances of password checks and signups.
+    public var loginLimits = LoginThrottle.Limits()
 
     public static let defaults: [(name: String, value: String, meaning: String)] =
         [
@@ -50,6 +54,16 @@ public struct ServerConfiguration: Sendable {
                 "GP4U_SIMULATION", "on without chains, off with",
                 "on/off: allow simulated deposits (marked simulated everywhere)"
             ),
+            (
+                "GP4U_CORS_ORIGINS", "",
+                "other web origins allowed to call the API from a browser: * or a comma list like https://app.example.com; empty = off"
+            ),
+            ("GP4U_SIGNUPS_PER_IP_PER_HOUR", "10", "signups allowed from one address an hour"),
+            (
+                "GP4U_PASSWORD_CHECKS_PER_IP_PER_MINUTE", "30",
+                "logins (right or wrong) and wallet sign-in nonces from one address a minute"
+            ),
+            ("GP4U_FAILED_LOGINS_PER_IP", "20", "wrong passwords from one address within 15 minutes"),
             (
                 "GP4U_PUBLIC_URL", "http://localhost:<GP4U_PORT>",
                 "the URL users open; wallet sign-in messages must name its scheme, host and port"
@@ -109,6 +123,13 @@ public struct ServerConfiguration: Sendable {
         case "off", "false", "0", "no": simulation = false
         case let other?: throw ConfigError("GP4U_SIMULATION", "must be on or off (got \"\(other)\")")
         }
+        if simulation, !chains.isEmpty, value("GP4U_SIMULATION_WITH_CHAINS")?.lowercased() != "yes" {
+            throw ConfigError(
+                "GP4U_SIMULATION",
+                "is on while chains are watched (GP4U_CHAINS): made-up deposits would sit in the balances that pay "
+                    + "real USDC; turn it off, or for a staging server also set GP4U_SIMULATION_WITH_CHAINS=yes "
+                    + "(simulated deposits are then capped at \(SimulatedDeposit.maximumAlongsideChains) and flagged)")
+        }
         let feeText = value("GP4U_PLATFORM_FEE_PCT") ?? "10"
         guard let feeMicro = try? USDC(parsing: feeText), feeMicro.micro % 10_000 == 0,
             feeMicro <= USDC(micro: 100 * USDC.scale)
@@ -137,6 +158,8 @@ public struct ServerConfiguration: Sendable {
         )
         config.market = market
         config.withdrawals = try WithdrawalConfiguration.fromEnvironment(value)
+        config.cors = try CORSPolicy.parse(value("GP4U_CORS_ORIGINS") ?? "")
+        config.loginLimits = try LoginThrottle.Limits.fromEnvironment(value)
         if let chain = chains.first(where: { $0.hotWalletKeystore != nil }), config.withdrawals.passwordFile == nil {
             throw ConfigError(
                 "GP4U_HOT_WALLET_PASSWORD_FILE",

@@ -15,6 +15,8 @@ public struct AppRequestContext: RequestContext {
     private var clientRequestID: String?
     /// Set by `AuthMiddleware` from a valid bearer token.
     public var identity: Identity?
+    /// Why the Authorization header sent was not accepted (a private route answers it).
+    var tokenProblem: APIError?
     /// The peer's IP address, for login throttling.
     public let clientIP: String
 
@@ -35,9 +37,10 @@ public struct Identity: Sendable {
 }
 
 extension AppRequestContext {
-    /// The caller, or 401 when the request carries no valid token.
+    /// The caller, or 401: `invalid_token` for a token that was sent and refused,
+    /// `unauthenticated` when none was.
     func requireIdentity() throws -> Identity {
-        guard let identity else { throw APIError.unauthenticated }
+        guard let identity else { throw tokenProblem ?? APIError.unauthenticated }
         return identity
     }
 

@@ -39,6 +39,7 @@ extension AccountsError {
         case .weakPassword: .validation(description, field: "password")
         case .emailTaken: APIError(.conflict, code: "email_taken", message: description)
         case .invalidCredentials: APIError(.unauthorized, code: "invalid_credentials", message: description)
+        case .wrongPassword: APIError(.forbidden, code: "wrong_password", message: description)
         case .userNotFound: .notFound("user")
         case .sessionRevoked: APIError(.unauthorized, code: "session_ended", message: description)
         }

@@ -12,11 +12,14 @@ struct APIRouter {
         table.append(spec)
         router.on(RouterPath(spec.routerPath), method: spec.method) { request, context in
             switch spec.access {
-            case .public: break
+            case .public: return try await handler(request, context)
             case .user: _ = try context.requireIdentity()
             case .operator: _ = try context.require(role: .operator)
             }
-            return try await handler(request, context)
+            // A private answer is the caller's alone: no shared or browser cache keeps it.
+            var response = try await handler(request, context)
+            if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+            return response
         }
     }
 }

@@ -4,7 +4,8 @@ import Hummingbird
 import JSON
 import Timekeeping
 
-/// `/api/v1/auth`: signup, login (JSON or OAuth2 password form), the caller's profile.
+/// `/api/v1/auth`: signup, login (JSON or OAuth2 password form), logout, password change,
+/// the caller's profile.
 struct AuthRoutes {
     let accounts: AccountService
 
@@ -42,6 +43,11 @@ struct AuthRoutes {
         let expires_in: Int64
     }
 
+    struct PasswordBody: Decodable {
+        let current_password: String
+        let new_password: String
+    }
+
     struct PatchMeBody: Decodable {
         let theme_preference: String?
     }
@@ -59,7 +65,7 @@ struct AuthRoutes {
         api.add(
             RouteSpec(
                 .post, "/api/v1/auth/signup", "Create an account", tag: "auth", body: Self.credentials,
-                responses: [201: "Created", 409: "Email taken"])
+                responses: [201: "Created", 409: "Email taken", 429: "Too many signups from this address"])
         ) { request, context in
             let body = try await request.decodeJSON(SignupBody.self, context: context)
             let role: Role
@@ -67,6 +73,9 @@ struct AuthRoutes {
             case nil, "renter": role = .renter
             case "provider": role = .provider
             default: throw APIError.validation("role must be renter or provider", field: "role")
+            }
+            if let wait = try await accounts.throttle.admitSignup(ip: context.clientIP) {
+                throw AccountService.throttled(wait, "too many signups from this address")
             }
             let user = try await accounts.signup(email: body.email, password: body.password, role: role)
             return try .json(UserView(user), status: .created)
@@ -88,6 +97,35 @@ struct AuthRoutes {
             }
             let login = try await accounts.login(email: email, password: body.password, clientIP: context.clientIP)
             return try .json(TokenView(access_token: login.accessToken, expires_in: login.expiresIn))
+        }
+
+        api.add(
+            RouteSpec(
+                .post, "/api/v1/auth/logout", "End the caller's session (its token stops working)", tag: "auth",
+                access: .user, responses: [204: "Logged out"])
+        ) { _, context in
+            try await accounts.logout(try context.requireIdentity())
+            return Response(status: .noContent)
+        }
+
+        api.add(
+            RouteSpec(
+                .post, "/api/v1/auth/password", "Change the caller's password; every other session ends", tag: "auth",
+                access: .user,
+                body: [
+                    "type": "object", "required": ["current_password", "new_password"],
+                    "properties": [
+                        "current_password": ["type": "string"],
+                        "new_password": ["type": "string", "minLength": 10],
+                    ],
+                ],
+                responses: [204: "Changed", 403: "Wrong current password", 429: "Too many failures"])
+        ) { request, context in
+            let id = try context.requireIdentity()
+            let body = try await request.decodeJSON(PasswordBody.self, context: context)
+            try await accounts.changePassword(
+                id, current: body.current_password, new: body.new_password, clientIP: context.clientIP)
+            return Response(status: .noContent)
         }
 
         api.add(RouteSpec(.get, "/api/v1/auth/me", "The caller's profile", tag: "auth", access: .user)) { _, context in

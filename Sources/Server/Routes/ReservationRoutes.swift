@@ -165,6 +165,16 @@ struct ReservationRoutes {
             let to = try request.queryTime("to") ?? (from + 7 * 86400)
             guard to > from else { throw APIError.validation("to must be after from", field: "to") }
             guard to - from <= 92 * 86400 else { throw APIError.validation("at most 92 days per request", field: "to") }
+            // Bookings open 90 days ahead and last a year in history; beyond that there is
+            // nothing to show (and far dates overflowed RFC 3339's four-digit year).
+            let horizon = (ReservationPolicy.maxLeadHours + 24 * 92) * 3600
+            guard to <= now + horizon else {
+                throw APIError.validation(
+                    "the calendar reaches \(horizon / 86400) days ahead; ask for an earlier to", field: "to")
+            }
+            guard from >= now - 366 * 86400 else {
+                throw APIError.validation("the calendar goes back one year; ask for a later from", field: "from")
+            }
             let start = from - from % 3600
             let end = to % 3600 == 0 ? to : to - to % 3600 + 3600
             let booked = try await store.bookings(gpuID: gpuID, from: start, to: end)

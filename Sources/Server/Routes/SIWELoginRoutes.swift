@@ -37,6 +37,9 @@ struct SIWELoginRoutes {
                 ],
                 responses: [201: "Nonce and the values the message must name"])
         ) { request, context in
+            if let wait = try await deps.accounts.throttle.admitWalletNonce(ip: context.clientIP) {
+                throw AccountService.throttled(wait, "too many sign-in requests from this address")
+            }
             let body = try await request.decodeJSON(NonceBody.self, context: context)
             let address: Address
             do { address = try Address(parsing: body.address) } catch {

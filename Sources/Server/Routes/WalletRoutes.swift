@@ -165,7 +165,9 @@ struct WalletRoutes {
                 let body = try request.decodeJSON(DepositBody.self, from: buffer)
                 let now = deps.clock.epochSeconds
                 let txID = "simdep:\(UUID().uuidString.lowercased())"
-                try await store.post(try SimulatedDeposit.credit(body.amount, to: id.userID, id: txID, at: now))
+                try await store.post(
+                    try SimulatedDeposit.credit(
+                        body.amount, to: id.userID, id: txID, alongsideChains: !deps.chains.isEmpty, at: now))
                 let available = try await store.balance(of: .available(user: id.userID))
                 return (
                     .created,

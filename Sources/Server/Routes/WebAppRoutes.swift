@@ -96,9 +96,3 @@ struct WebAppRoutes {
         }
     }
 }
-
-extension HTTPField.Name {
-    static let referrerPolicy = Self("Referrer-Policy")!
-    static let xFrameOptions = Self("X-Frame-Options")!
-    static let crossOriginOpenerPolicy = Self("Cross-Origin-Opener-Policy")!
-}

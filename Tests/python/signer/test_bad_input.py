@@ -90,5 +90,24 @@ def test_sign_output_never_contains_the_key(gp4u, keystore):
 
 def test_refuses_to_overwrite(gp4u, keystore):
     path, pw, _ = keystore
-    proc = gp4u("keys", "new", "--out", path, "--password-file", pw, "--scrypt-n", "16", check=False)
+    proc = gp4u("keys", "new", "--out", path, "--password-file", pw, "--scrypt-n", "16", "--insecure-test-key", check=False)
     assert proc.returncode != 0 and "exists" in proc.stderr.decode()
+
+
+@pytest.mark.parametrize("args, password, mention", [
+    (["--scrypt-n", "2"], "a real password", "too weak"),
+    (["--scrypt-n", "8192"], "a real password", "too weak"),
+    ([], "", "empty password"),
+])
+@pytest.mark.parametrize("command", ["new", "import"])
+def test_weak_keystores_are_refused_unless_marked_for_tests(gp4u, workdir, command, args, password, mention):
+    pw = write_password(workdir, password)
+    out = workdir / "weak.json"
+    stdin = ("0x" + KEY.hex()).encode() if command == "import" else b""
+    proc = gp4u("keys", command, "--out", str(out), "--password-file", pw, *args, stdin=stdin, check=False)
+    assert proc.returncode != 0 and mention in proc.stderr.decode(), proc.stderr.decode()
+    assert not out.exists()
+    # the same, marked as a throwaway test key, is written (at a light cost where asked)
+    light = args or ["--scrypt-n", "16"]
+    gp4u("keys", command, "--out", str(out), "--password-file", pw, *light, "--insecure-test-key", stdin=stdin)
+    assert json.loads(out.read_text())["crypto"]["kdfparams"]["n"] == int(light[1])

@@ -45,7 +45,7 @@ def test_gp4u_to_eth_keyfile(gp4u, workdir):
         password = random_password(rng)
         pw = write_password(workdir, password, f"pw{i}.txt")
         path = workdir / f"ours{i}.json"
-        out = gp4u("keys", "import", "--out", str(path), "--password-file", pw, "--scrypt-n", "16",
+        out = gp4u("keys", "import", "--out", str(path), "--password-file", pw, "--scrypt-n", "16", "--insecure-test-key",
                    stdin=("0x" + key.hex() + "\n").encode()).stdout.decode().strip()
         assert out == Account.from_key(key).address
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
@@ -60,7 +60,7 @@ def test_keys_new_fresh_salt_and_iv(gp4u, workdir):
     docs = []
     for name in ("a.json", "b.json"):
         path = workdir / name
-        address = gp4u("keys", "new", "--out", str(path), "--password-file", pw, "--scrypt-n", "16").stdout.decode().strip()
+        address = gp4u("keys", "new", "--out", str(path), "--password-file", pw, "--scrypt-n", "16", "--insecure-test-key").stdout.decode().strip()
         doc = json.loads(path.read_text())
         assert Account.from_key(decode_keyfile_json(doc, b"correct horse")).address == address
         docs.append(doc)

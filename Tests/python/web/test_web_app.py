@@ -493,6 +493,9 @@ def test_metamask_link_login_and_deposit(server, dev, wallet, wallet_browser):
     # Log out, then log in with the wallet.
     b.click("#logout")
     b.wait_ready("login")
+    assert "invalid or expired" in api_error(server, "GET", "/api/v1/wallets/balance", token=token), \
+        "logging out in the web app ends the session on the server"
+    token = server.login(email)
     b.click("#siwe-login")
     b.wait_toast("ok", f"Signed in with {wallet.address}")
     b.wait(lambda: email in b.text("#who"), what="logged in as the wallet's account")

@@ -128,7 +128,9 @@ def server(dev, failing_provider):
     srv = Gp4u(GP4U_BIN, db, chain, name="gp4u-web")
     srv.extra_env = {
         "GP4U_PUBLIC_URL": f"http://127.0.0.1:{srv.port}",
-        "GP4U_SIMULATION": "on",
+        "GP4U_SIMULATION": "on", "GP4U_SIMULATION_WITH_CHAINS": "yes",
+        # every test signs up its own users from 127.0.0.1
+        "GP4U_SIGNUPS_PER_IP_PER_HOUR": "1000",
         "GP4U_PROVIDERS": "vastai,akash,render",
         "GP4U_VASTAI_URL": failing_provider, "GP4U_AKASH_URL": failing_provider,
         "GP4U_RENDER_PRICE_SHEET": sheet, "GP4U_MARKET_SNAPSHOT": "on", "GP4U_SYNC_INTERVAL": "5",
