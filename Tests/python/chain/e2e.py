@@ -37,6 +37,24 @@ CHAIN_ID = 1337
 JWT_SECRET = "e2e-test-secret-0123456789abcdef-0123456789abcdef"
 PASSWORD = "correct horse battery staple"
 MICRO = 10**6
+# Provider key given to every server: it goes out in a header and must never be logged.
+VAST_API_KEY = "vast-e2e-planted-7f3c9a2d41"
+
+# Where servers' logs are kept for CI's secret scan (scripts/scan-secrets); a temporary
+# folder beside each test's data when unset.
+LOG_DIR = os.environ.get("GP4U_TEST_LOG_DIR")
+SERVER_LOG_LEVEL = os.environ.get("GP4U_TEST_SERVER_LOG_LEVEL", "info")
+
+
+def plant(*secrets: str):
+    """Records secrets the tests hand to gp4u, so CI's scan can prove none reached a log."""
+    if LOG_DIR:
+        os.makedirs(LOG_DIR, exist_ok=True)
+        with open(os.path.join(LOG_DIR, "planted-secrets.txt"), "a") as f:
+            f.writelines(s + "\n" for s in secrets)
+
+
+plant(JWT_SECRET, PASSWORD, VAST_API_KEY)
 
 
 def free_port() -> int:
@@ -180,7 +198,8 @@ class Gp4u:
         self.name = name
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = os.path.join(os.path.dirname(db.data_dir), f"{name}-{self.port}.log")
+        self.log_path = os.path.join(LOG_DIR or os.path.dirname(db.data_dir), f"{name}-{self.port}.log")
+        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
         self.chain = dict(chain)
         self.extra_env = extra_env or {}
         self.proc: subprocess.Popen | None = None
@@ -192,9 +211,10 @@ class Gp4u:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GP4U_")}
         env.update({
             "GP4U_PORT": str(self.port), "GP4U_HOST": "127.0.0.1",
-            "GP4U_LOG_LEVEL": "info", "GP4U_PUBLIC_URL": f"http://localhost:{self.port}",
+            "GP4U_LOG_LEVEL": SERVER_LOG_LEVEL, "GP4U_PUBLIC_URL": f"http://localhost:{self.port}",
             "GP4U_JWT_SECRET": JWT_SECRET,
             "GP4U_PROVIDERS": "vastai", "GP4U_VASTAI_URL": "http://127.0.0.1:9", "GP4U_MARKET_SNAPSHOT": "off",
+            "GP4U_VASTAI_API_KEY": VAST_API_KEY,
             "GP4U_CHAINS": str(CHAIN_ID),
         })
         env.update(self.db.env())
@@ -381,9 +401,11 @@ class Gp4u:
     def cli(self, *args: str, check: bool = True, timeout: float = 60.0,
             env: dict | None = None) -> subprocess.CompletedProcess:
         """`gp4u args` with the server's environment, `env` overriding it."""
-        proc = subprocess.run([self.binary, *args], env={**self.env(), **(env or {})},
+        proc = subprocess.run([self.binary, *args], env={**self.env(), "GP4U_LOG_LEVEL": "info", **(env or {})},
                               cwd=os.path.dirname(self.db.data_dir),
                               capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        with open(self.log_path, "a") as log:  # scanned for secrets like the server's own output
+            log.write(f"\n===== gp4u {' '.join(args)} (exit {proc.returncode}) =====\n{proc.stdout}{proc.stderr}")
         if check and proc.returncode != 0:
             raise AssertionError(f"gp4u {' '.join(args)} exited {proc.returncode}: {proc.stderr}{proc.stdout}\n"
                                  + self.log_tail())

@@ -34,7 +34,7 @@ from eth_account import Account  # noqa: E402
 from eth_keyfile import create_keyfile_json  # noqa: E402
 
 from devchain import TRANSFER_TOPIC  # noqa: E402
-from e2e import MICRO, Database, Gp4u, fresh_address, topic_of, wait_for  # noqa: E402
+from e2e import MICRO, Database, Gp4u, fresh_address, plant, topic_of, wait_for  # noqa: E402
 from rig import DevChain  # noqa: E402
 
 PG_URL = os.environ.get("GP4U_TEST_DATABASE_URL")
@@ -88,6 +88,7 @@ class Payouts:
         self.tmp = tmp
         self.db = Database(kind, tmp)
         self.hot = Account.create()
+        plant(HOT_PASSWORD, self.hot.key.hex())
         self.keystore = os.path.join(tmp, "hot.json")
         with open(self.keystore, "w") as f:
             json.dump(create_keyfile_json(bytes(self.hot.key), HOT_PASSWORD.encode(), kdf="scrypt", iterations=1024), f)

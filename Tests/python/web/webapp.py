@@ -105,7 +105,7 @@ def failing_provider():
 
 @pytest.fixture(scope="module")
 def server(dev, failing_provider):
-    from e2e import Database, Gp4u, wait_for
+    from e2e import Database, Gp4u, plant, wait_for
     from eth_account import Account
     from eth_keyfile import create_keyfile_json
     tmp = tempfile.mkdtemp(prefix="gp4u-web-")
@@ -116,6 +116,7 @@ def server(dev, failing_provider):
     # The hot wallet: deposits arrive at it and withdrawals are paid from it (a keystore
     # the server unlocks with a password file, and some ether for gas).
     hot = Account.create()
+    plant(HOT_PASSWORD, hot.key.hex())
     keystore = os.path.join(tmp, "hot.json")
     with open(keystore, "w") as f:
         json.dump(create_keyfile_json(bytes(hot.key), HOT_PASSWORD.encode(), kdf="scrypt", iterations=1024), f)
