@@ -1,5 +1,6 @@
 import Brokerage
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Server
@@ -79,6 +80,35 @@ struct SessionTests {
             #expect(blocked.status == .tooManyRequests && blocked.headers[.retryAfter] == "60")
             clock.advance(by: .seconds(60))
             #expect(try await Self.login(client, "farm0@example.com").status == .ok)
+        }
+    }
+
+    @Test(
+        "behind a trusted proxy each forwarded client gets its own allowance; from anyone else the header is ignored",
+        arguments: [true, false])
+    func forwardedClients(trusted: Bool) async throws {
+        var limits = LoginThrottle.Limits()
+        limits.signupsPerIP = 2
+        let proxies = try TrustedProxies.parse(trusted ? "127.0.0.0/8, ::1" : "10.0.0.0/8")
+        try await TestApp.with(.sqlite, trustedProxies: proxies, limits: limits, testing: .live) { client, _ in
+            var statuses: [HTTPResponse.Status] = []
+            for i in 0..<4 {
+                // A client forging the header from the left: the proxy appends what it saw.
+                let forwarded = "6.6.6.6, 203.0.113.\(i / 2)"
+                let body = #"{"email":"fwd\#(i)@example.com","password":"correct horse battery"}"#
+                statuses.append(
+                    try await client.send(
+                        .post, "/api/v1/auth/signup", json: body,
+                        headers: [HTTPField.Name("X-Forwarded-For")!: forwarded]
+                    ).status)
+            }
+            // Trusted: 203.0.113.0 and .1 get two signups each. Not: all four count
+            // against the one peer address, so the third is refused.
+            #expect(
+                statuses
+                    == (trusted
+                        ? [.created, .created, .created, .created]
+                        : [.created, .created, .tooManyRequests, .tooManyRequests]))
         }
     }
 

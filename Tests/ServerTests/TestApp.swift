@@ -25,7 +25,8 @@ enum TestApp {
         providerHealth: ProviderHealthBoard = ProviderHealthBoard(feeds: []),
         withdrawals: WithdrawalConfiguration = WithdrawalConfiguration(),
         withdrawalChains: [Int: WithdrawalChain]? = nil, cors: CORSPolicy = .off,
-        limits: LoginThrottle.Limits = TestApp.limits,
+        trustedProxies: TrustedProxies = .none,
+        limits: LoginThrottle.Limits = TestApp.limits, testing: TestingSetup = .router,
         _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
     ) async throws {
         try await TestDatabase.with(backend) { db in
@@ -36,9 +37,9 @@ enum TestApp {
             let deps = AppDependencies(
                 store: store, accounts: accounts, version: "test", simulation: simulation, clock: clock,
                 market: market, providerHealth: providerHealth, withdrawals: withdrawals,
-                withdrawalChains: withdrawalChains, cors: cors)
+                withdrawalChains: withdrawalChains, cors: cors, trustedProxies: trustedProxies)
             let (router, _) = buildRouter(deps)
-            try await Application(router: router).test(.router) { client in try await body(client, deps) }
+            try await Application(router: router).test(testing) { client in try await body(client, deps) }
         }
     }
 }

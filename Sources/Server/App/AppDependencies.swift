@@ -33,6 +33,8 @@ public struct AppDependencies: Sendable {
     public let senders: SenderStatusBoard
     /// Other web origins allowed to call the API from a browser (`GP4U_CORS_ORIGINS`).
     public let cors: CORSPolicy
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`GP4U_TRUSTED_PROXIES`).
+    public let trustedProxies: TrustedProxies
     /// Offers rendered for search pages, per index (see ``OfferJSONCache``).
     let offerJSON = OfferJSONCache()
     /// Encoded arbitrage answers for the current index (see ``MarketResponseCache``).
@@ -49,9 +51,10 @@ public struct AppDependencies: Sendable {
         chains: [ChainConfiguration] = [], watchers: WatcherStatusBoard = WatcherStatusBoard(),
         withdrawals: WithdrawalConfiguration = WithdrawalConfiguration(),
         withdrawalChains: [Int: WithdrawalChain]? = nil, senders: SenderStatusBoard = SenderStatusBoard(),
-        cors: CORSPolicy = .off
+        cors: CORSPolicy = .off, trustedProxies: TrustedProxies = .none
     ) {
         self.cors = cors
+        self.trustedProxies = trustedProxies
         self.chains = chains
         self.withdrawals = withdrawals
         self.withdrawalChains = withdrawalChains ?? Self.withdrawalChains(chains, hotWallets: [:])

@@ -49,7 +49,7 @@ extension Bootstrap {
                     chains: config.chains, watchers: watchers, withdrawals: config.withdrawals,
                     withdrawalChains: AppDependencies.withdrawalChains(
                         config.chains, hotWallets: wallets.mapValues(\.address)),
-                    senders: senders, cors: config.cors)
+                    senders: senders, cors: config.cors, trustedProxies: config.trustedProxies)
                 let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
                 let lifecycle = ReservationLifecycleService(
                     store: store, fee: config.platformFee, interval: .seconds(15), clock: deps.clock, logger: logger)

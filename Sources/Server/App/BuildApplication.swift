@@ -7,6 +7,9 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     let table = RouteTable()
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
+    if deps.trustedProxies != .none {
+        router.add(middleware: ForwardedClientMiddleware(proxies: deps.trustedProxies))
+    }
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: CrossOriginMiddleware(policy: deps.cors, routes: table))
     router.add(middleware: ErrorMiddleware(routes: table))

@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     public var cors = CORSPolicy.off
     /// Per-address allowances of password checks and signups.
     public var loginLimits = LoginThrottle.Limits()
+    /// Reverse proxies whose `X-Forwarded-For` is believed; none by default.
+    public var trustedProxies = TrustedProxies.none
 
     public static let defaults: [(name: String, value: String, meaning: String)] =
         [
@@ -64,6 +66,10 @@ public struct ServerConfiguration: Sendable {
                 "logins (right or wrong) and wallet sign-in nonces from one address a minute"
             ),
             ("GP4U_FAILED_LOGINS_PER_IP", "20", "wrong passwords from one address within 15 minutes"),
+            (
+                "GP4U_TRUSTED_PROXIES", "",
+                "reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client; empty = none"
+            ),
             (
                 "GP4U_PUBLIC_URL", "http://localhost:<GP4U_PORT>",
                 "the URL users open; wallet sign-in messages must name its scheme, host and port"
@@ -160,6 +166,7 @@ public struct ServerConfiguration: Sendable {
         config.withdrawals = try WithdrawalConfiguration.fromEnvironment(value)
         config.cors = try CORSPolicy.parse(value("GP4U_CORS_ORIGINS") ?? "")
         config.loginLimits = try LoginThrottle.Limits.fromEnvironment(value)
+        config.trustedProxies = try TrustedProxies.parse(value("GP4U_TRUSTED_PROXIES") ?? "")
         if let chain = chains.first(where: { $0.hotWalletKeystore != nil }), config.withdrawals.passwordFile == nil {
             throw ConfigError(
                 "GP4U_HOT_WALLET_PASSWORD_FILE",

@@ -17,8 +17,9 @@ public struct AppRequestContext: RequestContext {
     public var identity: Identity?
     /// Why the Authorization header sent was not accepted (a private route answers it).
     var tokenProblem: APIError?
-    /// The peer's IP address, for login throttling.
-    public let clientIP: String
+    /// The client's IP address, for the per-address limits: the peer's, or behind a
+    /// trusted proxy the one it forwarded (``ForwardedClientMiddleware``).
+    public internal(set) var clientIP: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
