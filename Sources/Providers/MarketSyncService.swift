@@ -22,6 +22,8 @@ public final class MarketSyncService: Service, Sendable {
     public let snapshotEnabled: Bool
     private let clock: any TimeSource
     private let logger: Logger
+    /// Called after each index this service publishes (other replicas are told to load it).
+    private let published: @Sendable () async -> Void
     private let syncs = Counter(label: "gp4u_market_syncs_total")
     private let syncErrors = Counter(label: "gp4u_market_sync_errors_total")
     private let indexedOffers = Gauge(label: "gp4u_market_indexed_offers")
@@ -29,8 +31,9 @@ public final class MarketSyncService: Service, Sendable {
     public init(
         feeds: [ProviderFeed], store: any OfferStore, index: MarketIndexHolder, interval: Duration = .seconds(30),
         snapshotEnabled: Bool = true, clock: any TimeSource = SystemTimeSource(),
-        logger: Logger = Logger(label: "gp4u.market")
+        logger: Logger = Logger(label: "gp4u.market"), published: @escaping @Sendable () async -> Void = {}
     ) {
+        self.published = published
         self.feeds = feeds
         self.store = store
         self.index = index
@@ -143,6 +146,7 @@ public final class MarketSyncService: Service, Sendable {
         let built = MarketIndex(offers: offers, builtAt: clock.now)
         index.replace(with: built, ticket: ticket)
         indexedOffers.record(built.offers.count)
+        await published()
     }
 }
 

@@ -85,7 +85,7 @@ public final class PostgresDatabase: SQLDatabase {
 
     /// A pooled connection; failing to get one (server down, database missing, wrong
     /// password) is a ``StorageError`` like any other.
-    private func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
             return try await client.withConnection(body)
         } catch let error as PSQLError {

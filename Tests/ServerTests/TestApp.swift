@@ -2,6 +2,7 @@ import Brokerage
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Server
 import Storage
 import Synchronization
@@ -27,6 +28,7 @@ enum TestApp {
         withdrawalChains: [Int: WithdrawalChain]? = nil, cors: CORSPolicy = .off,
         trustedProxies: TrustedProxies = .none,
         limits: LoginThrottle.Limits = TestApp.limits, testing: TestingSetup = .router,
+        replica: String? = nil,
         _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
     ) async throws {
         try await TestDatabase.with(backend) { db in
@@ -37,7 +39,10 @@ enum TestApp {
             let deps = AppDependencies(
                 store: store, accounts: accounts, version: "test", simulation: simulation, clock: clock,
                 market: market, providerHealth: providerHealth, withdrawals: withdrawals,
-                withdrawalChains: withdrawalChains, cors: cors, trustedProxies: trustedProxies)
+                withdrawalChains: withdrawalChains, cors: cors, trustedProxies: trustedProxies,
+                marketChanges: replica.flatMap { name in
+                    (db as? any ChangeFeed).map { MarketChanges(feed: $0, replica: name, logger: Logger(label: name)) }
+                })
             let (router, _) = buildRouter(deps)
             try await Application(router: router).test(testing) { client in try await body(client, deps) }
         }

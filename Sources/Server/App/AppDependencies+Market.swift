@@ -7,6 +7,12 @@ extension AppDependencies {
     /// from the same table, listings included). The holder's ticket keeps a sync that read
     /// the table before the change from publishing over this.
     func refreshMarket() async throws {
+        try await rebuildMarket()
+        await marketChanges?.announce()
+    }
+
+    /// Rebuilds the in-memory market from the database, telling no one.
+    func rebuildMarket() async throws {
         let ticket = market.ticket()
         let offers = try await store.allOffers()
         market.replace(with: MarketIndex(offers: offers, builtAt: clock.now), ticket: ticket)

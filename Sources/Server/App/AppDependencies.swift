@@ -35,6 +35,8 @@ public struct AppDependencies: Sendable {
     public let cors: CORSPolicy
     /// Reverse proxies whose `X-Forwarded-For` names the client (`GP4U_TRUSTED_PROXIES`).
     public let trustedProxies: TrustedProxies
+    /// How replicas sharing a PostgreSQL database tell each other the market changed.
+    public let marketChanges: MarketChanges?
     /// Offers rendered for search pages, per index (see ``OfferJSONCache``).
     let offerJSON = OfferJSONCache()
     /// Encoded arbitrage answers for the current index (see ``MarketResponseCache``).
@@ -51,8 +53,9 @@ public struct AppDependencies: Sendable {
         chains: [ChainConfiguration] = [], watchers: WatcherStatusBoard = WatcherStatusBoard(),
         withdrawals: WithdrawalConfiguration = WithdrawalConfiguration(),
         withdrawalChains: [Int: WithdrawalChain]? = nil, senders: SenderStatusBoard = SenderStatusBoard(),
-        cors: CORSPolicy = .off, trustedProxies: TrustedProxies = .none
+        cors: CORSPolicy = .off, trustedProxies: TrustedProxies = .none, marketChanges: MarketChanges? = nil
     ) {
+        self.marketChanges = marketChanges
         self.cors = cors
         self.trustedProxies = trustedProxies
         self.chains = chains

@@ -37,6 +37,8 @@ extension Bootstrap {
             do {
                 let feeds = MarketProviders.feeds(configuration: config.market, httpClient: httpClient, logger: logger)
                 let market = MarketIndexHolder()
+                // Replicas on one PostgreSQL: one polls the providers, all load its result.
+                let changes = (db as? any ChangeFeed).map { MarketChanges(feed: $0, logger: logger) }
                 let watchers = WatcherStatusBoard()
                 let senders = SenderStatusBoard()
                 let deps = AppDependencies(
@@ -49,7 +51,7 @@ extension Bootstrap {
                     chains: config.chains, watchers: watchers, withdrawals: config.withdrawals,
                     withdrawalChains: AppDependencies.withdrawalChains(
                         config.chains, hotWallets: wallets.mapValues(\.address)),
-                    senders: senders, cors: config.cors, trustedProxies: config.trustedProxies)
+                    senders: senders, cors: config.cors, trustedProxies: config.trustedProxies, marketChanges: changes)
                 let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
                 let lifecycle = ReservationLifecycleService(
                     store: store, fee: config.platformFee, interval: .seconds(15), clock: deps.clock, logger: logger)
@@ -57,9 +59,8 @@ extension Bootstrap {
                     store: store, interval: .seconds(600), clock: deps.clock, logger: logger)
                 // Syncs in the background: the snapshot (if on) is loaded first, providers are
                 // called after; their failures are logged and counted, never fatal to startup.
-                let sync = MarketSyncService(
-                    feeds: feeds, store: store, index: market, interval: config.market.syncInterval,
-                    snapshotEnabled: config.market.snapshotEnabled, logger: logger)
+                let sync = Self.marketServices(
+                    config.market, feeds: feeds, db: db, store: store, deps: deps, changes: changes, logger: logger)
                 let chainWatchers = config.chains.map { chain in
                     ChainWatch(
                         chain: chain, db: db, store: store, board: watchers, httpClient: rpcClient, logger: logger
@@ -78,8 +79,9 @@ extension Bootstrap {
                     configuration: .init(
                         services: (chainWatchers + payouts).map { .init(service: $0) }
                             + [
-                                .init(service: lifecycle), .init(service: housekeeping), .init(service: sync),
-                                .init(service: app),
+                                .init(service: lifecycle), .init(service: housekeeping),
+                            ] + sync.map { .init(service: $0) } + [
+                                .init(service: app)
                             ],
                         gracefulShutdownSignals: [.sigterm, .sigint],
                         logger: logger))
