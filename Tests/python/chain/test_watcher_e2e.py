@@ -506,3 +506,99 @@ def test_two_replicas_one_watcher_and_handover(dev, world):
     assert len(deposits) == len(first) + len(second) == 40
     uid = user_id(w.db, "alice@example.com")
     assert follower.balance_micro(alice)["available"] == user_sums(deposits)[uid]
+
+
+@pytest.mark.skipif(not os.environ.get("GP4U_TEST_DATABASE_URL"), reason="needs PostgreSQL (GP4U_TEST_DATABASE_URL)")
+def test_three_replicas_behind_nginx_survive_kill_9_in_turn(dev, world, tmp_path):
+    """Three `gp4u serve` on one PostgreSQL behind nginx; while clients keep calling and
+    deposits keep arriving, each replica in turn is killed with SIGKILL and restarted. No
+    request fails beyond the few in flight on the killed replica, every deposit is
+    credited once, and never do two replicas watch the chain at the same time."""
+    import http.client
+    import json as jsonlib
+
+    import nginx
+    if not nginx.available():
+        pytest.skip("Debian's nginx is not installed (apt-get install nginx)")
+    w = world("postgres")
+    replicas = []
+    for name in ("r1", "r2", "r3"):
+        s = w.server(name, start=False)
+        s.extra_env = {"GP4U_TRUSTED_PROXIES": "127.0.0.1"}
+        s.start()
+        replicas.append(s)
+    wait_for(lambda: all(s.chain_state() for s in replicas), 20, "every replica reports the chain", servers=replicas)
+    alice = link(replicas[0], dev, "alice@example.com", [1, 2, 3])
+
+    THREADS = 4
+    stop = threading.Event()
+    outcomes: list[tuple[float, str, int]] = []   # (time, path, status or -1 for a transport error)
+    watching_max = [0]
+
+    def client_loop(seed: int):
+        rnd = random.Random(seed)
+        conn = None
+        paths = ["/api/v1/wallets/balance", "/api/v1/gpus/search?limit=5", "/api/v1/wallets/transactions?limit=5",
+                 "/api/v1/auth/me", "/health"]
+        while not stop.is_set():
+            path = rnd.choice(paths)
+            method, body = ("GET", None)
+            if rnd.random() < 0.2:
+                method, path = "PATCH", "/api/v1/auth/me"
+                body = jsonlib.dumps({"theme_preference": rnd.choice(["light", "dark"])})
+            try:
+                conn = conn or http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=10)
+                conn.request(method, path, body=body, headers={"Authorization": f"Bearer {alice}",
+                                                               "Content-Type": "application/json"})
+                resp = conn.getresponse()
+                resp.read()
+                outcomes.append((time.monotonic(), f"{method} {path}", resp.status))
+            except (OSError, http.client.HTTPException):
+                outcomes.append((time.monotonic(), f"{method} {path}", -1))
+                conn = None
+
+    def watch_count():
+        while not stop.is_set():
+            states = []
+            for s in replicas:
+                try:
+                    states.append((s.chain_state() or {}).get("state"))
+                except OSError:
+                    pass  # killed between two looks
+            watching_max[0] = max(watching_max[0], states.count("watching"))
+            time.sleep(0.05)
+
+    sent: list[str] = []
+    with nginx.Nginx([s.port for s in replicas], str(tmp_path / "nginx")) as proxy:
+        threads = [threading.Thread(target=client_loop, args=(i,), daemon=True) for i in range(THREADS)]
+        threads.append(threading.Thread(target=watch_count, daemon=True))
+        for t in threads:
+            t.start()
+        kills = 0
+        for round_, victim in enumerate(replicas):
+            sent += send_many(dev, [(dev.usdc, 1 + i % 3, w.chain["deposit"], (round_ * 100 + i + 1) * MICRO)
+                                    for i in range(10)])
+            dev.mine(N)
+            time.sleep(1.0)
+            victim.kill()
+            kills += 1
+            sent += send_many(dev, [(dev.usdc, 1 + i % 3, w.chain["deposit"], (round_ * 100 + i + 51) * MICRO)
+                                    for i in range(5)])
+            dev.mine(N)
+            time.sleep(2.0)
+            victim.start()
+        time.sleep(1.0)
+        stop.set()
+        for t in threads:
+            t.join(15)
+    w.settle(60)
+    deposits = w.invariants()
+    assert len(deposits) == len(sent) == 45
+    uid = user_id(w.db, "alice@example.com")
+    assert replicas[0].balance_micro(alice)["available"] == user_sums(deposits)[uid]
+
+    failed = [o for o in outcomes if o[2] not in (200, 204)]
+    print(f"{len(outcomes)} requests through nginx during {kills} kills; {len(failed)} failed: {failed[:10]}")
+    assert len(outcomes) > 200, "the clients kept calling throughout"
+    assert len(failed) <= kills * THREADS, f"only requests in flight on a killed replica may fail: {failed}"
+    assert watching_max[0] == 1, "two replicas watched the chain at once"
