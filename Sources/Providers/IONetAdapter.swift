@@ -104,8 +104,8 @@ public struct IONetAdapter: OfferSource {
                 continue
             }
             guard (hw.available ?? 0) > 0 else { continue }
-            guard let model = GPUModel.canonical(name: hw.hardware_name) else {
-                report.skip("unknown_model")
+            guard let model = GPUModel.resolve(name: hw.hardware_name) else {
+                report.skip("malformed")
                 continue
             }
             result.append(QuotableHardware(hardware: hw, model: model))

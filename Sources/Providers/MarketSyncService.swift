@@ -100,6 +100,7 @@ public final class MarketSyncService: Service, Sendable {
                         from: provider, with: fetched.value, at: fetched.fetchedAt)
                     report.providers[provider] = .updated(
                         offers: fetched.value.count, stale: fetched.stale, change: change)
+                    report.coverage[provider] = feeds.first { $0.provider == provider }?.coverage.latest
                     live += fetched.value
                     logger.debug(
                         "provider synced",
@@ -157,4 +158,8 @@ public struct SyncReport: Sendable {
 
     public var at: Date
     public var providers: [ProviderID: Outcome] = [:]
+    /// Per provider that answered: offers seen, queries, full answers (each split
+    /// further), whether the walk covered the whole market, and skips by reason. A
+    /// provider served from its cache shows the coverage of the fetch that filled it.
+    public var coverage: [ProviderID: ProviderCoverage] = [:]
 }

@@ -75,7 +75,7 @@ struct MarketStoreAndHistoryTests {
 struct MarketOfferTests {
     typealias F = MarketFixtures
 
-    @Test func derivedFieldsAreConsistent() {
+    @Test func derivedFieldsAreConsistent() throws {
         let o = F.offer(.vastai, "12345", price: "10.40", gpus: 12)
         #expect(o.id == "vastai-12345")
         #expect(o.pricePerGPUHour == F.price("0.866667"))
@@ -122,7 +122,7 @@ struct MarketOfferTests {
         #expect(a == b)
         #expect((250...400).contains(a.count))
         #expect(Set(a.map(\.id)).count == a.count)
-        #expect(a.allSatisfy { $0.source == .snapshot && $0.lastSynced == MarketSnapshot.captureDate })
+        #expect(a.allSatisfy { $0.source == .sample && $0.lastSynced == MarketSnapshot.captureDate })
         #expect(
             Set(a.map(\.provider)) == Set(ProviderID.upstream),
             "the snapshot holds upstream offers only, never GP4U listings")

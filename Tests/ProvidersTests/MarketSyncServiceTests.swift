@@ -48,7 +48,7 @@ struct MarketSyncServiceTests {
             await service.prepare()
             let before = index.current
             #expect(before.offers.count == MarketSnapshot.offers().count)
-            #expect(before.offers.allSatisfy { $0.source == .snapshot })
+            #expect(before.offers.allSatisfy { $0.source == .sample })
             #expect(!before.arbitrage.opportunities().isEmpty)
 
             let report = await service.syncOnce()
@@ -64,7 +64,7 @@ struct MarketSyncServiceTests {
                 after.offers.filter { $0.provider == .vastai }.map(\.id).sorted() == [
                     "vastai-1", "vastai-2", "vastai-3",
                 ])
-            #expect(after.offers.filter { $0.provider == .akash }.allSatisfy { $0.source == .snapshot })
+            #expect(after.offers.filter { $0.provider == .akash }.allSatisfy { $0.source == .sample })
             #expect(after.offer(id: "vastai-1")?.lastSynced == clock.now)
         }
     }

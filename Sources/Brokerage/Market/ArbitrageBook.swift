@@ -113,7 +113,7 @@ public struct ArbitrageBook: Sendable {
                 slot[i] = s
                 providers[i] = offers[i].provider
                 priceKeys[i] = offers[i].pricePerGPUHour.micro
-                perfKeys[i] = offers[i].pricePerPerf.micro
+                perfKeys[i] = offers[i].pricePerPerf?.micro ?? .max
             }
         }
         keys[.perGPUHour] = priceKeys
@@ -269,7 +269,7 @@ public struct ArbitrageBook: Sendable {
         switch basis {
         case .perGPUHour: perGPUHour = gap
         case .perPerformance:
-            perGPUHour = Int64((Double(gap) * cheapest.perfScore / Double(cheapest.gpuCount)).rounded())
+            perGPUHour = Int64((Double(gap) * (cheapest.perfScore ?? 0) / Double(cheapest.gpuCount)).rounded())
         }
         return ArbitrageOpportunity(
             gpuModel: model, basis: basis, cheapest: cheapest, reference: offers[Int(reference.offer)],
@@ -284,10 +284,12 @@ public enum ArbitrageBasis: String, Sendable, Hashable, Codable, CaseIterable {
     case perGPUHour = "price"
     case perPerformance = "price_per_perf"
 
+    /// Offers with no performance score never reach the `price_per_perf` buckets (the
+    /// index leaves them out of that order); `.max` only keeps the key total.
     func key(_ offer: Offer) -> Int64 {
         switch self {
         case .perGPUHour: offer.pricePerGPUHour.micro
-        case .perPerformance: offer.pricePerPerf.micro
+        case .perPerformance: offer.pricePerPerf?.micro ?? .max
         }
     }
 

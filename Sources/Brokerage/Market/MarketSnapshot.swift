@@ -46,10 +46,10 @@ public enum MarketSnapshot {
     public static func offers() -> [Offer] {
         var rng = SplitMix64(seed: seed)
         var result: [Offer] = []
-        result += generate(provider: .vastai, count: 220, rng: &rng, capturedAt: captureDate, source: .snapshot)
-        result += generate(provider: .ionet, count: 48, rng: &rng, capturedAt: captureDate, source: .snapshot)
-        result += generate(provider: .akash, count: 8, rng: &rng, capturedAt: captureDate, source: .snapshot)
-        result += generate(provider: .render, count: 6, rng: &rng, capturedAt: captureDate, source: .snapshot)
+        result += generate(provider: .vastai, count: 220, rng: &rng, capturedAt: captureDate, source: .sample)
+        result += generate(provider: .ionet, count: 48, rng: &rng, capturedAt: captureDate, source: .sample)
+        result += generate(provider: .akash, count: 8, rng: &rng, capturedAt: captureDate, source: .sample)
+        result += generate(provider: .render, count: 6, rng: &rng, capturedAt: captureDate, source: .sample)
         return result
     }
 
@@ -116,7 +116,8 @@ public enum MarketSnapshot {
             }
             let measured =
                 provider == .vastai
-                ? PerformanceScore.baseline(model: model, gpuCount: gpuCount) * (0.8 + 0.3 * rng.nextUnit()) : nil
+                ? PerformanceScore.baseline(model: model, gpuCount: gpuCount).map { $0 * (0.8 + 0.3 * rng.nextUnit()) }
+                : nil
             offers.append(
                 Offer(
                     provider: provider, externalID: "\(idPrefix)-\(i + 1)", model: model, providerModelName: model.name,
