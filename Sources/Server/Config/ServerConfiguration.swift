@@ -136,6 +136,8 @@ public struct ServerConfiguration: Sendable {
             simulation: simulation, platformFee: PlatformFee(basisPoints: feeMicro.micro / 10_000), publicURL: publicURL
         )
         config.market = market
+        // With real money in play the generated sample stays off unless asked for.
+        if !chains.isEmpty && !market.snapshotExplicit { config.market.snapshotEnabled = false }
         config.withdrawals = try WithdrawalConfiguration.fromEnvironment(value)
         if let chain = chains.first(where: { $0.hotWalletKeystore != nil }), config.withdrawals.passwordFile == nil {
             throw ConfigError(
