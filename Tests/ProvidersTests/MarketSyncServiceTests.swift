@@ -35,6 +35,25 @@ struct MarketSyncServiceTests {
             clock: clock)
     }
 
+    @Test func syncReportAndProviderHealthShowCoverageAndSkipReasons() async throws {
+        let routes = FixtureRoutes()
+        await routes.set(Self.vastPath, .init(body: ProviderFixtures.vastTolerant))
+        await routes.set("GET /v1/gpu-prices", .init(body: ProviderFixtures.akashPrices))
+        await routes.set("GET /v1/gpu", .init(body: ProviderFixtures.akashGPU))
+        let clock = ManualTimeSource()
+        try await withFixtureServer(routes) { base in
+            let service = makeService(
+                base, clock: clock, store: InMemoryOfferStore(), index: MarketIndexHolder(), snapshot: false)
+            let report = await service.syncOnce()
+            let vast = try #require(report.coverage[.vastai])
+            #expect(vast.offersListed == 3 && vast.queries == 1 && vast.limitHits == 0 && vast.complete)
+            #expect(vast.skipped == ["malformed": 2, "no_price": 1])
+            #expect(report.coverage[.akash]?.skipped == ["malformed": 1, "no_price": 1])
+            let health = await ProviderHealthBoard(feeds: service.feeds).snapshot(of: .vastai)
+            #expect(health?.coverage == vast)
+        }
+    }
+
     @Test func snapshotFirstThenLiveReplacesItPerProvider() async throws {
         let routes = FixtureRoutes()
         await routes.set(
