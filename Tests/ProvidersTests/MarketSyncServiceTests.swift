@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Brokerage
+import Ethereum
 import Foundation
 import Providers
 import Testing
@@ -111,8 +112,11 @@ struct MarketSyncServiceTests {
             #expect(current.arbitrage.best(for: GPUModel.lookup("rtx-4090")!)?.cheapest.provider == .akash)
             let series = try await store.priceHistory(
                 model: GPUModel.lookup("rtx-4090")!, provider: .vastai, since: .distantPast)
-            #expect(series.map(\.offers) == [2, 1])
-            #expect(series.last?.median.description == "0.48")
+            // Both syncs fall in one hour: one point, updated in place.
+            #expect(series.map(\.samples) == [2] && series.map(\.offers) == [2])
+            #expect(series.last?.median.description == "0.465")  // mean of the syncs' medians 0.45 and 0.48
+            let (low, high) = (try USDC(parsing: "0.40"), try USDC(parsing: "0.50"))
+            #expect(series.last?.min == low && series.last?.max == high)
         }
     }
 

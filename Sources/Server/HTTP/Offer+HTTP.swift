@@ -136,7 +136,9 @@ struct PricePointView: Encodable {
     let t: String
     let provider: String?
     let min: USDC
+    let p10: USDC
     let median: USDC
+    let p90: USDC
     let max: USDC
     let offers: Int
 
@@ -144,7 +146,9 @@ struct PricePointView: Encodable {
         t = RFC3339.format(p.t)
         provider = p.provider?.rawValue
         min = p.min
+        p10 = p.p10
         median = p.median
+        p90 = p.p90
         max = p.max
         offers = p.offers
     }
