@@ -70,6 +70,11 @@ struct MarketSearchTests {
         #expect(throws: MarketValidationError.self) { try OfferQuery(parameters: ["model": "RTX 9090 Z!"]) }
         let ppp = idx.search(try OfferQuery(parameters: ["sort": "price_per_perf", "limit": "100"])).items
         #expect(!ppp.contains { $0.id == "vastai-9" } && ppp.count == 6)
+        // The book sorting the offers itself leaves it out of price_per_perf too.
+        let book = ArbitrageBook(
+            offers: Self.offers + [unknown, F.offer(.ionet, "10", model: "rtx-9090-z", price: "0.09")])
+        #expect(book.best(for: unknown.model, basis: .perPerformance) == nil)
+        #expect(book.best(for: unknown.model)?.cheapest.id == "vastai-9")
         for sort in ["g_score", "reliability", "price"] {
             let all = idx.search(try OfferQuery(parameters: ["sort": sort, "limit": "100"])).items
             #expect(all.contains { $0.id == "vastai-9" }, "listed when sorted by \(sort)")

@@ -77,6 +77,8 @@ public struct ArbitrageBook: Sendable {
         // bucketing below touches only integers.
         let n = offers.count
         var eligible = [Bool](repeating: false, count: n)
+        // Offers with no performance score stay out of the price-per-performance buckets.
+        var hasPerf = [Bool](repeating: false, count: n)
         var slot = [Int32](repeating: 0, count: n)
         var providers = [ProviderID](repeating: .vastai, count: n)
         var keys: [ArbitrageBasis: [Int64]] = [:]
@@ -114,6 +116,7 @@ public struct ArbitrageBook: Sendable {
                 providers[i] = offers[i].provider
                 priceKeys[i] = offers[i].pricePerGPUHour.micro
                 perfKeys[i] = offers[i].pricePerPerf?.micro ?? .max
+                hasPerf[i] = offers[i].pricePerPerf != nil
             }
         }
         keys[.perGPUHour] = priceKeys
@@ -122,7 +125,9 @@ public struct ArbitrageBook: Sendable {
         for basis in ArbitrageBasis.allCases {
             let basisKeys = keys[basis] ?? []
             var buckets = [Bucket](repeating: Bucket(), count: models.count)
-            for position in orders[basis] ?? [] where eligible[Int(position)] {
+            let needsPerf = basis == .perPerformance
+            for position in orders[basis] ?? [] where eligible[Int(position)] && (!needsPerf || hasPerf[Int(position)])
+            {
                 let i = Int(position)
                 buckets[Int(slot[i])].append(position, key: basisKeys[i], provider: providers[i])
             }
