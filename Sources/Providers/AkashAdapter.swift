@@ -25,6 +25,10 @@ public struct AkashAdapter: OfferSource {
     }
 
     public func fetchOffers(pacer: RequestPacer) async throws -> [Offer] {
+        try await fetchBatch(pacer: pacer).offers
+    }
+
+    public func fetchBatch(pacer: RequestPacer) async throws -> OfferBatch {
         let prices = try await http.send(.GET, "\(baseURL)/v1/gpu-prices", pacer: pacer)
         // Availability detail is a refinement: a failure other than a rate limit is tolerated.
         var availability: Data?
@@ -39,7 +43,7 @@ public struct AkashAdapter: OfferSource {
         }
         let report = try Self.parse(prices: prices, availability: availability, at: clock.now)
         report.publish(provider: provider)
-        return report.offers
+        return report.batch(queries: 2)
     }
 
     public static func parse(prices: Data, availability: Data?, at time: Date) throws(ProviderCallError)
@@ -56,8 +60,8 @@ public struct AkashAdapter: OfferSource {
                 report.skip("malformed")
                 continue
             }
-            guard let model = GPUModel.canonical(name: raw.model, interface: raw.interface) else {
-                report.skip("unknown_model")
+            guard let model = GPUModel.resolve(name: raw.model, interface: raw.interface) else {
+                report.skip("malformed")
                 continue
             }
             guard let p = raw.price, (p.currency ?? "USD").uppercased() == "USD",

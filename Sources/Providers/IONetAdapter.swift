@@ -31,6 +31,12 @@ public struct IONetAdapter: OfferSource {
     }
 
     public func fetchOffers(pacer: RequestPacer) async throws -> [Offer] {
+        try await fetchBatch(pacer: pacer).offers
+    }
+
+    /// Quotes each available hardware type; more types than ``maxQuotes`` makes the
+    /// coverage incomplete (one full answer), never a silent cut.
+    public func fetchBatch(pacer: RequestPacer) async throws -> OfferBatch {
         let headers = [("x-api-key", apiKey)]
         let hardwareData = try await http.send(
             .GET, "\(baseURL)/enterprise/v1/io-cloud/caas/hardware/max-gpus-per-container", headers: headers,
@@ -42,7 +48,7 @@ public struct IONetAdapter: OfferSource {
         let locations = try Self.parseLocations(locationData).filter { $0.available ?? 1 > 0 }
         guard !locations.isEmpty else {
             report.publish(provider: provider)
-            return []
+            return report.batch(queries: 2)
         }
         let ids = "[" + locations.map { String($0.id) }.joined(separator: ",") + "]"
         let time = clock.now
@@ -72,13 +78,27 @@ public struct IONetAdapter: OfferSource {
             report.offers.append(
                 Offer(
                     provider: .ionet, externalID: "hw\(item.hardware.hardware_id)", model: item.model,
-                    providerModelName: item.hardware.hardware_name, gpuCount: 1, vramGB: item.model.vramGB,
+                    providerModelName: item.hardware.hardware_name, gpuCount: 1,
+                    vramGB: item.model.isCatalogued ? item.model.vramGB : Self.memoryGB(item.hardware.hardware_name),
                     pricePerHour: perHour, location: Self.location(locations), available: true,
                     availableUnits: item.hardware.available, reliability: Self.defaultReliability, lastSynced: time,
                     priceKind: .firm))
         }
         report.publish(provider: provider)
-        return report.offers
+        let quoted = min(hardware.count, maxQuotes)
+        var batch = report.batch(queries: 2 + quoted)
+        batch.coverage.offersSeen += hardware.count - quoted
+        batch.coverage.limitHits = hardware.count > maxQuotes ? 1 : 0
+        batch.coverage.complete = hardware.count <= maxQuotes
+        return batch
+    }
+
+    /// "H100 80GB SXM5" -> 80; 0 when the name gives no size.
+    static func memoryGB(_ name: String) -> Int {
+        for token in name.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+            if token.hasSuffix("gb"), let n = Int(token.dropLast(2)) { return n }
+        }
+        return 0
     }
 
     struct QuotableHardware {
@@ -104,8 +124,8 @@ public struct IONetAdapter: OfferSource {
                 continue
             }
             guard (hw.available ?? 0) > 0 else { continue }
-            guard let model = GPUModel.canonical(name: hw.hardware_name) else {
-                report.skip("unknown_model")
+            guard let model = GPUModel.resolve(name: hw.hardware_name) else {
+                report.skip("malformed")
                 continue
             }
             result.append(QuotableHardware(hardware: hw, model: model))

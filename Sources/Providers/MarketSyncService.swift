@@ -3,11 +3,13 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import Synchronization
 import Timekeeping
 
 /// Keeps the market current: every interval it fetches all providers concurrently through
 /// their resilience layers, hands each provider's offers to the ``OfferStore`` (which marks
-/// vanished offers unavailable), records a price-history point per model and provider, and
+/// vanished offers unavailable), merges a price summary into the hour's point per model
+/// and provider (folding old history once an hour), and
 /// swaps a freshly built ``MarketIndex`` (search + precomputed arbitrage) into the holder.
 ///
 /// A swift-service-lifecycle `Service`: add it to the server's service group. Provider and
@@ -27,6 +29,8 @@ public final class MarketSyncService: Service, Sendable {
     private let syncs = Counter(label: "gp4u_market_syncs_total")
     private let syncErrors = Counter(label: "gp4u_market_sync_errors_total")
     private let indexedOffers = Gauge(label: "gp4u_market_indexed_offers")
+    /// The hour the price history was last folded in (folding once an hour is enough).
+    private let foldedHour = Mutex<Date?>(nil)
 
     public init(
         feeds: [ProviderFeed], store: any OfferStore, index: MarketIndexHolder, interval: Duration = .seconds(30),
@@ -103,6 +107,7 @@ public final class MarketSyncService: Service, Sendable {
                         from: provider, with: fetched.value, at: fetched.fetchedAt)
                     report.providers[provider] = .updated(
                         offers: fetched.value.count, stale: fetched.stale, change: change)
+                    report.coverage[provider] = feeds.first { $0.provider == provider }?.coverage.latest
                     live += fetched.value
                     logger.debug(
                         "provider synced",
@@ -129,6 +134,7 @@ public final class MarketSyncService: Service, Sendable {
         do {
             let fresh = live.filter { !$0.stale && $0.source == .live }
             if !fresh.isEmpty { try await store.recordPriceHistory(PriceHistoryPoint.summarize(fresh, at: started)) }
+            if foldDue(at: started) { _ = try await store.foldPriceHistory(now: started) }
             try await rebuildIndex()
         } catch {
             syncErrors.increment()
@@ -138,6 +144,16 @@ public final class MarketSyncService: Service, Sendable {
         }
         syncs.increment()
         return report
+    }
+
+    /// True once per hour: the first sync of each hour folds old price history.
+    private func foldDue(at time: Date) -> Bool {
+        let hour = PriceInterval.hour.start(of: time)
+        return foldedHour.withLock { last in
+            guard last != hour else { return false }
+            last = hour
+            return true
+        }
     }
 
     private func rebuildIndex() async throws {
@@ -161,4 +177,8 @@ public struct SyncReport: Sendable {
 
     public var at: Date
     public var providers: [ProviderID: Outcome] = [:]
+    /// Per provider that answered: offers seen, queries, full answers (each split
+    /// further), whether the walk covered the whole market, and skips by reason. A
+    /// provider served from its cache shows the coverage of the fetch that filled it.
+    public var coverage: [ProviderID: ProviderCoverage] = [:]
 }

@@ -4,7 +4,8 @@ import Metrics
 /// Offers parsed from one provider answer, and how many were skipped and why.
 public struct OfferParseReport: Sendable {
     public var offers: [Offer] = []
-    /// Reason (`malformed`, `unknown_model`, `no_price`...) -> count.
+    /// Reason (`malformed`, `no_price`) -> count. A GPU outside the catalogue is no reason:
+    /// it is listed under a derived id.
     public var skipped: [String: Int] = [:]
 
     public init() {}
@@ -12,6 +13,15 @@ public struct OfferParseReport: Sendable {
     public var skippedCount: Int { skipped.values.reduce(0, +) }
 
     mutating func skip(_ reason: String) { skipped[reason, default: 0] += 1 }
+
+    /// The offers with their coverage: one complete answer of `queries` requests.
+    func batch(queries: Int) -> OfferBatch {
+        OfferBatch(
+            offers: offers,
+            coverage: ProviderCoverage(
+                offersSeen: offers.count + skippedCount, offersListed: offers.count, queries: queries,
+                skipped: skipped))
+    }
 
     /// Counts skipped offers in `gp4u_provider_offers_skipped_total{provider,reason}` and
     /// parsed ones in `gp4u_provider_offers_parsed_total{provider}`.

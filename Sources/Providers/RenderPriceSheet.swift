@@ -73,8 +73,8 @@ public struct RenderPriceSheet: Sendable, Decodable {
                 report.skip("malformed")
                 continue
             }
-            guard let model = GPUModel.canonical(name: e.gpu_model) else {
-                report.skip("unknown_model")
+            guard let model = GPUModel.resolve(name: e.gpu_model) else {
+                report.skip("malformed")
                 continue
             }
             guard let obh = try? USDC(parsing: e.obh_per_hour), let rate = rates[e.tier ?? 1],
@@ -111,6 +111,10 @@ public struct RenderAdapter: OfferSource {
     }
 
     public func fetchOffers(pacer: RequestPacer) async throws -> [Offer] {
+        try await fetchBatch(pacer: pacer).offers
+    }
+
+    public func fetchBatch(pacer: RequestPacer) async throws -> OfferBatch {
         let data: Data
         switch location {
         case .url(let url):
@@ -123,6 +127,6 @@ public struct RenderAdapter: OfferSource {
         }
         let report = try RenderPriceSheet.parse(data, at: clock.now)
         report.publish(provider: provider)
-        return report.offers
+        return report.batch(queries: 1)
     }
 }

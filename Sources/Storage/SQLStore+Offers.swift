@@ -43,35 +43,6 @@ extension SQLStore: OfferStore {
         try await db.first("SELECT data FROM offers WHERE id = $1", [.text(id)]).map(Self.offer)
     }
 
-    public func recordPriceHistory(_ points: [PriceHistoryPoint]) async throws {
-        try await db.transaction { tx in
-            for p in points {
-                try await tx.query(
-                    """
-                    INSERT INTO price_history (model, provider, t, min_price, median_price, max_price, offers)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7)
-                    ON CONFLICT (model, provider, t) DO UPDATE SET min_price = $4, median_price = $5, max_price = $6, offers = $7
-                    """,
-                    [
-                        .text(p.model.id), .text(p.provider?.rawValue ?? "*"), .int(Int64(p.t.timeIntervalSince1970)),
-                        .int(p.min.micro), .int(p.median.micro), .int(p.max.micro), .int(Int64(p.offers)),
-                    ])
-            }
-        }
-    }
-
-    public func priceHistory(model: GPUModel, provider: ProviderID?, since: Date) async throws -> [PriceHistoryPoint] {
-        try await db.query(
-            "SELECT * FROM price_history WHERE model = $1 AND provider = $2 AND t >= $3 ORDER BY t",
-            [.text(model.id), .text(provider?.rawValue ?? "*"), .int(Int64(since.timeIntervalSince1970))]
-        ).map { row in
-            PriceHistoryPoint(
-                t: Date(timeIntervalSince1970: TimeInterval(try row.int("t"))), model: model, provider: provider,
-                min: USDC(micro: try row.int("min_price")), median: USDC(micro: try row.int("median_price")),
-                max: USDC(micro: try row.int("max_price")), offers: Int(try row.int("offers")))
-        }
-    }
-
     static func upsert(_ offer: Offer, at now: Int64, in tx: any SQLExecutor) async throws {
         let data = String(decoding: try JSONEncoder.sorted.encode(offer), as: UTF8.self)
         try await tx.query(

@@ -4,7 +4,7 @@ import Ethereum
 import Foundation
 
 /// `bench market`: in-process search latency, arbitrage computation time and peak memory
-/// over synthetic markets (``MarketSnapshot/synthetic(count:seed:at:)``).
+/// over synthetic markets (``MarketSnapshot/synthetic(count:seed:at:uncatalogued:)``).
 struct BenchMarket: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "market",
@@ -12,6 +12,9 @@ struct BenchMarket: AsyncParsableCommand {
 
     @Option(help: "Comma-separated market sizes.")
     var sizes = "10000,100000"
+
+    @Option(help: "Share of offers (0 to 1) whose GPU is outside the catalogue.")
+    var uncatalogued = 0.2
 
     @Option(help: "Search queries per size.")
     var queries = 2000
@@ -33,14 +36,17 @@ struct BenchMarket: AsyncParsableCommand {
             throw ValidationError("--sizes must be positive whole numbers up to 5000000, e.g. 10000,100000")
         }
         guard queries > 0 else { throw ValidationError("--queries must be positive") }
+        guard (0...1).contains(uncatalogued) else { throw ValidationError("--uncatalogued must be from 0 to 1") }
     }
 
     var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     func run() async throws {
-        print("market benchmark (\(queries) queries per size)")
+        print(
+            "market benchmark (\(queries) queries per size, \(Int(uncatalogued * 100))% of offers outside the catalogue)"
+        )
         for size in parsedSizes {
-            let offers = MarketSnapshot.synthetic(count: size, seed: 42)
+            let offers = MarketSnapshot.synthetic(count: size, seed: 42, uncatalogued: uncatalogued)
             let arbitrageTimes = (0..<5).map { _ in time { _ = ArbitrageBook(offers: offers) } }.sorted()
             let arbitrageCPU = (0..<5).map { _ in cpuTime { _ = ArbitrageBook(offers: offers) } }.sorted()
             var index = MarketIndex.empty
@@ -74,7 +80,9 @@ struct BenchMarket: AsyncParsableCommand {
     /// threads), but on the same two cores, so the figures are a floor for a separate one.
     func overHTTP() async throws {
         let market = MarketIndexHolder(
-            MarketIndex(offers: MarketSnapshot.synthetic(count: httpOffers, seed: 42), builtAt: Date()))
+            MarketIndex(
+                offers: MarketSnapshot.synthetic(count: httpOffers, seed: 42, uncatalogued: uncatalogued),
+                builtAt: Date()))
         let queries = [
             "model=rtx-4090&sort=price", "max_price=2&sort=g_score", "min_reliability=0.95&sort=price_per_perf",
             "sort=reliability&limit=100",

@@ -18,7 +18,7 @@ struct GPUListingTests {
         let offer = l.offer
         #expect(offer.id == "gp4u-abc" && offer.provider == .gp4u && offer.priceKind == .firm)
         #expect(offer.reliability == GPUListing.defaultReliability)
-        #expect(offer.clusterCandidate?.perfScore == PerfScore(rounding: offer.perfScore))
+        #expect(offer.clusterCandidate?.perfScore == PerfScore(rounding: try #require(offer.perfScore)))
     }
 
     @Test("every bad field is reported at once")

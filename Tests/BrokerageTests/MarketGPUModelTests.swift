@@ -43,7 +43,8 @@ struct MarketGPUModelTests {
         for model in GPUModel.catalog {
             #expect(GPUModel.lookup(model.id) == model)
             #expect(GPUModel.canonical(name: model.name) == model, "display name \(model.name) must be an alias")
-            #expect(model.throughput > 0)
+            #expect((model.throughput ?? 0) > 0, "\(model.id) has a per-GPU baseline")
+            #expect(model.vramGB > 0, "\(model.id) has its memory")
         }
     }
 

@@ -51,8 +51,34 @@ struct MarketSearchTests {
         #expect(ids(try OfferQuery(parameters: ["sort": "reliability"])).first == "vastai-1")
         let byG = index.search(try OfferQuery(parameters: ["sort": "g_score"])).items.map(\.gScore)
         #expect(byG == byG.sorted(by: >))
-        let byPPP = index.search(try OfferQuery(parameters: ["sort": "price_per_perf"])).items.map(\.pricePerPerf)
+        let byPPP = index.search(try OfferQuery(parameters: ["sort": "price_per_perf"])).items.compactMap(
+            \.pricePerPerf)
         #expect(byPPP == byPPP.sorted())
+    }
+
+    @Test func anOfferWithoutAPerformanceScoreIsListedButNotRankedOnIt() throws {
+        let unknown = F.offer(.vastai, "9", model: "rtx-9090-z", price: "0.05", vram: 32)
+        #expect(unknown.perfScore == nil && unknown.pricePerPerf == nil && unknown.clusterCandidate == nil)
+        #expect((0...1).contains(unknown.gScore))
+        let idx = MarketIndex(offers: Self.offers + [unknown], builtAt: F.t0)
+        #expect(idx.search(OfferQuery()).items.first?.id == "vastai-9", "cheapest by price")
+        let byModel = idx.search(
+            try OfferQuery(parameters: ["model": "rtx-9090-z"], listedModels: idx.uncataloguedModels)
+        ).items.map(\.id)
+        #expect(byModel == ["vastai-9"])
+        #expect(throws: MarketValidationError.self) { try OfferQuery(parameters: ["model": "rtx-9090-z"]) }
+        #expect(throws: MarketValidationError.self) { try OfferQuery(parameters: ["model": "RTX 9090 Z!"]) }
+        let ppp = idx.search(try OfferQuery(parameters: ["sort": "price_per_perf", "limit": "100"])).items
+        #expect(!ppp.contains { $0.id == "vastai-9" } && ppp.count == 6)
+        // The book sorting the offers itself leaves it out of price_per_perf too.
+        let book = ArbitrageBook(
+            offers: Self.offers + [unknown, F.offer(.ionet, "10", model: "rtx-9090-z", price: "0.09")])
+        #expect(book.best(for: unknown.model, basis: .perPerformance) == nil)
+        #expect(book.best(for: unknown.model)?.cheapest.id == "vastai-9")
+        for sort in ["g_score", "reliability", "price"] {
+            let all = idx.search(try OfferQuery(parameters: ["sort": sort, "limit": "100"])).items
+            #expect(all.contains { $0.id == "vastai-9" }, "listed when sorted by \(sort)")
+        }
     }
 
     @Test func cursorPagesThroughEveryOfferOnceInOrder() throws {
@@ -152,11 +178,11 @@ struct MarketSearchTests {
     }
 
     @Test func snapshotOffersOfAProviderWithLiveDataAreDropped() {
-        let snap = F.offer(.vastai, "snap-1", price: "0.10", source: .snapshot)
-        let snapAkash = F.offer(.render, "snap-2", price: "0.50", source: .snapshot)
+        let snap = F.offer(.vastai, "snap-1", price: "0.10", source: .sample)
+        let snapAkash = F.offer(.render, "snap-2", price: "0.50", source: .sample)
         let idx = MarketIndex(offers: Self.offers + [snap, snapAkash], builtAt: F.t0)
         #expect(idx.offer(id: "vastai-snap-1") == nil)
-        #expect(idx.offer(id: "render-snap-2")?.source == .snapshot)
+        #expect(idx.offer(id: "render-snap-2")?.source == .sample)
     }
 
     @Test func holderSwapsWithoutBlockingReaders() {

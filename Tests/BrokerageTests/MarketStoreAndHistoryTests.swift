@@ -75,7 +75,22 @@ struct MarketStoreAndHistoryTests {
 struct MarketOfferTests {
     typealias F = MarketFixtures
 
-    @Test func derivedFieldsAreConsistent() {
+    @Test func aSyntheticMarketWithGPUsOutsideTheCatalogueIndexesThemAll() throws {
+        let offers = MarketSnapshot.synthetic(count: 5_000, seed: 7, uncatalogued: 0.2)
+        let outside = offers.filter { !$0.model.isCatalogued }
+        #expect(abs(Double(outside.count) / 5_000 - 0.2) < 0.03)
+        #expect(outside.contains { $0.perfScore == nil } && outside.contains { $0.perfScore != nil })
+        let index = MarketIndex(offers: offers, builtAt: F.t0)
+        #expect(index.offers.count == 5_000)
+        let model = try #require(outside.first?.model)
+        let query = try OfferQuery(
+            parameters: ["model": model.id, "limit": "100", "available_only": "false"],
+            listedModels: index.uncataloguedModels)
+        let found = index.search(query).items
+        #expect(!found.isEmpty && found.allSatisfy { $0.model == model })
+    }
+
+    @Test func derivedFieldsAreConsistent() throws {
         let o = F.offer(.vastai, "12345", price: "10.40", gpus: 12)
         #expect(o.id == "vastai-12345")
         #expect(o.pricePerGPUHour == F.price("0.866667"))
@@ -122,7 +137,7 @@ struct MarketOfferTests {
         #expect(a == b)
         #expect((250...400).contains(a.count))
         #expect(Set(a.map(\.id)).count == a.count)
-        #expect(a.allSatisfy { $0.source == .snapshot && $0.lastSynced == MarketSnapshot.captureDate })
+        #expect(a.allSatisfy { $0.source == .sample && $0.lastSynced == MarketSnapshot.captureDate })
         #expect(
             Set(a.map(\.provider)) == Set(ProviderID.upstream),
             "the snapshot holds upstream offers only, never GP4U listings")

@@ -7,7 +7,9 @@ enum MarketFixtures {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
     static func model(_ id: String) -> GPUModel {
-        guard let m = GPUModel.lookup(id) else { fatalError("test uses unknown model \(id)") }
+        guard let m = GPUModel.lookup(id) ?? GPUModel.derived(id: id) else {
+            fatalError("test uses unknown model \(id)")
+        }
         return m
     }
 

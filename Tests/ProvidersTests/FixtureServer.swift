@@ -40,12 +40,36 @@ actor FixtureRoutes {
 func withFixtureServer<T: Sendable>(_ routes: FixtureRoutes, _ body: @Sendable (String) async throws -> T) async throws
     -> T
 {
+    try await withFixtureServer(
+        replying: { request in
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            return await routes.reply(
+                for: "\(request.method) \(request.uri.path)", query: request.uri.query ?? "", headers: headers)
+        }, body)
+}
+
+/// Runs a fixture server whose answers depend on the request body (a provider that
+/// honours its query language), for the duration of `body`.
+func withFixtureServer<T: Sendable>(
+    answering answer: @escaping @Sendable (_ key: String, _ body: Data) async -> FixtureRoutes.Reply,
+    _ body: @Sendable (String) async throws -> T
+) async throws -> T {
+    try await withFixtureServer(
+        replying: { request in
+            var copy = request
+            let bytes = (try? await copy.collectBody(upTo: 1 << 20)) ?? ByteBuffer()
+            return await answer("\(request.method) \(request.uri.path)", Data(buffer: bytes))
+        }, body)
+}
+
+/// Serves every GET and POST with the reply `replying` picks, as JSON.
+private func withFixtureServer<T: Sendable>(
+    replying: @escaping @Sendable (Request) async -> FixtureRoutes.Reply, _ body: @Sendable (String) async throws -> T
+) async throws -> T {
     let router = Router()
     let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
-        let key = "\(request.method) \(request.uri.path)"
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
-        let reply = await routes.reply(for: key, query: request.uri.query ?? "", headers: headers)
+        let reply = await replying(request)
         if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
         return Response(
             status: HTTPResponse.Status(code: reply.status), headers: [.contentType: "application/json"],

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Brokerage
+import Ethereum
 import Foundation
 import Providers
 import Testing
@@ -35,6 +36,25 @@ struct MarketSyncServiceTests {
             clock: clock)
     }
 
+    @Test func syncReportAndProviderHealthShowCoverageAndSkipReasons() async throws {
+        let routes = FixtureRoutes()
+        await routes.set(Self.vastPath, .init(body: ProviderFixtures.vastTolerant))
+        await routes.set("GET /v1/gpu-prices", .init(body: ProviderFixtures.akashPrices))
+        await routes.set("GET /v1/gpu", .init(body: ProviderFixtures.akashGPU))
+        let clock = ManualTimeSource()
+        try await withFixtureServer(routes) { base in
+            let service = makeService(
+                base, clock: clock, store: InMemoryOfferStore(), index: MarketIndexHolder(), snapshot: false)
+            let report = await service.syncOnce()
+            let vast = try #require(report.coverage[.vastai])
+            #expect(vast.offersListed == 3 && vast.queries == 1 && vast.limitHits == 0 && vast.complete)
+            #expect(vast.skipped == ["malformed": 2, "no_price": 1])
+            #expect(report.coverage[.akash]?.skipped == ["malformed": 1, "no_price": 1])
+            let health = await ProviderHealthBoard(feeds: service.feeds).snapshot(of: .vastai)
+            #expect(health?.coverage == vast)
+        }
+    }
+
     @Test func snapshotFirstThenLiveReplacesItPerProvider() async throws {
         let routes = FixtureRoutes()
         await routes.set(
@@ -48,7 +68,7 @@ struct MarketSyncServiceTests {
             await service.prepare()
             let before = index.current
             #expect(before.offers.count == MarketSnapshot.offers().count)
-            #expect(before.offers.allSatisfy { $0.source == .snapshot })
+            #expect(before.offers.allSatisfy { $0.source == .sample })
             #expect(!before.arbitrage.opportunities().isEmpty)
 
             let report = await service.syncOnce()
@@ -64,7 +84,7 @@ struct MarketSyncServiceTests {
                 after.offers.filter { $0.provider == .vastai }.map(\.id).sorted() == [
                     "vastai-1", "vastai-2", "vastai-3",
                 ])
-            #expect(after.offers.filter { $0.provider == .akash }.allSatisfy { $0.source == .snapshot })
+            #expect(after.offers.filter { $0.provider == .akash }.allSatisfy { $0.source == .sample })
             #expect(after.offer(id: "vastai-1")?.lastSynced == clock.now)
         }
     }
@@ -92,8 +112,11 @@ struct MarketSyncServiceTests {
             #expect(current.arbitrage.best(for: GPUModel.lookup("rtx-4090")!)?.cheapest.provider == .akash)
             let series = try await store.priceHistory(
                 model: GPUModel.lookup("rtx-4090")!, provider: .vastai, since: .distantPast)
-            #expect(series.map(\.offers) == [2, 1])
-            #expect(series.last?.median.description == "0.48")
+            // Both syncs fall in one hour: one point, updated in place.
+            #expect(series.map(\.samples) == [2] && series.map(\.offers) == [2])
+            #expect(series.last?.median.description == "0.465")  // mean of the syncs' medians 0.45 and 0.48
+            let (low, high) = (try USDC(parsing: "0.40"), try USDC(parsing: "0.50"))
+            #expect(series.last?.min == low && series.last?.max == high)
         }
     }
 

@@ -35,7 +35,7 @@ struct ProviderAdapterHTTPTests {
             try await AkashAdapter(baseURL: base, http: http, clock: ManualTimeSource(now: t0)).fetchOffers(
                 pacer: .unpaced)
         }
-        #expect(offers.count == 2)
+        #expect(offers.count == 3, "the bare h100 is listed under a derived id")
         #expect(offers[0].availableUnits == 8)
     }
 
@@ -51,14 +51,16 @@ struct ProviderAdapterHTTPTests {
                 .fetchOffers(
                     pacer: .unpaced)
         }
-        #expect(offers.map(\.id) == ["ionet-hw206", "ionet-hw38"])
+        // "Mystery Accelerator" is outside the catalogue: quoted and listed under a derived id.
+        #expect(offers.map(\.id) == ["ionet-hw206", "ionet-hw38", "ionet-hw99"])
+        #expect(offers[2].model.id == "mystery-accelerator" && offers[2].perfScore == nil)
         #expect(offers[0].model.id == "h100-sxm" && offers[1].model.id == "rtx-4090")
         #expect(offers[0].pricePerGPUHour == USDC(micro: 2_250_000))
         #expect(offers[0].location.region == "Multiple: US, DE")
         #expect(offers[0].availableUnits == 24)
-        #expect(await routes.hitCount("GET /enterprise/v1/io-cloud/caas/price") == 2)
+        #expect(await routes.hitCount("GET /enterprise/v1/io-cloud/caas/price") == 3)
         let query = await routes.lastQuery["GET /enterprise/v1/io-cloud/caas/price"] ?? ""
-        #expect(query.contains("hardware_id=38") && query.contains("duration_hours=1"))
+        #expect(query.contains("hardware_id=99") && query.contains("duration_hours=1"))
         #expect(query.contains("location_ids=%5B1,4%5D") || query.contains("location_ids=%5B1%2C4%5D"))
         #expect(await routes.lastHeaders["GET /v1/io-cloud/caas/locations"]?["x-api-key"] == "io-key")
     }
@@ -72,7 +74,7 @@ struct ProviderAdapterHTTPTests {
             ).fetchOffers(
                 pacer: .unpaced)
         }
-        #expect(fromURL.count == 2)
+        #expect(fromURL.count == 3)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "gp4u-render-\(UUID().uuidString).json")
         try Data(ProviderFixtures.renderSheet.utf8).write(to: file)

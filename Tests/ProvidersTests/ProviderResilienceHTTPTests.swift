@@ -109,10 +109,10 @@ struct ProviderResilienceHTTPTests {
             let fetcher = ResilientFetcher<[Offer]>(
                 provider: .ionet, configuration: ResilienceConfiguration(ratePerMinute: 60, burst: 2), clock: clock)
             let result = try await ProviderFeed(source: adapter, fetcher: fetcher).fetch()
-            #expect(result.value.count == 2)
+            #expect(result.value.count == 3)
         }
-        // Four requests (hardware, locations, two quotes) with a burst of 2 at 1/s: two waits of 1 s.
-        #expect(clock.sleeps == [.seconds(1), .seconds(1)])
-        #expect(clock.now.timeIntervalSince(start) == 2)
+        // Five requests (hardware, locations, three quotes) with a burst of 2 at 1/s: three waits of 1 s.
+        #expect(clock.sleeps == [.seconds(1), .seconds(1), .seconds(1)])
+        #expect(clock.now.timeIntervalSince(start) == 3)
     }
 }

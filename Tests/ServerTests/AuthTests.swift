@@ -168,6 +168,7 @@ struct ServerTests {
         "POST /api/v1/auth/siwe/login/nonce", "POST /api/v1/auth/siwe/login", "GET /", "GET /assets/{file}",
         "GET /api/v1/gpus/search", "GET /api/v1/gpus/models", "GET /api/v1/gpus/providers", "GET /api/v1/gpus/{id}",
         "GET /api/v1/gpus/{id}/availability", "GET /api/v1/gpus/{id}/price-history", "POST /api/v1/gpus/compare",
+        "GET /api/v1/market/models/{model}/price-history",
         "GET /api/v1/arbitrage/opportunities", "GET /api/v1/arbitrage/best-deal/{model}",
         "GET /api/v1/arbitrage/savings/{model}",
         "GET /api/v1/provider-health/health", "GET /api/v1/provider-health/providers/{name}/health",

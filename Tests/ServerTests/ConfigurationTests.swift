@@ -66,6 +66,17 @@ struct ConfigurationTests {
         ].merging(extra) { _, new in new }
     }
 
+    @Test("the generated sample is on in simulated mode, off with chains unless set on explicitly")
+    func sampleFollowsChains() throws {
+        #expect(try ServerConfiguration.fromEnvironment([:]).market.snapshotEnabled)
+        #expect(try !ServerConfiguration.fromEnvironment(Self.devChain()).market.snapshotEnabled)
+        #expect(
+            try ServerConfiguration.fromEnvironment(Self.devChain(["GP4U_MARKET_SNAPSHOT": "on"])).market
+                .snapshotEnabled
+        )
+        #expect(try !ServerConfiguration.fromEnvironment(["GP4U_MARKET_SNAPSHOT": "off"]).market.snapshotEnabled)
+    }
+
     @Test("withdrawal settings and per-chain fee caps: defaults, values, and the chains' minimum tips")
     func withdrawals() throws {
         let defaults = try ServerConfiguration.fromEnvironment([:]).withdrawals

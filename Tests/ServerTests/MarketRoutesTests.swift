@@ -104,7 +104,7 @@ struct MarketRoutesTests {
             #expect(all.status == .ok)
             let offers = try Self.items(all)
             #expect(!offers.isEmpty)
-            #expect(offers.allSatisfy { $0["source"] as? String == "snapshot" && $0["last_synced"] as? String != nil })
+            #expect(offers.allSatisfy { $0["source"] as? String == "sample" && $0["last_synced"] as? String != nil })
             // Offers landed in the database too, so reservations can book them by id.
             let firstID = try #require(offers.first?["id"] as? String)
             #expect(try await deps.store.offer(id: firstID) != nil)

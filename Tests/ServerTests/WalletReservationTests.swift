@@ -217,14 +217,31 @@ struct WalletReservationTests {
         }
     }
 
-    static func seedOffer(_ store: SQLStore, at now: Int64) async throws {
+    @Test("a sample offer books only with simulated money, and the booking says so")
+    func sampleOfferBooking() async throws {
+        let clock = ManualTimeSource()
+        try await TestApp.with(.sqlite, clock: clock) { client, deps in
+            try await Self.seedOffer(deps.store, at: clock.epochSeconds, source: .sample)
+            let alice = try await client.signupAndLogin(email: "alice@example.com")
+            _ = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"20"}"#, token: alice)
+            let base = clock.epochSeconds - clock.epochSeconds % 3600 + 48 * 3600
+            func iso(_ t: Int64) -> String { Date(timeIntervalSince1970: TimeInterval(t)).formatted(.iso8601) }
+            let body = #"{"gpu_id":"vastai-1","start_time":"\#(iso(base))","end_time":"\#(iso(base + 3600))"}"#
+            let booked = try await client.send(.post, "/api/v1/reservations", json: body, token: alice)
+            #expect(booked.status == .created)
+            let notice = try booked.json()["notice"] as? String
+            #expect(notice?.contains("simulated money") == true)
+        }
+    }
+
+    static func seedOffer(_ store: SQLStore, at now: Int64, source: OfferOrigin = .live) async throws {
         let offer = Offer(
             provider: .vastai, externalID: "1", model: try #require(GPUModel.lookup("RTX 4090")),
             providerModelName: "RTX 4090",
             gpuCount: 1, vramGB: 24, pricePerHour: try USDC(parsing: "2.5"),
             location: OfferLocation(region: "Test", country: "US"),
             available: true, reliability: 0.99, lastSynced: Date(timeIntervalSince1970: TimeInterval(now)),
-            priceKind: .firm)
+            priceKind: .firm, source: source)
         _ = try await store.replaceOffers(
             from: .vastai, with: [offer], at: Date(timeIntervalSince1970: TimeInterval(now)))
     }

@@ -1,9 +1,10 @@
 /// Marketplace offers as DPP candidates.
 extension Offer {
     /// The offer as the planner sees it; nil when it cannot be clustered (unavailable, or a
-    /// performance figure that does not fit the planner's fixed point).
+    /// performance figure that is missing or does not fit the planner's fixed point).
     public var clusterCandidate: ClusterCandidate? {
-        guard available, gpuCount > 0, let perGPU = PerfScore(rounding: perfScore / Double(gpuCount)), perGPU.milli > 0
+        guard available, gpuCount > 0, let perfScore, let perGPU = PerfScore(rounding: perfScore / Double(gpuCount)),
+            perGPU.milli > 0
         else {
             return nil
         }

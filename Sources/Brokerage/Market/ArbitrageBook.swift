@@ -77,6 +77,8 @@ public struct ArbitrageBook: Sendable {
         // bucketing below touches only integers.
         let n = offers.count
         var eligible = [Bool](repeating: false, count: n)
+        // Offers with no performance score stay out of the price-per-performance buckets.
+        var hasPerf = [Bool](repeating: false, count: n)
         var slot = [Int32](repeating: 0, count: n)
         var providers = [ProviderID](repeating: .vastai, count: n)
         var keys: [ArbitrageBasis: [Int64]] = [:]
@@ -113,7 +115,8 @@ public struct ArbitrageBook: Sendable {
                 slot[i] = s
                 providers[i] = offers[i].provider
                 priceKeys[i] = offers[i].pricePerGPUHour.micro
-                perfKeys[i] = offers[i].pricePerPerf.micro
+                perfKeys[i] = offers[i].pricePerPerf?.micro ?? .max
+                hasPerf[i] = offers[i].pricePerPerf != nil
             }
         }
         keys[.perGPUHour] = priceKeys
@@ -122,7 +125,9 @@ public struct ArbitrageBook: Sendable {
         for basis in ArbitrageBasis.allCases {
             let basisKeys = keys[basis] ?? []
             var buckets = [Bucket](repeating: Bucket(), count: models.count)
-            for position in orders[basis] ?? [] where eligible[Int(position)] {
+            let needsPerf = basis == .perPerformance
+            for position in orders[basis] ?? [] where eligible[Int(position)] && (!needsPerf || hasPerf[Int(position)])
+            {
                 let i = Int(position)
                 buckets[Int(slot[i])].append(position, key: basisKeys[i], provider: providers[i])
             }
@@ -269,7 +274,7 @@ public struct ArbitrageBook: Sendable {
         switch basis {
         case .perGPUHour: perGPUHour = gap
         case .perPerformance:
-            perGPUHour = Int64((Double(gap) * cheapest.perfScore / Double(cheapest.gpuCount)).rounded())
+            perGPUHour = Int64((Double(gap) * (cheapest.perfScore ?? 0) / Double(cheapest.gpuCount)).rounded())
         }
         return ArbitrageOpportunity(
             gpuModel: model, basis: basis, cheapest: cheapest, reference: offers[Int(reference.offer)],
@@ -284,10 +289,12 @@ public enum ArbitrageBasis: String, Sendable, Hashable, Codable, CaseIterable {
     case perGPUHour = "price"
     case perPerformance = "price_per_perf"
 
+    /// Offers with no performance score never reach the `price_per_perf` buckets (the
+    /// index leaves them out of that order); `.max` only keeps the key total.
     func key(_ offer: Offer) -> Int64 {
         switch self {
         case .perGPUHour: offer.pricePerGPUHour.micro
-        case .perPerformance: offer.pricePerPerf.micro
+        case .perPerformance: offer.pricePerPerf?.micro ?? .max
         }
     }
 

@@ -14,7 +14,7 @@ public struct ArbitrageQuery: Sendable, Hashable {
 
     /// Parses `min_spread_pct`, `gpu_model` (or `model`), `min_reliability`, `basis`
     /// (`price` or `price_per_perf`) and `hours_per_day`, reporting every bad field.
-    public init(parameters: [String: String]) throws(MarketValidationError) {
+    public init(parameters: [String: String], listedModels: [String: GPUModel] = [:]) throws(MarketValidationError) {
         var errors: [String: String] = [:]
         func value(_ name: String) -> String? {
             guard let v = parameters[name]?.trimmedSpaces, !v.isEmpty else { return nil }
@@ -28,7 +28,7 @@ public struct ArbitrageQuery: Sendable, Hashable {
             }
         }
         if let text = value("gpu_model") ?? value("model") {
-            if let m = GPUModel.lookup(text) {
+            if let m = GPUModel.lookup(text, among: listedModels) {
                 model = m
             } else {
                 errors[parameters["gpu_model"] != nil ? "gpu_model" : "model"] =

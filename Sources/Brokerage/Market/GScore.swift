@@ -23,6 +23,8 @@ import Foundation
 /// | Render  | 0.5 | 0.3 | 0.2 |
 /// | GP4U listings | 0.4 | 0.4 | 0.2 |
 ///
+/// An offer with no performance figure (a GPU outside the catalogue its provider does not
+/// measure) takes P = E = 0.5, neither rewarded nor sunk, so it ranks on reliability.
 /// A free offer (price 0) has E = 1. The logarithm keeps an 8-GPU node from scoring 8× a
 /// single card; the exponential saturates efficiency so extreme bargains do not dominate.
 public enum GScore {
@@ -56,12 +58,13 @@ public enum GScore {
         return 1 - exp(-(perf / dollars) / 150)
     }
 
-    public static func score(provider: ProviderID, perfScore: Double, reliability: Double, pricePerHour: USDC) -> Double
+    public static func score(provider: ProviderID, perfScore: Double?, reliability: Double, pricePerHour: USDC)
+        -> Double
     {
         let w = weights(for: provider)
-        let p = performanceFactor(perfScore)
+        let p = perfScore.map(performanceFactor) ?? 0.5
         let r = min(1, max(0, reliability))
-        let e = efficiencyFactor(perf: perfScore, pricePerHour: pricePerHour)
+        let e = perfScore.map { efficiencyFactor(perf: $0, pricePerHour: pricePerHour) } ?? 0.5
         let g = pow(p, w.performance) * pow(r, w.reliability) * pow(e, w.efficiency)
         return g.isFinite ? min(1, max(0, g)) : 0
     }

@@ -3,10 +3,21 @@ import Foundation
 /// An ``OfferStore`` in memory: for tests, benchmarks and a run without a database.
 public actor InMemoryOfferStore: OfferStore {
     private var offers: [String: Offer] = [:]
-    private var history: [PriceHistoryPoint] = []
+    /// Hourly and daily points by interval, model, provider and start.
+    private var points: [PointKey: PriceHistoryPoint] = [:]
+    /// Raw points (one per sync) of an older history, folded into hours after 48 hours.
+    private var raw: [PriceHistoryPoint]
 
-    public init(offers: [Offer] = []) {
+    private struct PointKey: Hashable {
+        let interval: PriceInterval
+        let model: GPUModel
+        let provider: ProviderID?
+        let t: Date
+    }
+
+    public init(offers: [Offer] = [], rawPriceHistory: [PriceHistoryPoint] = []) {
         for offer in offers { self.offers[offer.id] = offer }
+        raw = rawPriceHistory
     }
 
     public func replaceOffers(from provider: ProviderID, with incoming: [Offer], at time: Date) -> OfferReplacement {
@@ -27,11 +38,36 @@ public actor InMemoryOfferStore: OfferStore {
 
     public func allOffers() -> [Offer] { Array(offers.values) }
 
-    public func recordPriceHistory(_ points: [PriceHistoryPoint]) {
-        history.append(contentsOf: points)
+    public func recordPriceHistory(_ incoming: [PriceHistoryPoint]) {
+        for point in PriceHistoryPoint.fold(incoming, into: .hour) { merge(point, as: .hour) }
     }
 
-    public func priceHistory(model: GPUModel, provider: ProviderID?, since: Date) -> [PriceHistoryPoint] {
-        history.filter { $0.model == model && $0.provider == provider && $0.t >= since }.sorted { $0.t < $1.t }
+    public func priceHistory(
+        model: GPUModel, provider: ProviderID?, from: Date, to: Date, interval: PriceInterval
+    ) -> [PriceHistoryPoint] {
+        let stored = points.compactMap { key, point in
+            key.model == model && key.provider == provider && key.t >= from && key.t < to
+                && (interval == .day || key.interval == .hour) ? point : nil
+        }
+        let old = raw.filter { $0.model == model && $0.provider == provider && $0.t >= from && $0.t < to }
+        return PriceHistoryPoint.fold(stored + old, into: interval)
+    }
+
+    public func foldPriceHistory(now: Date) -> PriceHistoryFold {
+        let rawCut = PriceInterval.hour.start(of: now.addingTimeInterval(-PriceHistoryFold.rawRetention))
+        let oldRaw = raw.filter { $0.t < rawCut }
+        raw.removeAll { $0.t < rawCut }
+        for point in PriceHistoryPoint.fold(oldRaw, into: .hour) { merge(point, as: .hour) }
+        let hourCut = PriceInterval.day.start(of: now.addingTimeInterval(-PriceHistoryFold.hourlyRetention))
+        let oldHours = points.filter { $0.key.interval == .hour && $0.key.t < hourCut }
+        for key in oldHours.keys { points[key] = nil }
+        for point in PriceHistoryPoint.fold(Array(oldHours.values), into: .day) { merge(point, as: .day) }
+        return PriceHistoryFold(rawFolded: oldRaw.count, hoursFolded: oldHours.count)
+    }
+
+    /// Merges a point already stamped with its interval's start into the stored one.
+    private func merge(_ point: PriceHistoryPoint, as interval: PriceInterval) {
+        let key = PointKey(interval: interval, model: point.model, provider: point.provider, t: point.t)
+        points[key] = points[key].map { $0.merged(with: point, at: point.t) } ?? point
     }
 }

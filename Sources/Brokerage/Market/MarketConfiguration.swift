@@ -12,7 +12,7 @@ import Foundation
 /// | `GP4U_IONET_API_KEY` | io.net key (`x-api-key`) | none: io.net skipped |
 /// | `GP4U_RENDER_PRICE_SHEET` | Render price sheet: file path or http(s) URL | none: Render skipped |
 /// | `GP4U_SYNC_INTERVAL` | seconds between syncs, 5...86400 | 30 |
-/// | `GP4U_MARKET_SNAPSHOT` | `on`/`off`: serve the bundled snapshot until live data arrives | on |
+/// | `GP4U_MARKET_SNAPSHOT` | `on`/`off`: serve the bundled sample (generated at typical prices) until live data arrives | on without chains, off with chains |
 public struct MarketConfiguration: Sendable, Hashable {
     public var providers: [ProviderID]
     public var vastURL: String
@@ -23,6 +23,9 @@ public struct MarketConfiguration: Sendable, Hashable {
     public var renderPriceSheet: PriceSheetLocation?
     public var syncInterval: Duration
     public var snapshotEnabled: Bool
+    /// Whether `GP4U_MARKET_SNAPSHOT` was set: with chains configured the sample is off
+    /// unless it was set to `on` explicitly.
+    public var snapshotExplicit = false
     /// Per-provider resilience (defaults: ``ResilienceConfiguration/default(for:)``).
     public var resilience: [ProviderID: ResilienceConfiguration]
 
@@ -102,8 +105,12 @@ public struct MarketConfiguration: Sendable, Hashable {
         }
         if let text = value("GP4U_MARKET_SNAPSHOT") {
             switch text.lowercased() {
-            case "on", "true", "1", "yes": config.snapshotEnabled = true
-            case "off", "false", "0", "no": config.snapshotEnabled = false
+            case "on", "true", "1", "yes":
+                config.snapshotEnabled = true
+                config.snapshotExplicit = true
+            case "off", "false", "0", "no":
+                config.snapshotEnabled = false
+                config.snapshotExplicit = true
             default: throw MarketConfigurationError(variable: "GP4U_MARKET_SNAPSHOT", problem: "must be on or off")
             }
         }

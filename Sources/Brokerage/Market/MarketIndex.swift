@@ -17,6 +17,9 @@ public struct MarketIndex: Sendable {
     public var builtAt: Date { built.builtAt }
     /// Precomputed arbitrage over these offers.
     public var arbitrage: ArbitrageBook { built.arbitrage }
+    /// Models outside the catalogue that these offers are listed under, by derived id:
+    /// what filters may name besides the catalogue.
+    public var uncataloguedModels: [String: GPUModel] { built.uncataloguedModels }
 
     private final class Built: Sendable {
         let offers: [Offer]
@@ -25,6 +28,7 @@ public struct MarketIndex: Sendable {
         let positionByID: [String: Int]
         let orders: [OfferSort: SortedOrder]
         let columns: Columns
+        let uncataloguedModels: [String: GPUModel]
 
         init(
             offers: [Offer], builtAt: Date, arbitrage: ArbitrageBook, positionByID: [String: Int],
@@ -32,6 +36,9 @@ public struct MarketIndex: Sendable {
         ) {
             (self.offers, self.builtAt, self.arbitrage, self.positionByID, self.orders, self.columns) =
                 (offers, builtAt, arbitrage, positionByID, orders, columns)
+            var uncatalogued: [String: GPUModel] = [:]
+            for offer in offers where !offer.model.isCatalogued { uncatalogued[offer.model.id] = offer.model }
+            uncataloguedModels = uncatalogued
         }
     }
 
@@ -87,9 +94,18 @@ public struct MarketIndex: Sendable {
         idOrder.sort { offers[Int($0)].id < offers[Int($1)].id }
         var orders: [OfferSort: SortedOrder] = [:]
         for sort in OfferSort.allCases {
-            let keys = idOrder.map { sort.key(offers[Int($0)]) }
+            // Offers with no key in this order (no performance score) are left out of it.
+            var ranked: [Int32] = []
+            var keys: [Int64] = []
+            ranked.reserveCapacity(idOrder.count)
+            keys.reserveCapacity(idOrder.count)
+            for position in idOrder {
+                guard let key = sort.key(offers[Int(position)]) else { continue }
+                ranked.append(position)
+                keys.append(key)
+            }
             let ranks = ArbitrageBook.ascendingPositions(keys)
-            orders[sort] = SortedOrder(positions: ranks.map { idOrder[Int($0)] }, keys: ranks.map { keys[Int($0)] })
+            orders[sort] = SortedOrder(positions: ranks.map { ranked[Int($0)] }, keys: ranks.map { keys[Int($0)] })
         }
         var arbitrageOrders: [ArbitrageBasis: [Int32]] = [:]
         for basis in ArbitrageBasis.allCases { arbitrageOrders[basis] = orders[basis.sort]?.positions }
@@ -208,7 +224,7 @@ public struct MarketIndex: Sendable {
             let mine = offers.filter { $0.provider == provider }
             return ProviderSummary(
                 provider: provider, offers: mine.count, availableOffers: mine.filter(\.available).count,
-                source: mine.contains { $0.source == .live } ? .live : (mine.isEmpty ? nil : .snapshot),
+                source: mine.contains { $0.source == .live } ? .live : (mine.isEmpty ? nil : .sample),
                 lastSynced: mine.map(\.lastSynced).max())
         }
     }

@@ -46,16 +46,43 @@ public enum MarketSnapshot {
     public static func offers() -> [Offer] {
         var rng = SplitMix64(seed: seed)
         var result: [Offer] = []
-        result += generate(provider: .vastai, count: 220, rng: &rng, capturedAt: captureDate, source: .snapshot)
-        result += generate(provider: .ionet, count: 48, rng: &rng, capturedAt: captureDate, source: .snapshot)
-        result += generate(provider: .akash, count: 8, rng: &rng, capturedAt: captureDate, source: .snapshot)
-        result += generate(provider: .render, count: 6, rng: &rng, capturedAt: captureDate, source: .snapshot)
+        result += generate(provider: .vastai, count: 220, rng: &rng, capturedAt: captureDate, source: .sample)
+        result += generate(provider: .ionet, count: 48, rng: &rng, capturedAt: captureDate, source: .sample)
+        result += generate(provider: .akash, count: 8, rng: &rng, capturedAt: captureDate, source: .sample)
+        result += generate(provider: .render, count: 6, rng: &rng, capturedAt: captureDate, source: .sample)
         return result
     }
 
     /// Synthetic live-like offers for benchmarks and load tests, spread over providers like
-    /// the real market (Vast-heavy).
-    public static func synthetic(count: Int, seed: UInt64 = 42, at time: Date = captureDate) -> [Offer] {
+    /// the real market (Vast-heavy); `uncatalogued` of them (0...1) are GPUs outside the
+    /// catalogue (``uncataloguedNames``, derived ids), half measured by their provider and
+    /// half with no performance score.
+    public static func synthetic(
+        count: Int, seed: UInt64 = 42, at time: Date = captureDate, uncatalogued: Double = 0
+    ) -> [Offer] {
+        let offers = cataloguedSynthetic(count: count, seed: seed, at: time)
+        guard uncatalogued > 0 else { return offers }
+        var rng = SplitMix64(seed: seed ^ 0x5eed)
+        let models = uncataloguedNames.compactMap(GPUModel.derived(name:))
+        return offers.map { offer in
+            guard rng.nextUnit() < uncatalogued else { return offer }
+            let model = models[Int(rng.next() % UInt64(models.count))]
+            let measured = rng.nextUnit() < 0.5 ? nil : 20 + 200 * rng.nextUnit() * Double(offer.gpuCount)
+            return Offer(
+                provider: offer.provider, externalID: offer.externalID, model: model, providerModelName: model.name,
+                gpuCount: offer.gpuCount, vramGB: offer.vramGB, pricePerHour: offer.pricePerHour,
+                location: offer.location, available: offer.available, availableUnits: offer.availableUnits,
+                reliability: offer.reliability, perfScore: measured, lastSynced: offer.lastSynced,
+                priceKind: offer.priceKind, source: offer.source)
+        }
+    }
+
+    /// Made-up GPU names no catalogue knows, for ``synthetic(count:seed:at:uncatalogued:)``.
+    public static let uncataloguedNames: [String] = (0..<40).map { i in
+        ["RTX 9\(i)90 Z", "Radeon XR \(i)00", "Tesla Q\(i)", "Instinct MX\(i)00"][i % 4]
+    }
+
+    static func cataloguedSynthetic(count: Int, seed: UInt64, at time: Date) -> [Offer] {
         var rng = SplitMix64(seed: seed)
         let shares: [(ProviderID, Double)] = [(.vastai, 0.7), (.ionet, 0.2), (.akash, 0.05), (.render, 0.05)]
         var result: [Offer] = []
@@ -116,7 +143,8 @@ public enum MarketSnapshot {
             }
             let measured =
                 provider == .vastai
-                ? PerformanceScore.baseline(model: model, gpuCount: gpuCount) * (0.8 + 0.3 * rng.nextUnit()) : nil
+                ? PerformanceScore.baseline(model: model, gpuCount: gpuCount).map { $0 * (0.8 + 0.3 * rng.nextUnit()) }
+                : nil
             offers.append(
                 Offer(
                     provider: provider, externalID: "\(idPrefix)-\(i + 1)", model: model, providerModelName: model.name,

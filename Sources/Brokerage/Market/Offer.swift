@@ -29,10 +29,12 @@ public struct Offer: Sendable, Hashable, Codable, Identifiable {
     public var availableUnits: Int?
     /// 0...1; providers without per-offer figures get a documented default.
     public var reliability: Double
-    /// Throughput of the whole offer on GP4U's scale (one RTX 4090 = 100).
-    public var perfScore: Double
-    /// Price per hour for 1 unit of `perfScore`: lower is better value.
-    public var pricePerPerf: USDC
+    /// Throughput of the whole offer on GP4U's scale (one RTX 4090 = 100; see
+    /// ``PerformanceScore``); nil for a GPU outside the catalogue that its provider does
+    /// not measure.
+    public var perfScore: Double?
+    /// Price per hour for 1 unit of `perfScore`: lower is better value; nil without a score.
+    public var pricePerPerf: USDC?
     /// 0...1 ranking score (see ``GScore``).
     public var gScore: Double
     /// When GP4U last fetched this offer from its provider (or when the snapshot was captured).
@@ -67,7 +69,7 @@ public struct Offer: Sendable, Hashable, Codable, Identifiable {
         self.reliability = min(1, max(0, reliability.isFinite ? reliability : 0))
         let perf = perfScore ?? PerformanceScore.baseline(model: model, gpuCount: count)
         self.perfScore = perf
-        self.pricePerPerf = pricePerHour.perUnit(perf)
+        self.pricePerPerf = perf.map { pricePerHour.perUnit($0) }
         self.gScore = GScore.score(
             provider: provider, perfScore: perf, reliability: self.reliability, pricePerHour: pricePerHour)
         self.lastSynced = lastSynced
@@ -85,10 +87,18 @@ public enum PriceKind: String, Sendable, Hashable, Codable {
     case estimate
 }
 
-/// Where an offer came from: the provider now, or the bundled offline snapshot.
+/// Where an offer came from: the provider now, or the bundled sample (generated at
+/// typical price levels, never a capture of a real market; bookable only in simulated
+/// mode).
 public enum OfferOrigin: String, Sendable, Hashable, Codable {
     case live
-    case snapshot
+    case sample
+
+    /// Reads `snapshot`, the name stored before the sample was called what it is.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        self = text == Self.live.rawValue ? .live : .sample
+    }
 }
 
 /// Region text as the provider gives it plus an ISO 3166-1 alpha-2 country when known.

@@ -48,7 +48,9 @@ public struct OfferQuery: Sendable, Hashable {
     /// `model, min_vram, max_price, provider, location, min_reliability, min_gpus,
     /// available_only, sort, limit, cursor`). Empty values count as absent; unknown
     /// parameters are ignored.
-    public init(parameters: [String: String]) throws(MarketValidationError) {
+    /// `listedModels`: the models outside the catalogue that may be named by id
+    /// (``MarketIndex/uncataloguedModels``).
+    public init(parameters: [String: String], listedModels: [String: GPUModel] = [:]) throws(MarketValidationError) {
         var errors: [String: String] = [:]
         func value(_ name: String) -> String? {
             guard let v = parameters[name]?.trimmedSpaces, !v.isEmpty else { return nil }
@@ -56,7 +58,7 @@ public struct OfferQuery: Sendable, Hashable {
         }
         self.init()
         if let text = value("model") {
-            if let m = GPUModel.lookup(text) {
+            if let m = GPUModel.lookup(text, among: listedModels) {
                 model = m
             } else {
                 errors["model"] = "unknown GPU model \"\(text.prefix(64))\"; see GET /api/v1/gpus/models"

@@ -13,12 +13,21 @@ public protocol OfferStore: Sendable {
     /// All offers known, available or not, for rebuilding the in-memory index.
     func allOffers() async throws -> [Offer]
 
-    /// Appends one interval's price summaries.
+    /// Merges one sync's price summaries into their hour's points: one point per model,
+    /// provider and hour, updated in place (``PriceHistoryPoint/merged(with:at:)``).
     func recordPriceHistory(_ points: [PriceHistoryPoint]) async throws
 
-    /// Points for a model (and one provider, or nil for all providers together) at or
-    /// after `since`, oldest first.
-    func priceHistory(model: GPUModel, provider: ProviderID?, since: Date) async throws -> [PriceHistoryPoint]
+    /// Points of a model (one provider, or nil for all providers together) stamped in
+    /// `[from, to)`, one per `interval`, oldest first. `.hour` answers hours (hours older
+    /// than 90 days exist only as days); `.day` folds hours into days beside the daily points.
+    func priceHistory(
+        model: GPUModel, provider: ProviderID?, from: Date, to: Date, interval: PriceInterval
+    ) async throws -> [PriceHistoryPoint]
+
+    /// Folds raw points older than 48 hours into hours and hours older than 90 days into
+    /// days (``PriceHistoryFold``), so the history grows by one point per model, provider
+    /// and day once it is old.
+    func foldPriceHistory(now: Date) async throws -> PriceHistoryFold
 }
 
 /// What a replacement changed, for logs and metrics.

@@ -3,6 +3,9 @@
 public struct ProviderFeed: Sendable {
     public let source: any OfferSource
     public let fetcher: ResilientFetcher<[Offer]>
+    /// What the last successful fetch covered (kept beside the fetcher's cache, which
+    /// holds offers only).
+    public let coverage = CoverageLog()
 
     public init(source: any OfferSource, fetcher: ResilientFetcher<[Offer]>) {
         precondition(
@@ -17,8 +20,11 @@ public struct ProviderFeed: Sendable {
     /// Offers through the resilience layer; stale results have every offer flagged `stale`.
     public func fetch(forceRefresh: Bool = false) async throws(MarketFetchError) -> Fetched<[Offer]> {
         let source = self.source
+        let log = coverage
         var result = try await fetcher.fetch(forceRefresh: forceRefresh) { pacer in
-            try await source.fetchOffers(pacer: pacer)
+            let batch = try await source.fetchBatch(pacer: pacer)
+            log.record(batch.coverage)
+            return batch.offers
         }
         if result.stale {
             result.value = result.value.map { offer in

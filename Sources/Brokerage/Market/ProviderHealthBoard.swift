@@ -13,20 +13,29 @@ public struct ProviderHealthBoard: Sendable {
     /// Health of every configured provider.
     public func snapshots() async -> [ProviderHealthSnapshot] {
         var result: [ProviderHealthSnapshot] = []
-        for feed in feeds { result.append(await feed.fetcher.snapshot()) }
+        for feed in feeds { result.append(await Self.snapshot(of: feed)) }
         return result
+    }
+
+    /// The fetcher's health with what the last fetch covered (offers seen, full answers,
+    /// skips by reason).
+    private static func snapshot(of feed: ProviderFeed) async -> ProviderHealthSnapshot {
+        var s = await feed.fetcher.snapshot()
+        s.coverage = feed.coverage.latest
+        return s
     }
 
     /// Health of one provider; nil when it is not configured.
     public func snapshot(of provider: ProviderID) async -> ProviderHealthSnapshot? {
-        await feed(provider)?.fetcher.snapshot()
+        guard let feed = feed(provider) else { return nil }
+        return await Self.snapshot(of: feed)
     }
 
     /// Calls the provider now (through the layer) and reports its health afterwards.
     public func healthCheck(_ provider: ProviderID) async -> ProviderHealthSnapshot? {
         guard let feed = feed(provider) else { return nil }
         _ = try? await feed.fetch(forceRefresh: true)
-        return await feed.fetcher.snapshot()
+        return await Self.snapshot(of: feed)
     }
 
     /// Closes a provider's breaker; false when the provider is not configured.

@@ -25,6 +25,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     ClusterRoutes(deps: deps).register(on: api)
     ProviderRoutes(deps: deps).register(on: api)
     MarketRoutes(deps: deps).register(on: api)
+    PriceHistoryRoutes(deps: deps).register(on: api)
     ArbitrageRoutes(deps: deps).register(on: api)
     ProviderHealthRoutes(deps: deps).register(on: api)
     SIWERoutes(deps: deps).register(on: api)

@@ -163,6 +163,8 @@ public struct ServerConfiguration: Sendable {
             simulation: simulation, platformFee: PlatformFee(basisPoints: feeMicro.micro / 10_000), publicURL: publicURL
         )
         config.market = market
+        // With real money in play the generated sample stays off unless asked for.
+        if !chains.isEmpty && !market.snapshotExplicit { config.market.snapshotEnabled = false }
         config.withdrawals = try WithdrawalConfiguration.fromEnvironment(value)
         config.cors = try CORSPolicy.parse(value("GP4U_CORS_ORIGINS") ?? "")
         config.loginLimits = try LoginThrottle.Limits.fromEnvironment(value)

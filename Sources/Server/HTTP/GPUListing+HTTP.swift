@@ -15,7 +15,7 @@ struct GPUListingView: Encodable {
     let country: String?
     let available: Bool
     let reliability: Double
-    let perf_score: Double
+    let perf_score: Nullable<Double>
     let g_score: Double
     let created_at: String
     let updated_at: String
@@ -33,7 +33,7 @@ struct GPUListingView: Encodable {
         country = l.location.country
         available = l.available
         reliability = offer.reliability
-        perf_score = offer.perfScore
+        perf_score = Nullable(offer.perfScore)
         g_score = offer.gScore
         created_at = RFC3339.format(l.createdAt)
         updated_at = RFC3339.format(l.updatedAt)

@@ -5,8 +5,11 @@ import Hummingbird
 import Timekeeping
 
 /// The contract's JSON view of an offer: snake_case, money as decimal strings, times in
-/// RFC 3339 UTC. Every offer says where it came from (`source: live|snapshot`) and when
-/// it was last synced, so a renter never mistakes a bundled snapshot for a live quote.
+/// RFC 3339 UTC. Every offer says where it came from (`source: live|sample`) and when
+/// it was last synced, so a renter never mistakes the bundled sample for a live quote.
+/// `perf_score` is the whole offer's throughput (RTX 4090 = 100), `perf_score_per_gpu`
+/// one GPU's; both are null for a GPU outside the catalogue its provider does not measure
+/// (``PerformanceScore``), and then `price_per_perf` is null too.
 struct OfferView: Encodable {
     let id: String
     let provider: String
@@ -18,14 +21,15 @@ struct OfferView: Encodable {
     let vram_gb: Int
     let price_per_hour: USDC
     let price_per_gpu_hour: USDC
-    let price_per_perf: USDC
+    let price_per_perf: Nullable<USDC>
     let price_kind: String
     let location: String
     let country: String?
     let available: Bool
     let available_units: Int?
     let reliability: Double
-    let perf_score: Double
+    let perf_score: Nullable<Double>
+    let perf_score_per_gpu: Nullable<Double>
     let g_score: Double
     let last_synced: String
     let source: String
@@ -42,14 +46,15 @@ struct OfferView: Encodable {
         vram_gb = o.vramGB
         price_per_hour = o.pricePerHour
         price_per_gpu_hour = o.pricePerGPUHour
-        price_per_perf = o.pricePerPerf
+        price_per_perf = Nullable(o.pricePerPerf)
         price_kind = o.priceKind.rawValue
         location = o.location.region
         country = o.location.country
         available = o.available
         available_units = o.availableUnits
         reliability = o.reliability
-        perf_score = o.perfScore
+        perf_score = Nullable(o.perfScore)
+        perf_score_per_gpu = Nullable(o.perfScore.map { $0 / Double(max(1, o.gpuCount)) })
         g_score = o.gScore
         last_synced = RFC3339.format(o.lastSynced)
         source = o.source.rawValue
@@ -131,7 +136,9 @@ struct PricePointView: Encodable {
     let t: String
     let provider: String?
     let min: USDC
+    let p10: USDC
     let median: USDC
+    let p90: USDC
     let max: USDC
     let offers: Int
 
@@ -139,7 +146,9 @@ struct PricePointView: Encodable {
         t = RFC3339.format(p.t)
         provider = p.provider?.rawValue
         min = p.min
+        p10 = p.p10
         median = p.median
+        p90 = p.p90
         max = p.max
         offers = p.offers
     }

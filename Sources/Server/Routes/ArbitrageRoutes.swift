@@ -33,7 +33,8 @@ struct ArbitrageRoutes {
         ) { request, _ in
             var parameters = request.marketParameters
             if parameters["min_spread_pct"] == nil { parameters["min_spread_pct"] = "15" }
-            let q = try ArbitrageQuery(parameters: parameters)
+            let q = try ArbitrageQuery(
+                parameters: parameters, listedModels: deps.market.current.uncataloguedModels)
             let index = deps.market.current
             let key =
                 "opportunities|\(q.minSpreadPct)|\(q.model?.id ?? "")|\(q.minReliability.map { "\($0)" } ?? "")|\(q.basis)"
@@ -51,8 +52,9 @@ struct ArbitrageRoutes {
                 "Cheapest available offer of a model, with its arbitrage gap", tag: "arbitrage",
                 responses: [200: "OK", 404: "Unknown model or no offers"], query: ["min_reliability", "basis"])
         ) { request, context in
-            let model = try MarketRoutes.model(try context.parameters.require("model"))
-            let q = try ArbitrageQuery(parameters: request.marketParameters)
+            let listed = deps.market.current.uncataloguedModels
+            let model = try MarketRoutes.model(try context.parameters.require("model"), among: listed)
+            let q = try ArbitrageQuery(parameters: request.marketParameters, listedModels: listed)
             guard
                 let deal = deps.market.current.arbitrage.bestDeal(
                     for: model, minReliability: q.minReliability, basis: q.basis)
@@ -72,8 +74,9 @@ struct ArbitrageRoutes {
                 responses: [200: "OK", 404: "Unknown model or no gap", 422: "Bad hours_per_day"],
                 query: ["hours_per_day", "min_reliability"])
         ) { request, context in
-            let model = try MarketRoutes.model(try context.parameters.require("model"))
-            let q = try ArbitrageQuery(parameters: request.marketParameters)
+            let listed = deps.market.current.uncataloguedModels
+            let model = try MarketRoutes.model(try context.parameters.require("model"), among: listed)
+            let q = try ArbitrageQuery(parameters: request.marketParameters, listedModels: listed)
             guard
                 let s = deps.market.current.arbitrage.savings(
                     for: model, hoursPerDay: q.hoursPerDay, minReliability: q.minReliability)

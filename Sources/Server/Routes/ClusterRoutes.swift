@@ -161,7 +161,11 @@ struct ClusterRoutes {
         let start = Cluster.startHour(after: deps.clock.epochSeconds)
         let window = Int64(min(max(request.deadlineHours, 1), ClusterRequest.maxDeadlineHours)) * 3600
         let busy = try await store.bookedGPUs(from: start, to: start + window)
-        let candidates = deps.market.current.offers.compactMap { busy.contains($0.id) ? nil : $0.clusterCandidate }
+        // Sample offers are generated data: clustered only in simulated mode (no chain watched).
+        let sampleAllowed = deps.chains.isEmpty
+        let candidates = deps.market.current.offers.compactMap {
+            busy.contains($0.id) || ($0.source == .sample && !sampleAllowed) ? nil : $0.clusterCandidate
+        }
         switch try DPPPlanner.plan(request, candidates: candidates) {
         case .feasible(let plan): return (plan, start)
         case .infeasible(let why): throw ClusterError.infeasible(why)

@@ -56,11 +56,25 @@ struct DepositRoutes {
             RouteSpec(
                 .get, "/api/v1/wallets/deposits",
                 "On-chain deposits from the caller's linked addresses: pending with confirmations, or credited",
-                tag: "wallet", access: .user, query: ["limit"])
+                tag: "wallet", access: .user, query: ["limit", "cursor"])
         ) { request, context in
+            // `{items, next_cursor}` like every list. Pending deposits come first, then
+            // credited ones, newest first, from two tables; the cursor holds how many
+            // items earlier pages showed (a deposit arriving meanwhile can repeat one
+            // item on the next page, never hide one).
             let id = try context.requireIdentity()
-            let records = try await store.deposits(userID: id.userID, limit: try request.limit())
-            return try .json(["deposits": records.map(view)])
+            let limit = try request.limit()
+            let shown =
+                try Cursor.decode(request.queryString("cursor")).map { text -> Int in
+                    guard let n = Int(text), n >= 0 else {
+                        throw APIError.validation("cursor is not one this server issued", field: "cursor")
+                    }
+                    return n
+                } ?? 0
+            let records = try await store.deposits(userID: id.userID, limit: shown + limit + 1)
+            let page = records.dropFirst(shown).prefix(limit).map(view)
+            let more = records.count > shown + limit
+            return try .json(Page(items: Array(page), next_cursor: more ? Cursor.encode(String(shown + limit)) : nil))
         }
     }
 

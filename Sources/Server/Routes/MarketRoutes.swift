@@ -36,7 +36,9 @@ struct MarketRoutes {
                     "available_only", "sort", "limit", "cursor",
                 ])
         ) { request, _ in
-            let query = try OfferQuery(parameters: request.marketParameters).validated()
+            let query = try OfferQuery(
+                parameters: request.marketParameters, listedModels: deps.market.current.uncataloguedModels
+            ).validated()
             let index = deps.market.current
             return .json(encoded: try deps.offerJSON.page(index.matches(query), in: index))
         }
@@ -93,7 +95,8 @@ struct MarketRoutes {
                 tag: "marketplace", responses: [200: "OK", 404: "Unknown model", 422: "Bad provider or hours"],
                 query: ["provider", "hours"])
         ) { request, context in
-            let model = try Self.model(try context.parameters.require("id"))
+            let model = try Self.model(
+                try context.parameters.require("id"), among: deps.market.current.uncataloguedModels)
             let provider = try request.queryString("provider").map { name -> ProviderID in
                 guard let p = ProviderID(rawValue: name.lowercased()) else {
                     throw APIError.validation(
@@ -123,9 +126,9 @@ struct MarketRoutes {
         throw APIError(.notFound, code: "gpu_not_found", message: "no offer with id \(id.prefix(80))")
     }
 
-    /// A catalogue model by slug or name; 404 when the catalogue has no such model.
-    static func model(_ text: String) throws -> GPUModel {
-        guard let m = GPUModel.lookup(text.removingPercentEncoding ?? text) else {
+    /// A catalogue model by slug or name, or a listed model outside it by its id; 404 otherwise.
+    static func model(_ text: String, among listed: [String: GPUModel]) throws -> GPUModel {
+        guard let m = GPUModel.lookup(text.removingPercentEncoding ?? text, among: listed) else {
             throw APIError(
                 .notFound, code: "model_not_found",
                 message: "unknown GPU model \"\(text.prefix(64))\"; see GET /api/v1/gpus/models")

@@ -148,9 +148,10 @@ struct ProviderRoutes {
             let items = offers.map { o in
                 GScoreView.Item(
                     gpu_id: o.id, model: o.model.name, gpu_count: o.gpuCount, g_score: o.gScore,
-                    performance: GScore.performanceFactor(o.perfScore),
+                    performance: o.perfScore.map(GScore.performanceFactor) ?? 0.5,
                     reliability: o.reliability,
-                    efficiency: GScore.efficiencyFactor(perf: o.perfScore, pricePerHour: o.pricePerHour))
+                    efficiency: o.perfScore.map { GScore.efficiencyFactor(perf: $0, pricePerHour: o.pricePerHour) }
+                        ?? 0.5)
             }
             let gpus = offers.reduce(0) { $0 + $1.gpuCount }
             let mean = gpus > 0 ? offers.reduce(0.0) { $0 + $1.gScore * Double($1.gpuCount) } / Double(gpus) : nil

@@ -31,6 +31,8 @@ struct ReservationRoutes {
         let refunded: USDC
         let cancellation_policy = ReservationPolicy.cancellationPolicy
         let created_at: String
+        /// Set when the booking is of a sample offer (simulated money only).
+        var notice: String? = nil
 
         init(_ r: Reservation) {
             id = r.id
@@ -66,6 +68,24 @@ struct ReservationRoutes {
         ],
     ]
 
+    static let sampleNotice =
+        "sample offer: generated sample data at typical prices, booked with simulated money; no real GPU is reserved"
+
+    /// Whether the GPU is a sample offer; refused (409 `sample_offer`) unless in simulated
+    /// mode, so a generated offer is never paid for with real money.
+    private func isSample(_ gpuID: String) async throws -> Bool {
+        let offer: Offer?
+        if let o = deps.market.current.offer(id: gpuID) { offer = o } else { offer = try await store.offer(id: gpuID) }
+        guard offer?.source == .sample else { return false }
+        guard deps.chains.isEmpty else {
+            throw APIError(
+                .conflict, code: "sample_offer",
+                message:
+                    "this is a generated sample offer: it can be booked only in simulated mode (no chain configured)")
+        }
+        return true
+    }
+
     func register(on api: APIRouter) {
         api.add(
             RouteSpec(
@@ -82,10 +102,13 @@ struct ReservationRoutes {
                 let body = try request.decodeJSON(BookBody.self, from: buffer)
                 let start = try Self.time(body.start_time, field: "start_time")
                 let end = try Self.time(body.end_time, field: "end_time")
+                let sample = try await isSample(body.gpu_id)
                 let r = try await store.book(
                     id: UUID().uuidString.lowercased(), userID: id.userID, gpuID: body.gpu_id, start: start, end: end,
                     now: deps.clock.epochSeconds)
-                return (.created, try encodeJSON(ReservationView(r)))
+                var view = ReservationView(r)
+                if sample { view.notice = Self.sampleNotice }
+                return (.created, try encodeJSON(view))
             }
         }
 

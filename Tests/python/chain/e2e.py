@@ -388,7 +388,7 @@ class Gp4u:
         return {k: int(Decimal(str(b[k])) * MICRO) for k in ("available", "held", "total_deposited") if k in b}
 
     def deposits(self, token: str) -> list[dict]:
-        return self.get("/api/v1/wallets/deposits?limit=200", token=token)["deposits"]
+        return self.get("/api/v1/wallets/deposits?limit=200", token=token)["items"]
 
     def deposit_of(self, token: str, tx_hash: str) -> dict | None:
         for d in self.deposits(token):

@@ -67,4 +67,7 @@ public struct ProviderHealthSnapshot: Sendable, Hashable, Codable {
     public var rateLimiter: RateLimiter
     public var cache: Cache
     public var at: Date
+    /// What the provider's last successful fetch covered, with skip reasons; nil before
+    /// one (filled in by ``ProviderHealthBoard``).
+    public var coverage: ProviderCoverage? = nil
 }

@@ -200,7 +200,7 @@ export function freshness(iso, label = "synced") {
   return h("time", { datetime: iso, title: utc(iso) }, `${label} ${ago(iso)}`);
 }
 
-/** The source badge of an offer: live or snapshot, and stale when the server says so. */
+/** The source badge of an offer: live or sample, and stale when the server says so. */
 export function sourceBadges(offer) {
   return [
     h("span", { class: `badge ${offer.source === "live" ? "live" : "snapshot"}` }, offer.source),

@@ -100,7 +100,7 @@ export async function render({ root, params }) {
         h("dt", {}, "Location"), h("dd", {}, o.country ? `${o.location} (${o.country})` : o.location),
         h("dt", {}, "Reliability"), h("dd", {}, pct(o.reliability * 100)),
         h("dt", {}, "G-Score"), h("dd", {}, o.g_score.toFixed(3)),
-        h("dt", {}, "Performance"), h("dd", {}, `${o.perf_score.toFixed(1)} (RTX 4090 = 100)`),
+        h("dt", {}, "Performance"), h("dd", {}, o.perf_score == null ? "not measured (GPU outside the catalogue)" : `${o.perf_score.toFixed(1)} for the offer, ${o.perf_score_per_gpu.toFixed(1)} per GPU (RTX 4090 = 100)`),
         h("dt", {}, "Available"), h("dd", {}, o.available ? (o.available_units != null ? `yes, ${o.available_units} units` : "yes") : "no"),
       ),
       h(
@@ -172,7 +172,7 @@ export async function render({ root, params }) {
 
   root.append(
     h("h1", {}, "GPU marketplace"),
-    h("p", { class: "muted" }, "Offers from Vast.ai, io.net, Akash, Render and GP4U providers. Each says whether it is live or from the bundled snapshot, and when it was last synced."),
+    h("p", { class: "muted" }, "Offers from Vast.ai, io.net, Akash, Render and GP4U providers. Each says whether it is live or from the bundled sample (generated at typical prices, bookable only with simulated money), and when it was last synced."),
     form,
     h("div", { class: "actions" }, compareButton, compareHint),
     compareOut,
@@ -194,8 +194,8 @@ function comparison(r) {
     ["VRAM per GPU", (o) => `${o.vram_gb} GB`],
     ["Location", (o) => o.location],
     ["Reliability", (o) => pct(o.reliability * 100)],
-    ["Performance", (o) => o.perf_score.toFixed(1)],
-    ["Price per performance", (o) => usd(o.price_per_perf)],
+    ["Performance", (o) => (o.perf_score == null ? "n/a" : o.perf_score.toFixed(1))],
+    ["Price per performance", (o) => (o.price_per_perf == null ? "n/a" : usd(o.price_per_perf))],
     ["G-Score", (o) => o.g_score.toFixed(3)],
     ["Source", (o) => `${o.source}${o.stale ? " (stale)" : ""}`],
     ["Last synced", (o) => freshness(o.last_synced, "")],

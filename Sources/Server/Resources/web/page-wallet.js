@@ -45,7 +45,7 @@ export async function render({ root }) {
   async function loadDeposits() {
     const r = await api.get("/api/v1/wallets/deposits?limit=50");
     let credited = false;
-    for (const d of r.deposits) {
+    for (const d of r.items) {
       const key = d.tx_hash.toLowerCase();
       if (known.get(key) && known.get(key) !== "credited" && d.status === "credited") {
         credited = true;
@@ -53,7 +53,7 @@ export async function render({ root }) {
       }
       awaiting.delete(key);
     }
-    known = new Map(r.deposits.map((d) => [d.tx_hash.toLowerCase(), d.status]));
+    known = new Map(r.items.map((d) => [d.tx_hash.toLowerCase(), d.status]));
     const rows = [
       ...[...awaiting].map(([hash, a]) => h("tr", { "data-tx": hash, "data-status": "sent" },
         h("td", {}, h("code", { title: hash }, short(hash))),
@@ -61,7 +61,7 @@ export async function render({ root }) {
         h("td", { class: "num" }, usdc(a.amount)),
         h("td", {}, h("span", { class: "status pending", "data-field": "status" }, "sent"), h("div", { class: "muted" }, "waiting for the watcher to see it in a block")),
         h("td", {}, ago(new Date(a.sentAt).toISOString())))),
-      ...r.deposits.map((d) => {
+      ...r.items.map((d) => {
         const need = d.confirmations_required || 0;
         const have = Math.min(d.confirmations || 0, need || d.confirmations || 0);
         return h("tr", { "data-tx": d.tx_hash.toLowerCase(), "data-status": d.status },
@@ -84,7 +84,7 @@ export async function render({ root }) {
           h("tbody", {}, rows)))
       : h("p", { class: "muted" }, "No on-chain deposits yet."));
     if (credited) await loadBalance();
-    const pending = r.deposits.some((d) => d.status === "pending") || awaiting.size > 0;
+    const pending = r.items.some((d) => d.status === "pending") || awaiting.size > 0;
     schedule(pending);
   }
 
