@@ -25,6 +25,8 @@ public final class MarketSyncService: Service, Sendable {
     private let syncs = Counter(label: "gp4u_market_syncs_total")
     private let syncErrors = Counter(label: "gp4u_market_sync_errors_total")
     private let indexedOffers = Gauge(label: "gp4u_market_indexed_offers")
+    /// A whole round: fetching, storing what changed and rebuilding the index.
+    private let duration = Metrics.Timer(label: "gp4u_market_sync_duration_seconds", preferredDisplayUnit: .seconds)
 
     public init(
         feeds: [ProviderFeed], store: any OfferStore, index: MarketIndexHolder, interval: Duration = .seconds(30),
@@ -78,6 +80,8 @@ public final class MarketSyncService: Service, Sendable {
     @discardableResult
     public func syncOnce() async -> SyncReport {
         let started = clock.now
+        let began = ContinuousClock.now
+        defer { duration.recordNanoseconds((ContinuousClock.now - began).wholeNanoseconds) }
         var report = SyncReport(at: started)
         let results = await withTaskGroup(of: (ProviderID, Result<Fetched<[Offer]>, MarketFetchError>).self) { group in
             for feed in feeds {
@@ -106,7 +110,8 @@ public final class MarketSyncService: Service, Sendable {
                         metadata: [
                             "provider": "\(provider)", "market.offers": "\(fetched.value.count)",
                             "market.stale": "\(fetched.stale)",
-                            "market.inserted": "\(change.inserted)",
+                            "market.inserted": "\(change.inserted)", "market.updated": "\(change.updated)",
+                            "market.unchanged": "\(change.unchanged)",
                             "market.unavailable": "\(change.markedUnavailable)",
                         ])
                 } catch {

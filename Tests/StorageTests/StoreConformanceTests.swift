@@ -55,6 +55,7 @@ struct StoreConformanceTests {
         arguments: Backend.available)
     func requireCurrentSchema(backend: Backend) async throws {
         let latest = Schema.migrations.last!.version
+        let previous = Schema.migrations.dropLast().last!.version  // versions may skip numbers
         try await TestDatabase.with(backend, migrated: false) { db in
             #expect(await Self.refusal(db) == [0, latest])
             let tables =
@@ -67,8 +68,8 @@ struct StoreConformanceTests {
         try await TestDatabase.with(backend) { db in
             #expect(await Self.refusal(db) == nil)
             try await db.query("DELETE FROM schema_migrations WHERE version = $1", [.int(Int64(latest))])
-            #expect(await Self.refusal(db) == [latest - 1, latest])
-            #expect(try await Migrator().appliedVersions(db).last == latest - 1, "the check applied nothing")
+            #expect(await Self.refusal(db) == [previous, latest])
+            #expect(try await Migrator().appliedVersions(db).last == previous, "the check applied nothing")
             try await db.query(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'from the future', 0), ($2, 'x', 0)",
                 [.int(Int64(latest)), .int(Int64(latest + 1))])
