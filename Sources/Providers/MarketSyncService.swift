@@ -13,7 +13,10 @@ import Timekeeping
 /// A swift-service-lifecycle `Service`: add it to the server's service group. Provider and
 /// store errors are logged and counted, never thrown out of `run()`; graceful shutdown
 /// ends the loop. With the snapshot enabled, the bundled offers are loaded first so the
-/// market answers before (and without) any provider.
+/// market answers before (and without) any provider. `afterRound` runs at the end of
+/// every round: the server hands the round's freed memory back to the system there (a
+/// round frees hundreds of megabytes, which glibc's arenas otherwise keep: RSS grew by
+/// about 50 MB a round at 100,000 offers while the heap in use stayed flat).
 public final class MarketSyncService: Service, Sendable {
     public let feeds: [ProviderFeed]
     public let store: any OfferStore
@@ -22,6 +25,7 @@ public final class MarketSyncService: Service, Sendable {
     public let snapshotEnabled: Bool
     private let clock: any TimeSource
     private let logger: Logger
+    private let afterRound: @Sendable () -> Void
     private let syncs = Counter(label: "gp4u_market_syncs_total")
     private let syncErrors = Counter(label: "gp4u_market_sync_errors_total")
     private let indexedOffers = Gauge(label: "gp4u_market_indexed_offers")
@@ -31,7 +35,7 @@ public final class MarketSyncService: Service, Sendable {
     public init(
         feeds: [ProviderFeed], store: any OfferStore, index: MarketIndexHolder, interval: Duration = .seconds(30),
         snapshotEnabled: Bool = true, clock: any TimeSource = SystemTimeSource(),
-        logger: Logger = Logger(label: "gp4u.market")
+        logger: Logger = Logger(label: "gp4u.market"), afterRound: @escaping @Sendable () -> Void = {}
     ) {
         self.feeds = feeds
         self.store = store
@@ -40,6 +44,7 @@ public final class MarketSyncService: Service, Sendable {
         self.snapshotEnabled = snapshotEnabled
         self.clock = clock
         self.logger = logger
+        self.afterRound = afterRound
     }
 
     public func run() async throws {
@@ -67,6 +72,7 @@ public final class MarketSyncService: Service, Sendable {
                 }
             }
             try await rebuildIndex()
+            afterRound()
         } catch {
             syncErrors.increment()
             logger.warning(
@@ -139,6 +145,7 @@ public final class MarketSyncService: Service, Sendable {
                 metadata: ["market.error": "\(String(describing: type(of: error)))"])
         }
         syncs.increment()
+        afterRound()
         return report
     }
 

@@ -76,11 +76,25 @@ extension SQLStore: OfferStore {
         return result
     }
 
+    /// Read in pages of ``offerPage`` by id, each on a fresh snapshot: the whole market in
+    /// one result was three copies of 100,000 rows at once (the driver's, ours, the
+    /// offers), a peak the allocator then kept.
     public func allOffers() async throws -> [Offer] {
-        try await db.query(
-            "SELECT o.data, s.synced_at FROM offers o LEFT JOIN offer_syncs s ON s.provider = o.provider ORDER BY o.id"
-        ).map(Self.syncedOffer)
+        var offers: [Offer] = []
+        var after = ""
+        while true {
+            let page = try await db.query(
+                """
+                SELECT o.data, s.synced_at FROM offers o LEFT JOIN offer_syncs s ON s.provider = o.provider
+                WHERE o.id > $1 ORDER BY o.id LIMIT $2
+                """, [.text(after), .int(Int64(Self.offerPage))])
+            offers += try page.map(Self.syncedOffer)
+            guard page.count == Self.offerPage, let last = offers.last else { return offers }
+            after = last.id
+        }
     }
+
+    static let offerPage = 5_000
 
     /// One offer by id, available or not (bookings address offers by id).
     public func offer(id: String) async throws -> Offer? {

@@ -21,6 +21,11 @@ public final class SQLiteDatabase: SQLDatabase {
     /// a long write statement never holds up a reader's turn (NIO's shared pool has one
     /// thread per core).
     private let threadPool: NIOThreadPool
+    /// An event loop per connection, apart from the HTTP server's: sqlite-nio hands each
+    /// result row to its connection's loop as a task of its own, so reading 100,000 offers
+    /// queued 100,000 tasks there, and whatever else ran on that loop (a request, the
+    /// writer's commit) waited behind them all (the writer for 1.4 s in a debug build).
+    private let loops: MultiThreadedEventLoopGroup
 
     /// Opens (and, if `creating`, creates) the database file; `path` of `:memory:` gives a
     /// private in-memory database. `readers` read-only connections serve reads outside
@@ -39,20 +44,20 @@ public final class SQLiteDatabase: SQLDatabase {
         let readerCount = path == ":memory:" ? 0 : max(readers, 1)
         let threadPool = NIOThreadPool(numberOfThreads: readerCount + 1)
         threadPool.start()
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: readerCount + 1)
         let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
         func connect() async throws -> SQLiteConnection {
             do {
                 return try await SQLiteConnection.open(
-                    storage: storage, threadPool: threadPool, logger: logger,
-                    on: MultiThreadedEventLoopGroup.singleton.any())
+                    storage: storage, threadPool: threadPool, logger: logger, on: loops.next())
             } catch {
                 throw StorageError.unavailable(detail: "cannot open SQLite database at \(path): \(error)")
             }
         }
-        let writer: SQLiteConnection
         var opened: [SQLiteConnection] = []
         do {
-            writer = try await connect()
+            let writer = try await connect()
+            opened.append(writer)
             // Statement journals in memory, a 64 MiB page cache and a 64 MiB WAL between
             // checkpoints: a chain backfill writes to several random-key indexes, and with the
             // defaults (2 MiB cache, checkpoint every 4 MiB) it spilled and re-wrote the same
@@ -78,21 +83,24 @@ public final class SQLiteDatabase: SQLDatabase {
                 }
             }
         } catch {
-            for reader in opened { try? await reader.close() }
+            for connection in opened { try? await connection.close() }
             try? await threadPool.shutdownGracefully()
+            try? await loops.shutdownGracefully()
             throw error
         }
         return SQLiteDatabase(
-            connection: writer, readers: opened.isEmpty ? nil : SQLiteReaderPool(opened), threadPool: threadPool,
-            displayName: "sqlite:\(path)")
+            connection: opened[0], readers: opened.count > 1 ? SQLiteReaderPool(Array(opened.dropFirst())) : nil,
+            threadPool: threadPool, loops: loops, displayName: "sqlite:\(path)")
     }
 
     private init(
-        connection: SQLiteConnection, readers: SQLiteReaderPool?, threadPool: NIOThreadPool, displayName: String
+        connection: SQLiteConnection, readers: SQLiteReaderPool?, threadPool: NIOThreadPool,
+        loops: MultiThreadedEventLoopGroup, displayName: String
     ) {
         self.connection = connection
         self.readers = readers
         self.threadPool = threadPool
+        self.loops = loops
         self.displayName = displayName
     }
 
@@ -154,6 +162,7 @@ public final class SQLiteDatabase: SQLDatabase {
         await readers?.close()
         try? await connection.close()
         try? await threadPool.shutdownGracefully()
+        try? await loops.shutdownGracefully()
     }
 
     /// Runs a statement on the writer without taking the lock; only for code already holding it.

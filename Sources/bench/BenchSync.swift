@@ -23,6 +23,7 @@ struct BenchSync: AsyncParsableCommand {
     @Option(help: "Sync rounds.") var rounds = 10
     @Option(help: "Share of offers repriced per round.") var changed = 0.05
     @Option(help: "Seconds between rounds.") var interval = 2.0
+    @Flag(help: "Hand freed heap pages back to the system after each round (malloc_trim).") var trim = false
     @Option(help: "PostgreSQL URL of a role that may create databases; SQLite when absent.")
     var databaseURL: String?
 
@@ -72,6 +73,7 @@ struct BenchSync: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
             market = Self.churn(market, changed: changed, round: round, rng: &rng)
             durations.append(try await sync(market, into: store))
+            if trim { ProcessFigures.releaseFreeMemory() }
             print(
                 String(
                     format: "  round %2d: %.2f s; RSS %.1f MB, heap in use %.1f MB, heap kept free %.1f MB", round,

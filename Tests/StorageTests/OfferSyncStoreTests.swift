@@ -81,15 +81,17 @@ struct OfferSyncStoreTests {
     }
 
     @Test(
-        "a replacement larger than one write batch stores every offer, and a repeat writes none",
+        "a replacement larger than a write batch and a read page stores and reads every offer; a repeat writes none",
         arguments: Backend.available)
     func largeReplacement(backend: Backend) async throws {
         try await TestDatabase.with(backend) { db in
             let store = SQLStore(db: db)
-            let count = SQLStore.statementGroupSize * 2 + 17
+            let count = SQLStore.offerPage + 17  // several write batches, and two pages to read
             let offers = try (1...count).map { try Self.offer("\($0)") }
             let first = try await store.replaceOffers(from: .vastai, with: offers, at: Self.t0)
             #expect(first == OfferReplacement(inserted: count, updated: 0, markedUnavailable: 0))
+            let read = try await store.allOffers().map(\.id)
+            #expect(read.count == count && Set(read).count == count, "every offer read once, across pages")
             let again = try await store.replaceOffers(from: .vastai, with: offers, at: Self.t0.addingTimeInterval(30))
             #expect(again == OfferReplacement(inserted: 0, updated: 0, markedUnavailable: 0, unchanged: count))
             let gone = try await store.replaceOffers(from: .vastai, with: [], at: Self.t0.addingTimeInterval(60))

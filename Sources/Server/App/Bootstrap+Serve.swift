@@ -59,7 +59,8 @@ extension Bootstrap {
                 // called after; their failures are logged and counted, never fatal to startup.
                 let sync = MarketSyncService(
                     feeds: feeds, store: store, index: market, interval: config.market.syncInterval,
-                    snapshotEnabled: config.market.snapshotEnabled, logger: logger)
+                    snapshotEnabled: config.market.snapshotEnabled, logger: logger,
+                    afterRound: { ProcessFigures.releaseFreeMemory() })
                 let chainWatchers = config.chains.map { chain in
                     ChainWatch(
                         chain: chain, db: db, store: store, board: watchers, httpClient: rpcClient, logger: logger
