@@ -34,6 +34,7 @@ let package = Package(
         ),
         // The system zlib, to gzip the web app's static files once at start-up.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         // JSON values with a fast reader and writer: RPC payloads, ledger batches, OpenAPI.
         .target(name: "JSON", swiftSettings: strict),
         // Time: the injected clock, RFC 3339 text, the polling loop.
@@ -122,7 +123,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Storage", "Brokerage", "Providers", "ChainWatcher", "Payouts", "Signer", "EthereumRPC", "JSON",
-                "Timekeeping", "CZlib",
+                "Timekeeping", "CZlib", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),

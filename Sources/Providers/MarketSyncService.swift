@@ -15,7 +15,10 @@ import Timekeeping
 /// A swift-service-lifecycle `Service`: add it to the server's service group. Provider and
 /// store errors are logged and counted, never thrown out of `run()`; graceful shutdown
 /// ends the loop. With the snapshot enabled, the bundled offers are loaded first so the
-/// market answers before (and without) any provider.
+/// market answers before (and without) any provider. `afterRound` runs at the end of
+/// every round: the server hands the round's freed memory back to the system there (a
+/// round frees hundreds of megabytes, which glibc's arenas otherwise keep: RSS grew by
+/// about 50 MB a round at 100,000 offers while the heap in use stayed flat).
 public final class MarketSyncService: Service, Sendable {
     public let feeds: [ProviderFeed]
     public let store: any OfferStore
@@ -26,16 +29,20 @@ public final class MarketSyncService: Service, Sendable {
     private let logger: Logger
     /// Called after each index this service publishes (other replicas are told to load it).
     private let published: @Sendable () async -> Void
+    private let afterRound: @Sendable () -> Void
     private let syncs = Counter(label: "gp4u_market_syncs_total")
     private let syncErrors = Counter(label: "gp4u_market_sync_errors_total")
     private let indexedOffers = Gauge(label: "gp4u_market_indexed_offers")
     /// The hour the price history was last folded in (folding once an hour is enough).
     private let foldedHour = Mutex<Date?>(nil)
+    /// A whole round: fetching, storing what changed and rebuilding the index.
+    private let duration = Metrics.Timer(label: "gp4u_market_sync_duration_seconds", preferredDisplayUnit: .seconds)
 
     public init(
         feeds: [ProviderFeed], store: any OfferStore, index: MarketIndexHolder, interval: Duration = .seconds(30),
         snapshotEnabled: Bool = true, clock: any TimeSource = SystemTimeSource(),
-        logger: Logger = Logger(label: "gp4u.market"), published: @escaping @Sendable () async -> Void = {}
+        logger: Logger = Logger(label: "gp4u.market"), published: @escaping @Sendable () async -> Void = {},
+        afterRound: @escaping @Sendable () -> Void = {}
     ) {
         self.published = published
         self.feeds = feeds
@@ -45,6 +52,7 @@ public final class MarketSyncService: Service, Sendable {
         self.snapshotEnabled = snapshotEnabled
         self.clock = clock
         self.logger = logger
+        self.afterRound = afterRound
     }
 
     public func run() async throws {
@@ -72,6 +80,7 @@ public final class MarketSyncService: Service, Sendable {
                 }
             }
             try await rebuildIndex()
+            afterRound()
         } catch {
             syncErrors.increment()
             logger.warning(
@@ -85,6 +94,8 @@ public final class MarketSyncService: Service, Sendable {
     @discardableResult
     public func syncOnce() async -> SyncReport {
         let started = clock.now
+        let began = ContinuousClock.now
+        defer { duration.recordNanoseconds((ContinuousClock.now - began).wholeNanoseconds) }
         var report = SyncReport(at: started)
         let results = await withTaskGroup(of: (ProviderID, Result<Fetched<[Offer]>, MarketFetchError>).self) { group in
             for feed in feeds {
@@ -114,7 +125,8 @@ public final class MarketSyncService: Service, Sendable {
                         metadata: [
                             "provider": "\(provider)", "market.offers": "\(fetched.value.count)",
                             "market.stale": "\(fetched.stale)",
-                            "market.inserted": "\(change.inserted)",
+                            "market.inserted": "\(change.inserted)", "market.updated": "\(change.updated)",
+                            "market.unchanged": "\(change.unchanged)",
                             "market.unavailable": "\(change.markedUnavailable)",
                         ])
                 } catch {
@@ -143,6 +155,7 @@ public final class MarketSyncService: Service, Sendable {
                 metadata: ["market.error": "\(String(describing: type(of: error)))"])
         }
         syncs.increment()
+        afterRound()
         return report
     }
 

@@ -83,11 +83,15 @@ public final class PostgresDatabase: SQLDatabase {
         try await withConnection { try await Self.run(sql, binds, on: $0, logger: self.logger) }
     }
 
-    /// A pooled connection; failing to get one (server down, database missing, wrong
+    /// A pooled connection (the wait for it counted in ``DatabaseWait``); failing to get one (server down, database missing, wrong
     /// password) is a ``StorageError`` like any other.
     func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let asked = ContinuousClock.now
         do {
-            return try await client.withConnection(body)
+            return try await client.withConnection { connection in
+                DatabaseWait.record(since: asked)
+                return try await body(connection)
+            }
         } catch let error as PSQLError {
             throw Self.map(error, database: displayName)
         }

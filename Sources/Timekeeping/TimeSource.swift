@@ -34,4 +34,10 @@ extension Duration {
         let c = components
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
+
+    /// Whole nanoseconds (for swift-metrics timers, which take integers).
+    public var wholeNanoseconds: Int64 {
+        let c = components
+        return c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000
+    }
 }

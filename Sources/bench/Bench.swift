@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 /// Benchmarks print figures; they never pass or fail. Build with `-c release`.
 struct Bench: AsyncParsableCommand {
@@ -8,6 +9,7 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             BenchHTTP.self,
             BenchMarket.self,
+            BenchSync.self,
             BenchCrypto.self,
             BenchDPP.self,
             BenchBookings.self,
@@ -15,4 +17,13 @@ struct Bench: AsyncParsableCommand {
             BenchWithdrawals.self,
         ]
     )
+}
+
+extension Bench {
+    /// The benchmarks' logger: errors only, so figures are not lost among logs.
+    static var quietLogger: Logger {
+        var l = Logger(label: "bench")
+        l.logLevel = .error
+        return l
+    }
 }

@@ -30,11 +30,7 @@ struct BenchBookings: AsyncParsableCommand {
                 "set --database-url or GP4U_TEST_DATABASE_URL (for example: export GP4U_TEST_DATABASE_URL=$(scripts/start-postgres))"
             )
         }
-        let logger = {
-            var l = Logger(label: "bench")
-            l.logLevel = .error
-            return l
-        }()
+        let logger = Bench.quietLogger
         try await ScratchDatabase.postgres(admin: admin, prefix: "gp4u_bench", logger: logger) {
             try await run(url: $0, logger: logger)
         }

@@ -29,11 +29,7 @@ struct BenchWithdrawals: AsyncParsableCommand {
     var databaseURL: String?
 
     func run() async throws {
-        let logger = {
-            var l = Logger(label: "bench")
-            l.logLevel = .error
-            return l
-        }()
+        let logger = Bench.quietLogger
         let key = try PrivateKey(hex: "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
         let node = FakePayoutNode()
         try await withFixtureHTTPServer(node.router) { url in

@@ -23,6 +23,24 @@ struct OperationsTests {
         }
     }
 
+    @Test("metrics carry the process figures and each request's wait for the database")
+    func processFigures() async throws {
+        try await TestApp.with(.sqlite) { client, _ in
+            _ = try await client.send(.get, "/ready")
+            let text = String(buffer: try await client.send(.get, "/metrics").body)
+            func value(_ name: String) -> Double? {
+                text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap {
+                    Double($0.split(separator: " ")[1])
+                }
+            }
+            #expect((value("process_resident_memory_bytes") ?? 0) > 1_000_000)
+            #expect((value("process_open_fds") ?? 0) >= 3)
+            #expect((value("gp4u_heap_in_use_bytes") ?? 0) > 0)
+            #expect(text.contains("gp4u_http_request_db_wait_seconds_bucket"))
+            #expect((value("gp4u_http_request_db_wait_seconds_count") ?? 0) >= 1)
+        }
+    }
+
     @Test("the OpenAPI document lists exactly the routes that exist")
     func openAPIMatchesRoutes() async throws {
         try await TestDatabase.with(.sqlite) { db in

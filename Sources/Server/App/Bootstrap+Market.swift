@@ -18,7 +18,8 @@ extension Bootstrap {
         @Sendable func sync(published: @escaping @Sendable () async -> Void = {}) -> MarketSyncService {
             MarketSyncService(
                 feeds: feeds, store: store, index: deps.market, interval: config.syncInterval,
-                snapshotEnabled: config.snapshotEnabled, logger: logger, published: published)
+                snapshotEnabled: config.snapshotEnabled, logger: logger, published: published,
+                afterRound: { ProcessFigures.releaseFreeMemory() })
         }
         guard let changes else { return [sync()] }
         return [

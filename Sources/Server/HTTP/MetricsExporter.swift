@@ -12,7 +12,9 @@ public final class MetricsExporter: Sendable {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     }
 
+    /// The registry in Prometheus' text format, with the process figures sampled now.
     public func render() -> String {
+        ProcessFigures.record()
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)

@@ -3,12 +3,16 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import Metrics
+import Storage
+import Timekeeping
 
 /// Logs each request once with its id, method, path, status and duration. Headers are
 /// not logged at all, so the Authorization header can never leak; the id is echoed in
 /// `X-Request-Id` for support. The logger only gets `request.id` when the client sent its
 /// own id (otherwise Hummingbird's `hb.request.id` is the id), and the per-status
-/// counters are made once: this runs on every request.
+/// counters are made once: this runs on every request. It also records how long each
+/// request waited for database connections (``DatabaseWait``): the figure that shows a
+/// request queued behind a write.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -25,13 +29,15 @@ struct RequestLogMiddleware: RouterMiddleware {
         let start = ContinuousClock.now
         let status: HTTPResponse.Status
         var response: Response
+        let waited = DatabaseWait()
         do {
-            response = try await next(request, context)
+            response = try await DatabaseWait.$current.withValue(waited) { try await next(request, context) }
             status = response.status
         } catch let error as APIError {
             status = error.status
             response = try error.response(from: request, context: context)
         }
+        Self.databaseWait.recordNanoseconds(waited.total.wholeNanoseconds)
         response.headers[.xRequestID] = context.requestID
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
@@ -48,6 +54,11 @@ struct RequestLogMiddleware: RouterMiddleware {
     private static let requests: [Counter] = {
         _ = MetricsExporter.shared  // the registry first, so these are not no-op counters
         return (1...5).map { Counter(label: "gp4u_http_requests_total", dimensions: [("status", "\($0)xx")]) }
+    }()
+
+    private static let databaseWait: Metrics.Timer = {
+        _ = MetricsExporter.shared
+        return Metrics.Timer(label: "gp4u_http_request_db_wait_seconds", preferredDisplayUnit: .seconds)
     }()
 }
 
