@@ -27,6 +27,8 @@ struct MarketFollower: Service {
     }
 
     private func rebuild() async {
+        // A rebuild frees the old index: hand it back as the syncing replica does.
+        defer { ProcessFigures.releaseFreeMemory() }
         do { try await deps.rebuildMarket() } catch {
             logger.warning(
                 "could not load the market from the database",
