@@ -33,6 +33,29 @@ struct WithdrawalRoutesTests {
         try await client.send(.post, "/api/v1/wallets/withdraw", json: body, token: token, headers: headers)
     }
 
+    @Test("requests made in one second are listed newest first, across pages", arguments: Backend.available)
+    func newestFirstWithinASecond(backend: Backend) async throws {
+        try await TestApp.with(backend) { client, _ in  // the test clock stands still
+            let token = try await Self.renter(client, "w@example.com")
+            var made: [String] = []
+            for _ in 0..<5 {
+                let r = try await Self.withdraw(
+                    client, token, #"{"amount":"10","chain_id":137,"to":"\#(Self.recipient)"}"#)
+                made.append(try #require(try r.json()["id"] as? String))
+            }
+            var listed: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await client.send(
+                    .get, "/api/v1/wallets/withdrawals?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token
+                ).json()
+                listed += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                cursor = page["next_cursor"] as? String
+            } while cursor != nil
+            #expect(listed == made.reversed())
+        }
+    }
+
     @Test(
         "simulated mode: request, list, operator approval settles as simulated; others see nothing",
         arguments: Backend.available)

@@ -87,4 +87,22 @@ struct TimekeepingTests {
         task.cancel()
         #expect(await task.value <= 1)
     }
+
+    @Test(
+        "time-ordered ids: version 7 UUIDs that sort by creation, also within one millisecond and when time stands still or steps back"
+    )
+    func timeOrderedIDs() throws {
+        let later = Self.base.addingTimeInterval(1)
+        let ids =
+            (0..<5_000).map { _ in TimeOrderedID.make(at: Self.base) } + [TimeOrderedID.make(at: later)]
+            + [TimeOrderedID.make(at: Self.base)]
+        #expect(ids == ids.sorted() && Set(ids).count == ids.count, "strictly increasing as text")
+        for id in ids.prefix(3) {
+            let uuid = try #require(UUID(uuidString: id))
+            #expect(id == id.lowercased() && uuid.uuid.6 >> 4 == 7 && uuid.uuid.8 >> 6 == 0b10)
+        }
+        // The first 48 bits are the creation time in milliseconds.
+        let millis = UInt64(ids[0].replacingOccurrences(of: "-", with: "").prefix(12), radix: 16)
+        #expect(millis == UInt64(Self.base.timeIntervalSince1970 * 1000))
+    }
 }

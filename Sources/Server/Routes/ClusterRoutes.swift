@@ -80,7 +80,7 @@ struct ClusterRoutes {
                 let body = try request.decodeJSON(PlanBody.self, from: buffer)
                 let (plan, start) = try await plan(body.request())
                 let cluster = try await store.createCluster(
-                    id: UUID().uuidString.lowercased(), userID: id.userID, plan: plan, start: start,
+                    id: TimeOrderedID.make(at: deps.clock.now), userID: id.userID, plan: plan, start: start,
                     now: deps.clock.epochSeconds)
                 context.logger.info(
                     "cluster held",

@@ -104,7 +104,8 @@ struct ReservationRoutes {
                 let end = try Self.time(body.end_time, field: "end_time")
                 let sample = try await isSample(body.gpu_id)
                 let r = try await store.book(
-                    id: UUID().uuidString.lowercased(), userID: id.userID, gpuID: body.gpu_id, start: start, end: end,
+                    id: TimeOrderedID.make(at: deps.clock.now), userID: id.userID, gpuID: body.gpu_id, start: start,
+                    end: end,
                     now: deps.clock.epochSeconds)
                 var view = ReservationView(r)
                 if sample { view.notice = Self.sampleNotice }

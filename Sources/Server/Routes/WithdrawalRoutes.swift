@@ -121,7 +121,8 @@ struct WithdrawalRoutes {
                 )
                 let w = try await store.requestWithdrawal(userID: id.userID, now: now) { today in
                     try WithdrawalLifecycle.request(
-                        id: UUID().uuidString.lowercased(), userID: id.userID, source: source, amount: body.amount,
+                        id: TimeOrderedID.make(at: deps.clock.now), userID: id.userID, source: source,
+                        amount: body.amount,
                         chainID: body.chain_id, destination: destination, chain: chain, policy: policy,
                         requestedToday: today, now: now)
                 }
