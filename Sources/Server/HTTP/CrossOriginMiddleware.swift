@@ -31,12 +31,7 @@ struct CrossOriginMiddleware: RouterMiddleware {
             if !policy.isOff { headers[.vary] = "Origin" }
             return Response(status: .noContent, headers: headers)
         }
-        var response: Response
-        do {
-            response = try await next(request, context)
-        } catch let error as APIError {
-            response = try error.response(from: request, context: context)
-        }
+        var response = try await next(request, context)
         if let allowed {
             response.headers[.accessControlAllowOrigin] = allowed
             response.headers[.accessControlExposeHeaders] = Self.exposedHeaders

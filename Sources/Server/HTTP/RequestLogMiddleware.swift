@@ -27,16 +27,9 @@ struct RequestLogMiddleware: RouterMiddleware {
             context.logger[metadataKey: "request.id"] = "\(given)"
         }
         let start = ContinuousClock.now
-        let status: HTTPResponse.Status
-        var response: Response
         let waited = DatabaseWait()
-        do {
-            response = try await DatabaseWait.$current.withValue(waited) { try await next(request, context) }
-            status = response.status
-        } catch let error as APIError {
-            status = error.status
-            response = try error.response(from: request, context: context)
-        }
+        var response = try await DatabaseWait.$current.withValue(waited) { try await next(request, context) }
+        let status = response.status
         Self.databaseWait.recordNanoseconds(waited.total.wholeNanoseconds)
         response.headers[.xRequestID] = context.requestID
         let elapsed = ContinuousClock.now - start

@@ -19,12 +19,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        var response: Response
-        do {
-            response = try await next(request, context)
-        } catch let error as APIError {
-            response = try error.response(from: request, context: context)
-        }
+        var response = try await next(request, context)
         for field in Self.defaults where response.headers[field.name] == nil {
             response.headers[field.name] = field.value
         }
