@@ -28,7 +28,7 @@ struct HousekeepingTests {
             _ = try await store.admitAttempt(limit, now: now - 90_000)
             _ = try await store.admitAttempt(limit, now: now - 10)
 
-            let pruned = try await store.pruneExpired(.standard(now: now))
+            let pruned = try await store.pruneExpired(now: now)
             #expect(
                 pruned == ["sessions": 1_205, "siwe_nonces": 1, "idempotency_keys": 1, "auth_attempts": 1])
             #expect(try await store.session(id: "live") != nil)
@@ -39,7 +39,7 @@ struct HousekeepingTests {
             #expect(
                 try await db.query("SELECT key FROM idempotency_keys", []).map { try $0.string("key") } == ["k-new"])
             #expect(try await db.query("SELECT at FROM auth_attempts", []).map { try $0.int("at") } == [now - 10])
-            #expect(try await store.pruneExpired(.standard(now: now)).values.allSatisfy { $0 == 0 })
+            #expect(try await store.pruneExpired(now: now).values.allSatisfy { $0 == 0 })
         }
     }
 }

@@ -17,7 +17,7 @@ struct HousekeepingService: Service {
         let failures = Counter(label: "gp4u_housekeeping_errors_total")
         for await _ in Ticks(every: interval, clock: clock).cancelOnGracefulShutdown() {
             do {
-                let pruned = try await store.pruneExpired(.standard(now: clock.epochSeconds))
+                let pruned = try await store.pruneExpired(now: clock.epochSeconds)
                 for (table, count) in pruned where count > 0 {
                     Counter(label: "gp4u_pruned_rows_total", dimensions: [("table", table)]).increment(by: count)
                 }
