@@ -66,7 +66,7 @@ struct DepositRoutes {
             let limit = try request.limit()
             let shown =
                 try Cursor.decode(request.queryString("cursor")).map { text -> Int in
-                    guard let n = Int(text), n >= 0 else {
+                    guard let n = Int(text), (0...Self.deepestPage).contains(n) else {
                         throw APIError.validation("cursor is not one this server issued", field: "cursor")
                     }
                     return n
@@ -77,6 +77,10 @@ struct DepositRoutes {
             return try .json(Page(items: Array(page), next_cursor: more ? Cursor.encode(String(shown + limit)) : nil))
         }
     }
+
+    /// Items earlier pages may have shown: a cursor is a count the server issued, and a
+    /// forged one must neither overflow nor make a page read the whole table.
+    static let deepestPage = 100_000
 
     /// The chain named by `chain_id`, or the only watched one when it is omitted.
     func chain(for request: Request) throws -> ChainConfiguration {
