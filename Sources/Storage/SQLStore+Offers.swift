@@ -50,13 +50,18 @@ extension SQLStore: OfferStore {
         let vanished = stored.filter { $0.value.available && latest[$0.key] == nil }.map(\.key).sorted()
         for group in Self.statementGroups(vanished) {
             try await db.transaction { tx in
+                // Last seen in the provider's previous round (offer_syncs is updated below),
+                // which an unchanged offer's own row does not record.
                 let rows = try await tx.query(
-                    "SELECT data FROM offers WHERE available = $1 AND id IN \(Self.placeholders(group.count, from: 2))",
+                    """
+                    SELECT o.data, s.synced_at FROM offers o LEFT JOIN offer_syncs s ON s.provider = o.provider
+                    WHERE o.available = $1 AND o.id IN \(Self.placeholders(group.count, from: 2))
+                    """,
                     [.bool(true)] + group.map { .text($0) })
                 let coder = OfferCoder()
                 var marked: [[SQLValue]] = []
                 for row in rows {
-                    var offer = try Self.offer(row)
+                    var offer = try Self.syncedOffer(row)
                     offer.available = false
                     offer.availableUnits = 0
                     marked.append(try coder.row(offer, digest: try coder.digest(offer), at: now))

@@ -77,6 +77,10 @@ struct OfferSyncStoreTests {
             let third = try await store.replaceOffers(
                 from: .vastai, with: [try Self.offer("3", at: later)], at: later)
             #expect(third == OfferReplacement(inserted: 0, updated: 1, markedUnavailable: 3))
+            // Sent unchanged in the second round (its row still says t0), gone in the third.
+            #expect(
+                try await store.offer(id: "vastai-1")?.lastSynced == later,
+                "an unchanged offer that vanishes was last seen in the round before")
         }
     }
 
