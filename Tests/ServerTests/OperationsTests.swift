@@ -38,6 +38,8 @@ struct OperationsTests {
             #expect((value("gp4u_heap_in_use_bytes") ?? 0) > 0)
             #expect(text.contains("gp4u_http_request_db_wait_seconds_bucket"))
             #expect((value("gp4u_http_request_db_wait_seconds_count") ?? 0) >= 1)
+            // Every request is counted; only a database that reports its waits adds to the sum.
+            #expect((value("gp4u_http_request_db_wait_seconds_sum") ?? 0) > 0, "/ready waited for a connection")
         }
     }
 
