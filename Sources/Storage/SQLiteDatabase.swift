@@ -35,7 +35,7 @@ public final class SQLiteDatabase: SQLDatabase {
 
     /// Opens (and, if `creating`, creates) the database file; `path` of `:memory:` gives a
     /// private in-memory database. `readers` read-only connections serve reads outside
-    /// transactions.
+    /// transactions (at least one for a file; none for `:memory:`, whose data one connection holds).
     public static func open(
         path: String, creating: Bool = true, readers: Int = 4, logger: Logger = Logger(label: "gp4u.sqlite")
     ) async throws -> SQLiteDatabase {
@@ -117,11 +117,6 @@ public final class SQLiteDatabase: SQLDatabase {
         self.threadPool = threadPool
         self.loops = loops
         self.displayName = displayName
-    }
-
-    /// How many read-only connections serve reads (0 for `:memory:`).
-    public var readerCount: Int {
-        get async { await readers?.count ?? 0 }
     }
 
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {

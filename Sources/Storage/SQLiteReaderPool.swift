@@ -16,8 +16,6 @@ actor SQLiteReaderPool {
         all = connections
     }
 
-    var count: Int { all.count }
-
     /// Runs `body` on a reader of its own, waiting for one if all are busy.
     nonisolated func withReader<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         let connection = await checkOut()
