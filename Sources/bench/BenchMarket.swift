@@ -143,7 +143,7 @@ private func cpuTime(_ body: () -> Void) -> Double {
     return CPUTime.now() - start
 }
 
-private func percentile(_ sorted: [Double], _ p: Double) -> Double {
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
     guard !sorted.isEmpty else { return 0 }
     return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
 }

@@ -146,7 +146,7 @@ struct BenchSync: AsyncParsableCommand {
     static func report(_ name: String, _ latencies: [Double]) {
         let sorted = latencies.sorted()
         guard !sorted.isEmpty else { return }
-        func pct(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))] * 1000 }
+        func pct(_ p: Double) -> Double { percentile(sorted, p) * 1000 }
         print(
             String(
                 format: "  %@: %d calls, p50 %.1f ms, p99 %.1f ms, slowest %.1f ms", name, sorted.count, pct(0.5),
