@@ -15,7 +15,7 @@ import Timekeeping
 public struct IONetAdapter: OfferSource {
     public let provider = ProviderID.ionet
     public let baseURL: String
-    public let apiKey: String
+    public let apiKey: ProviderKey
     public let http: ProviderHTTP
     public var quoteHours = 1
     /// At most this many hardware types are quoted per sync (each quote is one request).
@@ -23,7 +23,7 @@ public struct IONetAdapter: OfferSource {
     public static let defaultReliability = 0.95
     let clock: any TimeSource
 
-    public init(baseURL: String, apiKey: String, http: ProviderHTTP, clock: any TimeSource = SystemTimeSource()) {
+    public init(baseURL: String, apiKey: ProviderKey, http: ProviderHTTP, clock: any TimeSource = SystemTimeSource()) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.http = http
@@ -37,7 +37,7 @@ public struct IONetAdapter: OfferSource {
     /// Quotes each available hardware type; more types than ``maxQuotes`` makes the
     /// coverage incomplete (one full answer), never a silent cut.
     public func fetchBatch(pacer: RequestPacer) async throws -> OfferBatch {
-        let headers = [("x-api-key", apiKey)]
+        let headers = [("x-api-key", apiKey.value)]
         let hardwareData = try await http.send(
             .GET, "\(baseURL)/enterprise/v1/io-cloud/caas/hardware/max-gpus-per-container", headers: headers,
             pacer: pacer)
@@ -79,7 +79,8 @@ public struct IONetAdapter: OfferSource {
                 Offer(
                     provider: .ionet, externalID: "hw\(item.hardware.hardware_id)", model: item.model,
                     providerModelName: item.hardware.hardware_name, gpuCount: 1,
-                    vramGB: item.model.isCatalogued ? item.model.vramGB : Self.memoryGB(item.hardware.hardware_name),
+                    vramGB: item.model.isCatalogued
+                        ? item.model.vramGB : GPUModel.memoryGB(in: item.hardware.hardware_name) ?? 0,
                     pricePerHour: perHour, location: Self.location(locations), available: true,
                     availableUnits: item.hardware.available, reliability: Self.defaultReliability, lastSynced: time,
                     priceKind: .firm))
@@ -91,14 +92,6 @@ public struct IONetAdapter: OfferSource {
         batch.coverage.limitHits = hardware.count > maxQuotes ? 1 : 0
         batch.coverage.complete = hardware.count <= maxQuotes
         return batch
-    }
-
-    /// "H100 80GB SXM5" -> 80; 0 when the name gives no size.
-    static func memoryGB(_ name: String) -> Int {
-        for token in name.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
-            if token.hasSuffix("gb"), let n = Int(token.dropLast(2)) { return n }
-        }
-        return 0
     }
 
     struct QuotableHardware {

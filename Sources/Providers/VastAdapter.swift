@@ -24,7 +24,7 @@ import Timekeeping
 public struct VastAdapter: OfferSource {
     public let provider = ProviderID.vastai
     public let baseURL: String
-    public let apiKey: String?
+    public let apiKey: ProviderKey?
     public let http: ProviderHTTP
     /// Search query (Vast's JSON query language) without price bounds; the default lists
     /// rentable on-demand offers. The walk adds `dph_total` bounds and `order`.
@@ -39,7 +39,7 @@ public struct VastAdapter: OfferSource {
     static let flopsOfReference = 82.6
 
     public init(
-        baseURL: String, apiKey: String?, http: ProviderHTTP, limit: Int = 1000, maxQueries: Int = 50,
+        baseURL: String, apiKey: ProviderKey?, http: ProviderHTTP, limit: Int = 1000, maxQueries: Int = 50,
         clock: any TimeSource = SystemTimeSource()
     ) {
         self.baseURL = baseURL
@@ -102,7 +102,7 @@ public struct VastAdapter: OfferSource {
         encoder.outputFormatting = .sortedKeys
         let json = try encoder.encode(body(for: band))
         var headers: [(String, String)] = []
-        if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
+        if let apiKey { headers.append(("Authorization", "Bearer \(apiKey.value)")) }
         return try await http.send(.POST, "\(baseURL)/api/v0/bundles/", headers: headers, json: json, pacer: pacer)
     }
 

@@ -33,6 +33,14 @@ struct MarketGPUModelTests {
         #expect(GPUModel.canonical(name: "rtx4090", interface: "PCIe")?.id == "rtx-4090")
     }
 
+    @Test("the memory size a name states, in any of the spellings providers use; none when it states none")
+    func memoryInNames() {
+        #expect(GPUModel.memoryGB(in: "H100 80GB SXM5") == 80)
+        #expect(GPUModel.memoryGB(in: "A40 48GiB") == 48 && GPUModel.memoryGB(in: "L40S-48Gi") == 48)
+        #expect(GPUModel.memoryGB(in: "RTX 4090 24g") == 24)
+        #expect(GPUModel.memoryGB(in: "RTX 4090") == nil && GPUModel.memoryGB(in: "RTX 9090 Z") == nil)
+    }
+
     @Test func unknownNamesAreNil() {
         #expect(GPUModel.canonical(name: "Voodoo 2") == nil)
         #expect(GPUModel.canonical(name: "") == nil)

@@ -13,14 +13,17 @@ struct ProviderAdapterHTTPTests {
     /// test uses a short limit.
     var http: ProviderHTTP { ProviderHTTP(client: .shared, timeout: .seconds(15)) }
 
-    @Test("an adapter's provider key never appears in a description (services are logged with them)")
+    @Test("a provider key never appears in a description or dump of what holds it (services are logged with them)")
     func keysAreRedacted() {
         let vast = VastAdapter(baseURL: "http://127.0.0.1:9", apiKey: "vast-secret-1234567", http: http)
         let ionet = IONetAdapter(baseURL: "http://127.0.0.1:9", apiKey: "ionet-secret-1234567", http: http)
         let feed = ProviderFeed(source: vast, fetcher: ResilientFetcher<[Offer]>(provider: .vastai))
+        let config = MarketConfiguration(vastAPIKey: "vast-secret-1234567", ionetAPIKey: "ionet-secret-1234567")
+        var dumped = ""
+        dump(config, to: &dumped)
         for text in [
             String(describing: feed), String(reflecting: feed), String(describing: vast), String(describing: ionet),
-            String(reflecting: ionet),
+            String(reflecting: ionet), String(describing: config), dumped,
         ] {
             #expect(!text.contains("secret") && text.contains("<redacted>"), "\(text)")
         }

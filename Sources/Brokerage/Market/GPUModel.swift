@@ -135,16 +135,21 @@ public struct GPUModel: Sendable, Hashable, Comparable, CustomStringConvertible 
             if ch.isLetter || ch.isNumber { current.append(ch) } else { flush() }
         }
         flush()
-        let kept = tokens.filter { token in
-            if vendorWords.contains(token) { return false }
-            // memory sizes: "80gb", "24g", "80gi", "48gib"
-            for suffix in ["gb", "gib", "gi", "g"] where token.hasSuffix(suffix) {
-                let digits = token.dropLast(suffix.count)
-                if !digits.isEmpty, digits.allSatisfy(\.isNumber) { return false }
-            }
-            return true
+        return tokens.filter { !vendorWords.contains($0) && memorySize($0) == nil }
+    }
+
+    /// A memory size written as one word ("80gb", "24g", "80gi", "48gib"), in GB.
+    static func memorySize(_ token: some StringProtocol) -> Int? {
+        for suffix in ["gib", "gb", "gi", "g"] where token.hasSuffix(suffix) {
+            let digits = token.dropLast(suffix.count)
+            if !digits.isEmpty, digits.allSatisfy(\.isNumber) { return Int(digits) }
         }
-        return kept
+        return nil
+    }
+
+    /// The memory size a GPU's name states ("H100 80GB SXM5" -> 80), if any.
+    public static func memoryGB(in name: String) -> Int? {
+        name.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).lazy.compactMap(memorySize).first
     }
 
     static let byAlias: [String: GPUModel] = {

@@ -16,10 +16,10 @@ import Foundation
 public struct MarketConfiguration: Sendable, Hashable {
     public var providers: [ProviderID]
     public var vastURL: String
-    public var vastAPIKey: String?
+    public var vastAPIKey: ProviderKey?
     public var akashURL: String
     public var ionetURL: String
-    public var ionetAPIKey: String?
+    public var ionetAPIKey: ProviderKey?
     public var renderPriceSheet: PriceSheetLocation?
     public var syncInterval: Duration
     public var snapshotEnabled: Bool
@@ -34,8 +34,8 @@ public struct MarketConfiguration: Sendable, Hashable {
     public static let defaultIONetURL = "https://api.io.solutions"
 
     public init(
-        providers: [ProviderID] = ProviderID.upstream, vastURL: String = defaultVastURL, vastAPIKey: String? = nil,
-        akashURL: String = defaultAkashURL, ionetURL: String = defaultIONetURL, ionetAPIKey: String? = nil,
+        providers: [ProviderID] = ProviderID.upstream, vastURL: String = defaultVastURL, vastAPIKey: ProviderKey? = nil,
+        akashURL: String = defaultAkashURL, ionetURL: String = defaultIONetURL, ionetAPIKey: ProviderKey? = nil,
         renderPriceSheet: PriceSheetLocation? = nil, syncInterval: Duration = .seconds(30),
         snapshotEnabled: Bool = true,
         resilience: [ProviderID: ResilienceConfiguration] = [:]
@@ -133,7 +133,7 @@ public struct MarketConfiguration: Sendable, Hashable {
         return normalized
     }
 
-    private static func apiKey(_ raw: String?, variable: String) throws(MarketConfigurationError) -> String? {
+    private static func apiKey(_ raw: String?, variable: String) throws(MarketConfigurationError) -> ProviderKey? {
         guard let raw else { return nil }
         let key = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if key.isEmpty { return nil }
@@ -141,7 +141,7 @@ public struct MarketConfiguration: Sendable, Hashable {
             throw MarketConfigurationError(
                 variable: variable, problem: "must be printable ASCII without spaces, at most 512 characters")
         }
-        return key
+        return ProviderKey(key)
     }
 }
 
