@@ -1,6 +1,7 @@
 import Brokerage
 import Ethereum
 import Foundation
+import Timekeeping
 
 /// Price history: one row per model, provider and hour (`price_points`, bucket `hour`),
 /// updated in place during the hour; hours older than 90 days folded into `day` rows; the
@@ -19,7 +20,7 @@ extension SQLStore {
         model: GPUModel, provider: ProviderID?, from: Date, to: Date, interval: PriceInterval
     ) async throws -> [PriceHistoryPoint] {
         let args: [SQLValue] = [
-            .text(model.id), .text(Self.providerKey(provider)), .int(Self.seconds(from)), .int(Self.seconds(to)),
+            .text(model.id), .text(Self.providerKey(provider)), .int(RFC3339.seconds(from)), .int(RFC3339.seconds(to)),
         ]
         let buckets = interval == .hour ? "bucket = 'hour'" : "bucket IN ('hour', 'day')"
         let stored = try await db.query(
@@ -33,9 +34,8 @@ extension SQLStore {
     }
 
     public func foldPriceHistory(now: Date) async throws -> PriceHistoryFold {
-        let rawCut = Self.seconds(PriceInterval.hour.start(of: now.addingTimeInterval(-PriceHistoryFold.rawRetention)))
-        let hourCut = Self.seconds(
-            PriceInterval.day.start(of: now.addingTimeInterval(-PriceHistoryFold.hourlyRetention)))
+        let cuts = PriceHistoryFold.cuts(now: now)
+        let (rawCut, hourCut) = (RFC3339.seconds(cuts.raw), RFC3339.seconds(cuts.hourly))
         return try await db.transaction { tx in
             let raw = try await tx.query("SELECT * FROM price_history WHERE t < $1", [.int(rawCut)])
             for point in PriceHistoryPoint.fold(
@@ -62,7 +62,7 @@ extension SQLStore {
     {
         let key: [SQLValue] = [
             .text(point.model.id), .text(providerKey(point.provider)), .text(interval.rawValue),
-            .int(seconds(point.t)),
+            .int(RFC3339.seconds(point.t)),
         ]
         let existing = try await tx.first(
             "SELECT * FROM price_points WHERE model = $1 AND provider = $2 AND bucket = $3 AND t = $4", key
@@ -96,14 +96,4 @@ extension SQLStore {
     }
 
     private static func providerKey(_ provider: ProviderID?) -> String { provider?.rawValue ?? "*" }
-
-    private static func seconds(_ date: Date) -> Int64 {
-        Int64(date.timeIntervalSince1970.clamped(to: -1e15...1e15).rounded(.down))
-    }
-}
-
-extension Double {
-    fileprivate func clamped(to range: ClosedRange<Double>) -> Double {
-        Swift.min(range.upperBound, Swift.max(range.lowerBound, self))
-    }
 }

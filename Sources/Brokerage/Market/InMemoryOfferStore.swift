@@ -54,11 +54,10 @@ public actor InMemoryOfferStore: OfferStore {
     }
 
     public func foldPriceHistory(now: Date) -> PriceHistoryFold {
-        let rawCut = PriceInterval.hour.start(of: now.addingTimeInterval(-PriceHistoryFold.rawRetention))
+        let (rawCut, hourCut) = PriceHistoryFold.cuts(now: now)
         let oldRaw = raw.filter { $0.t < rawCut }
         raw.removeAll { $0.t < rawCut }
         for point in PriceHistoryPoint.fold(oldRaw, into: .hour) { merge(point, as: .hour) }
-        let hourCut = PriceInterval.day.start(of: now.addingTimeInterval(-PriceHistoryFold.hourlyRetention))
         let oldHours = points.filter { $0.key.interval == .hour && $0.key.t < hourCut }
         for key in oldHours.keys { points[key] = nil }
         for point in PriceHistoryPoint.fold(Array(oldHours.values), into: .day) { merge(point, as: .day) }
