@@ -3,7 +3,7 @@ extension Offer {
     /// The offer as the planner sees it; nil when it cannot be clustered (unavailable, or a
     /// performance figure that is missing or does not fit the planner's fixed point).
     public var clusterCandidate: ClusterCandidate? {
-        guard available, gpuCount > 0, let perfScore, let perGPU = PerfScore(rounding: perfScore / Double(gpuCount)),
+        guard available, gpuCount > 0, let perGPU = perfScorePerGPU.flatMap(PerfScore.init(rounding:)),
             perGPU.milli > 0
         else {
             return nil

@@ -33,6 +33,8 @@ public struct Offer: Sendable, Hashable, Codable, Identifiable {
     /// ``PerformanceScore``); nil for a GPU outside the catalogue that its provider does
     /// not measure.
     public var perfScore: Double?
+    /// `perfScore` of one of its GPUs (see ``PerformanceScore``).
+    public var perfScorePerGPU: Double? { perfScore.map { $0 / Double(max(1, gpuCount)) } }
     /// Price per hour for 1 unit of `perfScore`: lower is better value; nil without a score.
     public var pricePerPerf: USDC?
     /// 0...1 ranking score (see ``GScore``).

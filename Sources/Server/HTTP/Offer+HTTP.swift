@@ -54,7 +54,7 @@ struct OfferView: Encodable {
         available_units = o.availableUnits
         reliability = o.reliability
         perf_score = Nullable(o.perfScore)
-        perf_score_per_gpu = Nullable(o.perfScore.map { $0 / Double(max(1, o.gpuCount)) })
+        perf_score_per_gpu = Nullable(o.perfScorePerGPU)
         g_score = o.gScore
         last_synced = RFC3339.format(o.lastSynced)
         source = o.source.rawValue
