@@ -10,9 +10,7 @@ import Timekeeping
 extension SQLStore {
     public func recordPriceHistory(_ points: [PriceHistoryPoint]) async throws {
         try await db.transaction { tx in
-            for point in PriceHistoryPoint.fold(points, into: .hour) {
-                try await Self.merge(point, as: .hour, in: tx)
-            }
+            try await Self.merge(PriceHistoryPoint.fold(points, into: .hour), as: .hour, in: tx)
         }
     }
 
@@ -38,36 +36,47 @@ extension SQLStore {
         let (rawCut, hourCut) = (RFC3339.seconds(cuts.raw), RFC3339.seconds(cuts.hourly))
         return try await db.transaction { tx in
             let raw = try await tx.query("SELECT * FROM price_history WHERE t < $1", [.int(rawCut)])
-            for point in PriceHistoryPoint.fold(
-                try raw.compactMap { try Self.point($0, percentiles: false) }, into: .hour)
-            {
-                try await Self.merge(point, as: .hour, in: tx)
-            }
+            try await Self.merge(
+                PriceHistoryPoint.fold(try raw.compactMap { try Self.point($0, percentiles: false) }, into: .hour),
+                as: .hour, in: tx)
             try await tx.query("DELETE FROM price_history WHERE t < $1", [.int(rawCut)])
             let hours = try await tx.query(
                 "SELECT * FROM price_points WHERE bucket = 'hour' AND t < $1", [.int(hourCut)])
             try await tx.query("DELETE FROM price_points WHERE bucket = 'hour' AND t < $1", [.int(hourCut)])
-            for point in PriceHistoryPoint.fold(
-                try hours.compactMap { try Self.point($0, percentiles: true) }, into: .day)
-            {
-                try await Self.merge(point, as: .day, in: tx)
-            }
+            try await Self.merge(
+                PriceHistoryPoint.fold(try hours.compactMap { try Self.point($0, percentiles: true) }, into: .day),
+                as: .day, in: tx)
             return PriceHistoryFold(rawFolded: raw.count, hoursFolded: hours.count)
         }
     }
 
-    /// Merges a point stamped with its interval's start into the stored row.
-    private static func merge(_ point: PriceHistoryPoint, as interval: PriceInterval, in tx: any SQLExecutor)
+    /// Merges points stamped with their interval's start into the stored rows: one read
+    /// per bucket time (a sync's points all share one hour), one upsert per point.
+    private static func merge(_ points: [PriceHistoryPoint], as interval: PriceInterval, in tx: any SQLExecutor)
         async throws
     {
+        for (t, group) in Dictionary(grouping: points, by: \.t) {
+            let stored = try await tx.query(
+                "SELECT * FROM price_points WHERE bucket = $1 AND t = $2",
+                [.text(interval.rawValue), .int(RFC3339.seconds(t))])
+            var existing: [String: PriceHistoryPoint] = [:]
+            for row in stored {
+                if let p = try Self.point(row, percentiles: true) {
+                    existing["\(p.model.id) \(providerKey(p.provider))"] = p
+                }
+            }
+            for point in group {
+                let known = existing["\(point.model.id) \(providerKey(point.provider))"]
+                try await upsert(known.map { $0.merged(with: point, at: point.t) } ?? point, as: interval, in: tx)
+            }
+        }
+    }
+
+    private static func upsert(_ p: PriceHistoryPoint, as interval: PriceInterval, in tx: any SQLExecutor) async throws
+    {
         let key: [SQLValue] = [
-            .text(point.model.id), .text(providerKey(point.provider)), .text(interval.rawValue),
-            .int(RFC3339.seconds(point.t)),
+            .text(p.model.id), .text(providerKey(p.provider)), .text(interval.rawValue), .int(RFC3339.seconds(p.t)),
         ]
-        let existing = try await tx.first(
-            "SELECT * FROM price_points WHERE model = $1 AND provider = $2 AND bucket = $3 AND t = $4", key
-        ).flatMap { try Self.point($0, percentiles: true) }
-        let p = existing.map { $0.merged(with: point, at: point.t) } ?? point
         try await tx.query(
             """
             INSERT INTO price_points (model, provider, bucket, t, min_price, p10_price, median_price, p90_price, max_price, offers, samples)
