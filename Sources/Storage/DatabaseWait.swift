@@ -4,7 +4,8 @@ import Timekeeping
 /// How long one piece of work (an HTTP request) waited for database connections: the
 /// writer's turn on SQLite, a reader, or a pooled PostgreSQL connection. The server binds
 /// one per request and records the total in a histogram; the databases add to whichever
-/// is bound to the running task (none outside a request, which costs nothing).
+/// is bound to the running task (outside a request none is, and a query pays one clock
+/// read).
 public final class DatabaseWait: Sendable {
     @TaskLocal public static var current: DatabaseWait?
 

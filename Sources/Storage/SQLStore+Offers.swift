@@ -38,11 +38,13 @@ extension SQLStore: OfferStore {
         for offer in incoming {
             let digest = try coder.digest(offer)
             switch stored[offer.id] {
+            case let known? where known.digest == digest:
+                result.unchanged += 1
+                continue
             case nil: result.inserted += 1
-            case let known? where known.digest == digest: result.unchanged += 1
             default: result.updated += 1
             }
-            if stored[offer.id]?.digest != digest { writes.append(try coder.row(offer, digest: digest, at: now)) }
+            writes.append(try coder.row(offer, digest: digest, at: now))
         }
         for group in Self.statementGroups(writes) {
             try await db.transaction { tx in try await Self.upsert(rows: Array(group), in: tx) }

@@ -3,16 +3,6 @@ import Ethereum
 import Foundation
 
 extension SQLStore: ReservationStore {
-    /// Optimistic, because this is the hot path: the offer's terms (price, provider; from
-    /// the last booking of this GPU, else read), then one conditional write that books
-    /// only if the offer still has them. On PostgreSQL that write is a single
-    /// auto-committed statement (insert and hold; no `BEGIN`/`COMMIT` round trips) which
-    /// takes the offer row's lock first, so bookings of one GPU queue there and the
-    /// exclusion constraint never sees two uncommitted overlapping inserts (which it can
-    /// only settle by a deadlock abort), while different GPUs do not wait. The constraint
-    /// (or SQLite's trigger, under its single writer) refuses a taken slot in the insert
-    /// itself. A write that finds the terms changed reads them afresh and starts over, as
-    /// does one that loses a deadlock to a cluster.
     /// Optimistic, because this is the hot path: the offer's terms (from the last booking
     /// of this GPU, else read), the decision, then one conditional write that books only
     /// if the offer still has those terms. On PostgreSQL that write is a single

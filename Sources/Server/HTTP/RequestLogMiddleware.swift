@@ -33,7 +33,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         Self.databaseWait.recordNanoseconds(waited.total.wholeNanoseconds)
         response.headers[.xRequestID] = context.requestID
         let elapsed = ContinuousClock.now - start
-        let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let ms = elapsed.seconds * 1000
         context.logger.info(
             "request",
             metadata: [
