@@ -81,6 +81,7 @@ let package = Package(
             name: "Brokerage",
             dependencies: [
                 "Ethereum", "Timekeeping",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

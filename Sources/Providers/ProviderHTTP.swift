@@ -26,6 +26,20 @@ public struct ProviderHTTP: Sendable {
         _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], json body: Data? = nil,
         pacer: RequestPacer
     ) async throws -> Data {
+        let answer = try await exchange(method, url, headers: headers, json: body, pacer: pacer)
+        if answer.status == 429 { throw ProviderCallError.rateLimited }
+        if answer.status >= 500 { throw ProviderCallError.server(status: answer.status) }
+        if !(200..<300).contains(answer.status) { throw ProviderCallError.client(status: answer.status) }
+        return answer.body
+    }
+
+    /// Sends a request and returns whatever status and body came back, for callers that
+    /// read a provider's error bodies (Vast's `no_such_ask`); throws only when no answer
+    /// came (timeout, transport) or the body is too large.
+    public func exchange(
+        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], json body: Data? = nil,
+        pacer: RequestPacer
+    ) async throws -> (status: Int, body: Data) {
         try await pacer.beforeRequest()
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -37,21 +51,11 @@ public struct ProviderHTTP: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let nanos = Int64(timeout.seconds * 1e9)
-        let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: .nanoseconds(nanos))
-        } catch {
-            throw Self.classify(error)
-        }
-        let status = Int(response.status.code)
-        if status == 429 { throw ProviderCallError.rateLimited }
-        if status >= 500 { throw ProviderCallError.server(status: status) }
-        if !(200..<300).contains(status) { throw ProviderCallError.client(status: status) }
-        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(nanos))
             let buffer = try await response.body.collect(upTo: maxBodyBytes)
-            return Data(buffer.readableBytesView)
-        } catch let error as NIOTooManyBytesError {
-            _ = error
+            return (Int(response.status.code), Data(buffer.readableBytesView))
+        } catch is NIOTooManyBytesError {
             throw ProviderCallError.malformed("body larger than \(maxBodyBytes) bytes")
         } catch {
             throw Self.classify(error)

@@ -27,6 +27,15 @@ extension SQLStore: UserStore {
         try await db.first("SELECT * FROM users WHERE email = $1", [.text(email.value)]).map(Self.user)
     }
 
+    public func updateSSHKey(userID: String, key: SSHKeyRecord?) async throws -> User {
+        guard
+            let row = try await db.first(
+                "UPDATE users SET ssh_public_key = $1, ssh_key_fingerprint = $2 WHERE id = $3 RETURNING *",
+                [key.map { .text($0.line) } ?? .null, key.map { .text($0.fingerprint) } ?? .null, .text(userID)])
+        else { throw AccountsError.userNotFound }
+        return try Self.user(row)
+    }
+
     public func updateTheme(userID: String, theme: ThemePreference) async throws -> User {
         let rows = try await db.query(
             "UPDATE users SET theme_preference = $1 WHERE id = $2 RETURNING *", [.text(theme.rawValue), .text(userID)])
@@ -73,6 +82,8 @@ extension SQLStore: UserStore {
         return User(
             id: try row.string("id"), email: Email(verbatim: try row.string("email")),
             passwordHash: try row.string("password_hash"), role: role, themePreference: theme,
-            createdAt: try row.int("created_at"))
+            sshKey: try row.optionalString("ssh_public_key").map {
+                SSHKeyRecord(line: $0, fingerprint: try row.optionalString("ssh_key_fingerprint") ?? "")
+            }, createdAt: try row.int("created_at"))
     }
 }

@@ -10,7 +10,7 @@ struct GP4U: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, UsersCommand.self, KeysCommand.self, TxCommand.self,
             ChainCommand.self,
-            DepositsCommand.self, WithdrawalsCommand.self, ReconcileCommand.self,
+            DepositsCommand.self, WithdrawalsCommand.self, ReconcileCommand.self, MachinesCommand.self,
         ]
     )
 }

@@ -63,7 +63,7 @@ func withFixtureServer<T: Sendable>(
         }, body)
 }
 
-/// Serves every GET and POST with the reply `replying` picks, as JSON.
+/// Serves every GET, POST, PUT and DELETE with the reply `replying` picks, as JSON.
 private func withFixtureServer<T: Sendable>(
     replying: @escaping @Sendable (Request) async -> FixtureRoutes.Reply, _ body: @Sendable (String) async throws -> T
 ) async throws -> T {
@@ -77,5 +77,7 @@ private func withFixtureServer<T: Sendable>(
     }
     router.get("**", use: handler)
     router.post("**", use: handler)
+    router.put("**", use: handler)
+    router.delete("**", use: handler)
     return try await withFixtureHTTPServer(router, body)
 }

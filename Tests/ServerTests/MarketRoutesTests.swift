@@ -61,7 +61,8 @@ struct MarketRoutesTests {
         "search pages are the encoder's exact bytes, for a first index and for the next, which reuses unchanged offers")
     func offerJSONPage() throws {
         var offers = Array(MarketSnapshot.synthetic(count: 6, seed: 1).prefix(6))
-        let cache = OfferJSONCache()
+        let booking = BookingChannel(renting: [.vastai], simulatedMoney: false)
+        let cache = OfferJSONCache(booking: booking)
         let first = MarketIndex(offers: offers, builtAt: Date(timeIntervalSince1970: 1_700_000_000))
         offers[2].pricePerHour = USDC(micro: offers[2].pricePerHour.micro + 10_000)  // same id, new price
         offers.remove(at: 4)
@@ -78,7 +79,7 @@ struct MarketRoutesTests {
                 let positions = Array(index.offers.indices.reversed())
                 let page = try cache.page(OfferMatches(positions: positions, nextCursor: cursor), in: index)
                 let expected = try encodeJSON(
-                    Page(items: positions.map { OfferView(index.offers[$0]) }, next_cursor: cursor))
+                    Page(items: positions.map { OfferView(index.offers[$0], booking: booking) }, next_cursor: cursor))
                 #expect(String(buffer: page) == String(decoding: expected, as: UTF8.self))
             }
             #expect(cache.renderingsHeld == 1)  // published and asked for: the older one is let go

@@ -1,4 +1,5 @@
 import Brokerage
+import ChainWatcher
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -28,7 +29,7 @@ enum TestApp {
         withdrawalChains: [Int: WithdrawalChain]? = nil, cors: CORSPolicy = .off,
         trustedProxies: TrustedProxies = .none,
         limits: LoginThrottle.Limits = TestApp.limits, testing: TestingSetup = .router,
-        replica: String? = nil,
+        replica: String? = nil, chains: [ChainConfiguration] = [], rentingProviders: Set<String> = [],
         _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies) async throws -> Void
     ) async throws {
         try await TestDatabase.with(backend) { db in
@@ -38,11 +39,11 @@ enum TestApp {
                 throttle: LoginThrottle(attempts: store, limits: limits, clock: clock), bcryptCost: 4, clock: clock)
             let deps = AppDependencies(
                 store: store, accounts: accounts, version: "test", simulation: simulation, clock: clock,
-                market: market, providerHealth: providerHealth, withdrawals: withdrawals,
+                market: market, providerHealth: providerHealth, chains: chains, withdrawals: withdrawals,
                 withdrawalChains: withdrawalChains, cors: cors, trustedProxies: trustedProxies,
                 marketChanges: replica.flatMap { name in
                     (db as? any ChangeFeed).map { MarketChanges(feed: $0, replica: name, logger: Logger(label: name)) }
-                })
+                }, rentingProviders: rentingProviders)
             let (router, _) = buildRouter(deps)
             try await Application(router: router).test(testing) { client in try await body(client, deps) }
         }

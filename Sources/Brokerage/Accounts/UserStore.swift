@@ -6,6 +6,8 @@ public protocol UserStore: Sendable {
     func user(id: String) async throws -> User?
     func user(email: Email) async throws -> User?
     func updateTheme(userID: String, theme: ThemePreference) async throws -> User
+    /// Saves (or with nil removes) the key put on the user's rented machines.
+    func updateSSHKey(userID: String, key: SSHKeyRecord?) async throws -> User
     /// Records a session so a token can be checked against it (and revoked later).
     func createSession(_ session: Session) async throws
     func session(id: String) async throws -> Session?

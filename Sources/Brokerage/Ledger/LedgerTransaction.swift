@@ -20,6 +20,8 @@ public struct LedgerTransaction: Sendable, Hashable {
         case reservationCapture = "reservation_capture"
         case reservationRelease = "reservation_release"
         case reservationRefund = "reservation_refund"
+        /// A captured booking given back because its machine could not be rented or died.
+        case machineRefund = "machine_refund"
         /// A cluster's whole cost moved from available to held when it is created.
         case clusterHold = "cluster_hold"
         /// The part of a cluster's hold paid out: platform fee to revenue, the rest to members.

@@ -37,8 +37,10 @@ public struct AppDependencies: Sendable {
     public let trustedProxies: TrustedProxies
     /// How replicas sharing a PostgreSQL database tell each other the market changed.
     public let marketChanges: MarketChanges?
+    /// Which offers can be booked here, and which link out to their provider.
+    public let booking: BookingChannel
     /// Offers rendered for search pages, per index (see ``OfferJSONCache``).
-    let offerJSON = OfferJSONCache()
+    let offerJSON: OfferJSONCache
     /// Encoded arbitrage answers for the current index (see ``MarketResponseCache``).
     let marketResponses = MarketResponseCache()
 
@@ -53,8 +55,12 @@ public struct AppDependencies: Sendable {
         chains: [ChainConfiguration] = [], watchers: WatcherStatusBoard = WatcherStatusBoard(),
         withdrawals: WithdrawalConfiguration = WithdrawalConfiguration(),
         withdrawalChains: [Int: WithdrawalChain]? = nil, senders: SenderStatusBoard = SenderStatusBoard(),
-        cors: CORSPolicy = .off, trustedProxies: TrustedProxies = .none, marketChanges: MarketChanges? = nil
+        cors: CORSPolicy = .off, trustedProxies: TrustedProxies = .none, marketChanges: MarketChanges? = nil,
+        rentingProviders: Set<String> = []
     ) {
+        booking = BookingChannel(
+            renting: Set(rentingProviders.compactMap(ProviderID.init(rawValue:))), simulatedMoney: chains.isEmpty)
+        offerJSON = OfferJSONCache(booking: booking)
         self.marketChanges = marketChanges
         self.cors = cors
         self.trustedProxies = trustedProxies

@@ -41,6 +41,7 @@ extension Bootstrap {
                 let changes = (db as? any ChangeFeed).map { MarketChanges(feed: $0, logger: logger) }
                 let watchers = WatcherStatusBoard()
                 let senders = SenderStatusBoard()
+                let machineProviders = Self.machineProviders(config, httpClient: httpClient)
                 let deps = AppDependencies(
                     store: store, accounts: accounts, version: version, simulation: config.simulation,
                     fee: config.platformFee,
@@ -51,7 +52,8 @@ extension Bootstrap {
                     chains: config.chains, watchers: watchers, withdrawals: config.withdrawals,
                     withdrawalChains: AppDependencies.withdrawalChains(
                         config.chains, hotWallets: wallets.mapValues(\.address)),
-                    senders: senders, cors: config.cors, trustedProxies: config.trustedProxies, marketChanges: changes)
+                    senders: senders, cors: config.cors, trustedProxies: config.trustedProxies, marketChanges: changes,
+                    rentingProviders: Set(machineProviders.keys))
                 let app = buildApplication(deps, host: config.host, port: config.port, logger: logger)
                 let lifecycle = ReservationLifecycleService(
                     store: store, fee: config.platformFee, interval: .seconds(15), clock: deps.clock, logger: logger)
@@ -59,6 +61,8 @@ extension Bootstrap {
                     store: store, interval: .seconds(600), clock: deps.clock, logger: logger)
                 // Syncs in the background: the snapshot (if on) is loaded first, providers are
                 // called after; their failures are logged and counted, never fatal to startup.
+                let machines = Self.machineServices(
+                    config, providers: machineProviders, db: db, store: store, deps: deps, logger: logger)
                 let sync = Self.marketServices(
                     config.market, feeds: feeds, db: db, store: store, deps: deps, changes: changes, logger: logger)
                 let chainWatchers = config.chains.map { chain in
@@ -80,7 +84,7 @@ extension Bootstrap {
                         services: (chainWatchers + payouts).map { .init(service: $0) }
                             + [
                                 .init(service: lifecycle), .init(service: housekeeping),
-                            ] + sync.map { .init(service: $0) } + [
+                            ] + (sync + machines).map { .init(service: $0) } + [
                                 .init(service: app)
                             ],
                         gracefulShutdownSignals: [.sigterm, .sigint],

@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable {
     public var loginLimits = LoginThrottle.Limits()
     /// Reverse proxies whose `X-Forwarded-For` is believed; none by default.
     public var trustedProxies = TrustedProxies.none
+    /// Renting machines upstream for bookings.
+    public var machines = MachineConfiguration()
 
     public static let defaults: [(name: String, value: String, meaning: String)] =
         [
@@ -70,6 +72,14 @@ public struct ServerConfiguration: Sendable {
                 "GP4U_TRUSTED_PROXIES", "",
                 "reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client; empty = none"
             ),
+            (
+                "GP4U_DEFAULT_IMAGE", MachineConfiguration.defaultImage,
+                "Docker image of machines rented for bookings (with GP4U_VASTAI_API_KEY)"
+            ),
+            ("GP4U_MACHINE_DISK_GB", "40", "disk of machines rented for bookings, in GB"),
+            ("GP4U_PROVISION_INTERVAL", "5", "seconds between the provisioning service's rounds and polls"),
+            ("GP4U_MACHINE_HEALTH_INTERVAL", "60", "seconds between checks that a running machine is still up"),
+            ("GP4U_RENT_IN_SIMULATION", "no", "yes: rent machines for bookings paid with simulated money (staging)"),
             (
                 "GP4U_PUBLIC_URL", "http://localhost:<GP4U_PORT>",
                 "the URL users open; wallet sign-in messages must name its scheme, host and port"
@@ -169,6 +179,7 @@ public struct ServerConfiguration: Sendable {
         config.cors = try CORSPolicy.parse(value("GP4U_CORS_ORIGINS") ?? "")
         config.loginLimits = try LoginThrottle.Limits.fromEnvironment(value)
         config.trustedProxies = try TrustedProxies.parse(value("GP4U_TRUSTED_PROXIES") ?? "")
+        config.machines = try MachineConfiguration.fromEnvironment(value)
         if let chain = chains.first(where: { $0.hotWalletKeystore != nil }), config.withdrawals.passwordFile == nil {
             throw ConfigError(
                 "GP4U_HOT_WALLET_PASSWORD_FILE",

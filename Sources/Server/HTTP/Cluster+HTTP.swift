@@ -85,6 +85,14 @@ struct ClusterView: Encodable {
     let refunded: USDC
     let settlement_rule = Self.settlementRule
     let created_at: String
+    /// Each member's machine, on the single-cluster read.
+    var machines: [MemberMachine]? = nil
+
+    struct MemberMachine: Encodable {
+        let gpu_id: String
+        let reservation_id: String
+        let machine: Nullable<MachineView>
+    }
 
     init(_ c: Cluster) {
         id = c.id

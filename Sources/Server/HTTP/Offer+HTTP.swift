@@ -34,8 +34,12 @@ struct OfferView: Encodable {
     let last_synced: String
     let source: String
     let stale: Bool
+    /// Whether `POST /api/v1/reservations` takes it; when not, `book_url` is the
+    /// provider's own console (see ``BookingChannel``).
+    let bookable: Bool
+    let book_url: String?
 
-    init(_ o: Offer) {
+    init(_ o: Offer, booking: BookingChannel) {
         id = o.id
         provider = o.provider.rawValue
         external_id = o.externalID
@@ -59,6 +63,14 @@ struct OfferView: Encodable {
         last_synced = RFC3339.format(o.lastSynced)
         source = o.source.rawValue
         stale = o.stale
+        switch booking.verdict(for: o) {
+        case .bookable:
+            (bookable, book_url) = (true, nil)
+        case .elsewhere(let url):
+            (bookable, book_url) = (false, url)
+        case .sampleOnly:
+            (bookable, book_url) = (false, nil)
+        }
     }
 }
 
@@ -80,11 +92,11 @@ struct OpportunityView: Encodable {
     let savings_per_hour: USDC
     let savings_per_month: USDC
 
-    init(_ o: ArbitrageOpportunity) {
+    init(_ o: ArbitrageOpportunity, booking: BookingChannel) {
         gpu_model = o.gpuModel.id
         basis = o.basis.rawValue
-        cheapest = OfferView(o.cheapest)
-        reference = OfferView(o.reference)
+        cheapest = OfferView(o.cheapest, booking: booking)
+        reference = OfferView(o.reference, booking: booking)
         reference_price = o.referencePrice
         reference_sample_size = o.referenceSampleSize
         reference_providers = o.referenceProviders.map(\.rawValue)

@@ -32,6 +32,9 @@ final class OfferJSONCache: Sendable {
     private let renderings = Mutex<[Rendering]>([])
     /// One rendering at a time, so requests that find none wait for it rather than repeat it.
     private let rendering = Mutex(())
+    private let booking: BookingChannel
+
+    init(booking: BookingChannel) { self.booking = booking }
 
     /// A page body `{"items":[...],"next_cursor":"..."}` (key omitted when nil, as the
     /// encoder of `Page` writes it) for `matches` in `index`, built in the buffer the
@@ -66,7 +69,7 @@ final class OfferJSONCache: Sendable {
         if let done = rendered(index) { return done }
         return try rendering.withLock { _ in
             if let done = rendered(index) { return done }
-            let r = try Self.render(index, reusing: renderings.withLock { $0.last })
+            let r = try Self.render(index, reusing: renderings.withLock { $0.last }, booking: booking)
             renderings.withLock { all in
                 all.append(r)
                 if all.count > 2 { all.removeFirst() }
@@ -97,7 +100,9 @@ final class OfferJSONCache: Sendable {
         }
     }
 
-    private static func render(_ index: MarketIndex, reusing previous: Rendering?) throws -> Rendering {
+    private static func render(_ index: MarketIndex, reusing previous: Rendering?, booking: BookingChannel) throws
+        -> Rendering
+    {
         var json: [UInt8] = []
         json.reserveCapacity(previous?.json.count ?? index.offers.count * 700)
         var ends: [Int] = []
@@ -106,7 +111,7 @@ final class OfferJSONCache: Sendable {
             if let previous, let p = previous.index.position(of: offer.id), previous.index.offers[p] == offer {
                 json.append(contentsOf: previous.json[previous.range(p)])
             } else {
-                json.append(contentsOf: try encodeJSON(OfferView(offer)))
+                json.append(contentsOf: try encodeJSON(OfferView(offer, booking: booking)))
             }
             ends.append(json.count)
         }

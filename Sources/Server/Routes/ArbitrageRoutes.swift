@@ -41,7 +41,7 @@ struct ArbitrageRoutes {
             let body = try deps.marketResponses.body(for: key, index: index) {
                 let found = index.arbitrage.opportunities(
                     minSpreadPct: q.minSpreadPct, model: q.model, minReliability: q.minReliability, basis: q.basis)
-                return Array(try encodeJSON(["items": found.map(OpportunityView.init)]))
+                return Array(try encodeJSON(["items": found.map { OpportunityView($0, booking: deps.booking) }]))
             }
             return .json(encoded: body)
         }
@@ -63,8 +63,8 @@ struct ArbitrageRoutes {
             }
             return try .json(
                 BestDealView(
-                    gpu_model: model.id, offer: OfferView(deal.offer),
-                    opportunity: deal.opportunity.map(OpportunityView.init)))
+                    gpu_model: model.id, offer: OfferView(deal.offer, booking: deps.booking),
+                    opportunity: deal.opportunity.map { OpportunityView($0, booking: deps.booking) }))
         }
 
         api.add(
@@ -86,7 +86,8 @@ struct ArbitrageRoutes {
             }
             return try .json(
                 SavingsView(
-                    gpu_model: model.id, hours_per_day: s.hoursPerDay, opportunity: OpportunityView(s.opportunity),
+                    gpu_model: model.id, hours_per_day: s.hoursPerDay,
+                    opportunity: OpportunityView(s.opportunity, booking: deps.booking),
                     savings_per_day: s.savingsPerDay, savings_per_month: s.savingsPerMonth))
         }
     }

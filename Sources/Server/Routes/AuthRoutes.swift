@@ -20,6 +20,9 @@ struct AuthRoutes {
         let email: String
         let role: String
         let theme_preference: String
+        /// The key put on machines rented for this user's bookings (null when none is saved).
+        let ssh_public_key: Nullable<String>
+        let ssh_key_fingerprint: Nullable<String>
         let created_at: String
 
         init(_ u: User) {
@@ -27,6 +30,8 @@ struct AuthRoutes {
             email = u.email.value
             role = u.role.rawValue
             theme_preference = u.themePreference.rawValue
+            ssh_public_key = Nullable(u.sshKey?.line)
+            ssh_key_fingerprint = Nullable(u.sshKey?.fingerprint)
             created_at = RFC3339.format(u.createdAt)
         }
     }
@@ -152,6 +157,36 @@ struct AuthRoutes {
             }
             return try .json(UserView(try await accounts.store.updateTheme(userID: id.userID, theme: theme)))
         }
+
+        api.add(
+            RouteSpec(
+                .put, "/api/v1/auth/me",
+                "Save the SSH public key put on machines rented for the caller's bookings (ed25519, or RSA of 3072 bits or more); null removes it",
+                tag: "auth", access: .user,
+                body: [
+                    "type": "object", "required": ["ssh_public_key"],
+                    "properties": ["ssh_public_key": ["type": ["string", "null"]]],
+                ],
+                responses: [200: "Saved", 422: "Not an accepted OpenSSH public key"])
+        ) { request, context in
+            let id = try context.requireIdentity()
+            let body = try await request.decodeJSON(PutMeBody.self, context: context)
+            var record: SSHKeyRecord?
+            if let text = body.ssh_public_key, !text.isEmpty {
+                guard text.utf8.count <= 16_384 else {
+                    throw APIError.validation("ssh_public_key is too long", field: "ssh_public_key")
+                }
+                do throws(SSHKeyError) { record = SSHKeyRecord(try SSHPublicKey(text)) } catch {
+                    throw APIError.validation(error.description, field: "ssh_public_key")
+                }
+            }
+            return try .json(UserView(try await accounts.store.updateSSHKey(userID: id.userID, key: record)))
+        }
+    }
+
+    /// `PUT /api/v1/auth/me`: the SSH key; null (or "") removes it.
+    struct PutMeBody: Decodable {
+        let ssh_public_key: String?
     }
 
     /// OAuth2 password clients send a form; browsers and scripts send JSON.

@@ -79,6 +79,7 @@ struct ClusterRoutes {
             return try await Idempotency(store: store, clock: deps.clock).run(request, context: context, body: buffer) {
                 let body = try request.decodeJSON(PlanBody.self, from: buffer)
                 let (plan, start) = try await plan(body.request())
+                try await checkSSHKey(for: plan, userID: id.userID)
                 let cluster = try await store.createCluster(
                     id: TimeOrderedID.make(at: deps.clock.now), userID: id.userID, plan: plan, start: start,
                     now: deps.clock.epochSeconds)
@@ -112,7 +113,19 @@ struct ClusterRoutes {
             RouteSpec(
                 .get, "/api/v1/clusters/{id}", "One cluster (its owner or an operator)", tag: "clusters", access: .user)
         ) { _, context in
-            try .json(ClusterView(try await owned(context)))
+            let cluster = try await owned(context)
+            var view = ClusterView(cluster)
+            var machines: [ClusterView.MemberMachine] = []
+            for member in cluster.members {
+                machines.append(
+                    .init(
+                        gpu_id: member.gpuID, reservation_id: member.reservationID,
+                        machine: Nullable(
+                            try await store.machine(reservationID: member.reservationID).map(MachineView.init))
+                    ))
+            }
+            view.machines = machines
+            return try .json(view)
         }
 
         let transitions: [(String, String, Cluster.Status)] = [
@@ -161,15 +174,26 @@ struct ClusterRoutes {
         let start = Cluster.startHour(after: deps.clock.epochSeconds)
         let window = Int64(min(max(request.deadlineHours, 1), ClusterRequest.maxDeadlineHours)) * 3600
         let busy = try await store.bookedGPUs(from: start, to: start + window)
-        // Sample offers are generated data: clustered only in simulated mode (no chain watched).
-        let sampleAllowed = deps.chains.isEmpty
-        let candidates = deps.market.current.offers.compactMap {
-            busy.contains($0.id) || ($0.source == .sample && !sampleAllowed) ? nil : $0.clusterCandidate
+        // Only what can be booked here (``BookingChannel``): no sample offers with real
+        // money, no offers of providers whose machines are not rented here.
+        let candidates = deps.market.current.offers.compactMap { offer -> ClusterCandidate? in
+            guard !busy.contains(offer.id), case .bookable = deps.booking.verdict(for: offer) else { return nil }
+            return offer.clusterCandidate
         }
         switch try DPPPlanner.plan(request, candidates: candidates) {
         case .feasible(let plan): return (plan, start)
         case .infeasible(let why): throw ClusterError.infeasible(why)
         }
+    }
+
+    /// A cluster with members whose machines are rented needs the renter's SSH key, as a
+    /// booking does (422 `ssh_key_required`).
+    private func checkSSHKey(for plan: ClusterPlan, userID: String) async throws {
+        let rented = plan.members.contains {
+            ProviderID(rawValue: $0.candidate.provider).map(deps.booking.renting.contains) ?? false
+        }
+        guard rented, try await store.user(id: userID)?.sshKey == nil else { return }
+        throw ReservationRoutes.sshKeyRequired
     }
 
     /// The cluster in the path if the caller owns it or is an operator; 404 otherwise, so

@@ -77,7 +77,9 @@ struct MarketRoutes {
             let cheapest = offers.min { $0.pricePerGPUHour < $1.pricePerGPUHour }!
             let best = offers.max { $0.gScore < $1.gScore }!
             return try .json(
-                CompareView(items: offers.map(OfferView.init), cheapest_id: cheapest.id, best_g_score_id: best.id))
+                CompareView(
+                    items: offers.map { OfferView($0, booking: deps.booking) }, cheapest_id: cheapest.id,
+                    best_g_score_id: best.id))
         }
 
         api.add(
@@ -85,7 +87,7 @@ struct MarketRoutes {
                 .get, "/api/v1/gpus/{id}", "One offer by id", tag: "marketplace",
                 responses: [200: "OK", 404: "Unknown offer"])
         ) { _, context in
-            try .json(OfferView(try await offer(try context.parameters.require("id"))))
+            try .json(OfferView(try await offer(try context.parameters.require("id")), booking: deps.booking))
         }
 
         api.add(

@@ -33,6 +33,8 @@ struct ReservationRoutes {
         let created_at: String
         /// Set when the booking is of a sample offer (simulated money only).
         var notice: String? = nil
+        /// The rented machine, on the single-reservation read (null when none is rented).
+        var machine: Nullable<MachineView>? = nil
 
         init(_ r: Reservation) {
             id = r.id
@@ -71,20 +73,37 @@ struct ReservationRoutes {
     static let sampleNotice =
         "sample offer: generated sample data at typical prices, booked with simulated money; no real GPU is reserved"
 
-    /// Whether the GPU is a sample offer; refused (409 `sample_offer`) unless in simulated
-    /// mode, so a generated offer is never paid for with real money.
-    private func isSample(_ gpuID: String) async throws -> Bool {
+    /// Refuses what cannot be booked here (``BookingChannel``): a sample offer with real
+    /// money (409 `sample_offer`), an offer this deployment cannot rent (409
+    /// `not_bookable`, with the provider's console), a rental for a renter without an SSH
+    /// key (422 `ssh_key_required`). Returns whether the offer is a sample. An unknown id
+    /// passes: the booking then answers 404.
+    private func checkBookable(_ gpuID: String, userID: String) async throws -> Bool {
         let offer: Offer?
         if let o = deps.market.current.offer(id: gpuID) { offer = o } else { offer = try await store.offer(id: gpuID) }
-        guard offer?.source == .sample else { return false }
-        guard deps.chains.isEmpty else {
+        guard let offer else { return false }
+        switch deps.booking.verdict(for: offer) {
+        case .sampleOnly:
             throw APIError(
                 .conflict, code: "sample_offer",
                 message:
                     "this is a generated sample offer: it can be booked only in simulated mode (no chain configured)")
+        case .elsewhere(let url):
+            throw APIError(
+                .conflict, code: "not_bookable",
+                message: "\(offer.provider.displayName) offers cannot be rented through GP4U yet; book it at \(url)",
+                details: ["book_url": url])
+        case .bookable(let needsSSHKey):
+            if needsSSHKey, try await store.user(id: userID)?.sshKey == nil { throw Self.sshKeyRequired }
         }
-        return true
+        return offer.source == .sample
     }
+
+    static let sshKeyRequired = APIError(
+        .unprocessableContent, code: "ssh_key_required",
+        message:
+            "this booking rents a machine you reach by SSH: first save your public key with PUT /api/v1/auth/me {\"ssh_public_key\": \"ssh-ed25519 AAAA...\"}"
+    )
 
     func register(on api: APIRouter) {
         api.add(
@@ -93,7 +112,9 @@ struct ReservationRoutes {
                 "Book whole hours on a GPU; holds hours × price; accepts Idempotency-Key",
                 tag: "reservations", access: .user, body: Self.bookSchema,
                 responses: [
-                    201: "Booked", 402: "Insufficient funds", 404: "No such GPU", 409: "Hours taken or GPU unavailable",
+                    201: "Booked", 402: "Insufficient funds", 404: "No such GPU",
+                    409: "Hours taken, GPU unavailable, or not bookable here (book_url)",
+                    422: "Invalid times, or an SSH key is required (ssh_key_required)",
                 ])
         ) { request, context in
             let id = try context.requireIdentity()
@@ -102,7 +123,7 @@ struct ReservationRoutes {
                 let body = try request.decodeJSON(BookBody.self, from: buffer)
                 let start = try Self.time(body.start_time, field: "start_time")
                 let end = try Self.time(body.end_time, field: "end_time")
-                let sample = try await isSample(body.gpu_id)
+                let sample = try await checkBookable(body.gpu_id, userID: id.userID)
                 let r = try await store.book(
                     id: TimeOrderedID.make(at: deps.clock.now), userID: id.userID, gpuID: body.gpu_id, start: start,
                     end: end,
@@ -133,7 +154,10 @@ struct ReservationRoutes {
                 .get, "/api/v1/reservations/{id}", "One of the caller's reservations", tag: "reservations",
                 access: .user)
         ) { _, context in
-            try .json(ReservationView(try await mine(context)))
+            let r = try await mine(context)
+            var view = ReservationView(r)
+            view.machine = Nullable(try await machineView(r))
+            return try .json(view)
         }
 
         let cancel: @Sendable (Request, AppRequestContext) async throws -> Response = { _, context in
@@ -237,6 +261,14 @@ struct ReservationRoutes {
                 "\(field) must be an RFC 3339 time with an offset, such as 2026-12-01T10:00:00Z", field: field)
         }
         return t
+    }
+
+    /// The booking's machine; `booked` for a live booking on a renting provider that has none yet.
+    private func machineView(_ r: Reservation) async throws -> MachineView? {
+        if let m = try await store.machine(reservationID: r.id) { return MachineView(m) }
+        let renting = deps.booking.renting.contains { r.payee == .earnings(user: "upstream:\($0.rawValue)") }
+        guard renting, r.status == .confirmed || r.status == .active, r.clusterID == nil else { return nil }
+        return MachineView(bookedAt: r.createdAt)
     }
 
     private func mine(_ context: AppRequestContext) async throws -> Reservation {

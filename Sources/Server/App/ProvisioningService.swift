@@ -1,0 +1,126 @@
+import Brokerage
+import Logging
+import Metrics
+import ServiceLifecycle
+import Storage
+import Timekeeping
+
+/// Carries out ``MachineLifecycle``: each round it reads the bookings that need a
+/// provider call (machines to rent, poll or release), makes the call the lifecycle asks
+/// for, and stores each decision before the next call, so a crash at any point resumes
+/// from what is stored (a rental is always preceded by a find by label). On PostgreSQL it
+/// runs under a lease, so one replica talks to the providers.
+struct ProvisioningService: Service {
+    let store: SQLStore
+    let providers: [String: any MachineProvider]
+    let settings: MachineLifecycle.Settings
+    let fee: PlatformFee
+    let interval: Duration
+    let clock: any TimeSource
+    /// Called after an offer was marked unavailable, to refresh the market index.
+    let offerWithdrawn: @Sendable () async -> Void
+    let logger: Logger
+
+    static let batch = 100
+    /// Calls made for one booking in one round (find, create, poll, ...), so one booking
+    /// cannot hold the round.
+    static let callsPerVisit = 4
+
+    func run() async throws {
+        let failures = Counter(label: "gp4u_provisioning_errors_total")
+        for await _ in Ticks(every: interval, clock: clock).cancelOnGracefulShutdown() {
+            do {
+                try await round()
+            } catch {
+                failures.increment()
+                logger.warning("provisioning round failed; will retry", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// One pass over what is due; returns how many bookings were visited.
+    @discardableResult
+    func round() async throws -> Int {
+        // Start due bookings here too (as the lifecycle service does every 15 s), so a
+        // booking that starts now is rented within one round.
+        _ = try await store.advanceLifecycle(now: clock.epochSeconds, fee: fee, limit: Self.batch)
+        let work = try await store.machineWork(
+            providers: providers.keys.sorted(), now: clock.epochSeconds, limit: Self.batch)
+        for item in work where !Task.isShuttingDownGracefully {
+            try await visit(item)
+        }
+        for (provider, count) in try await store.liveMachineCounts() {
+            Gauge(label: "gp4u_machines_live", dimensions: [("provider", provider)]).record(count)
+        }
+        return work.count
+    }
+
+    func visit(_ work: MachineWork) async throws {
+        guard let provider = providers[work.provider] else { return }
+        var reservation = work.reservation
+        var machine: Machine
+        if let stored = work.machine {
+            machine = stored
+        } else {
+            machine = MachineLifecycle.begin(
+                reservation, provider: work.provider, offer: work.offer, now: clock.epochSeconds)
+            if !machine.state.isLive {
+                _ = try await store.save(
+                    MachineDecision(machine: machine), basedOn: reservation, now: clock.epochSeconds)
+                return
+            }
+        }
+        var action = MachineLifecycle.next(machine, reservation: reservation, now: clock.epochSeconds)
+        var calls = 0
+        while let call = action, calls < Self.callsPerVisit {
+            calls += 1
+            let outcome = await provider.perform(call)
+            log(call, outcome, reservation: reservation.id, provider: work.provider)
+            let now = clock.epochSeconds
+            let decision = try MachineLifecycle.apply(
+                outcome, of: call, to: machine, reservation: reservation, sshKey: work.sshKey, settings: settings,
+                fee: fee, now: now)
+            guard try await store.save(decision, basedOn: reservation, now: now) else { return }
+            record(from: machine, to: decision.machine, provider: work.provider)
+            if decision.offerUnavailable != nil { await offerWithdrawn() }
+            machine = decision.machine
+            reservation = decision.reservation ?? reservation
+            action = decision.followUp
+        }
+    }
+
+    private func log(_ call: MachineAction, _ outcome: MachineOutcome, reservation: String, provider: String) {
+        let name: String
+        switch call {
+        case .find: name = "find"
+        case .create: name = "create"
+        case .poll: name = "poll"
+        case .destroy: name = "destroy"
+        }
+        let level: Logger.Level
+        switch (call, outcome) {
+        case (.poll, .observed), (.find, .found): level = .debug
+        case (_, .transient): level = .warning
+        default: level = .info
+        }
+        logger.log(
+            level: level, "provider call",
+            metadata: [
+                "reservation.id": "\(reservation)", "provider": "\(provider)", "call": "\(name)",
+                "outcome": "\(outcome)",
+            ])
+    }
+
+    private func record(from old: Machine, to new: Machine, provider: String) {
+        if old.state == .provisioning, new.state == .running {
+            Timer(label: "gp4u_provisioning_seconds", dimensions: [("provider", provider)])
+                .recordSeconds(Double(new.since - old.createdAt))
+        }
+        if old.failure == nil, let reason = new.failure {
+            Counter(
+                label: "gp4u_provisioning_failures_total", dimensions: [("provider", provider), ("reason", reason)]
+            )
+            .increment()
+        }
+    }
+}

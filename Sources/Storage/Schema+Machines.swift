@@ -1,0 +1,28 @@
+extension Schema {
+    /// Machines rented upstream for bookings (one per reservation, so a booking can never
+    /// hold two), and the renter's SSH key that is put on them.
+    static let machines = Migration(
+        version: 21, name: "machines and SSH keys",
+        both: [
+            "ALTER TABLE users ADD COLUMN ssh_public_key TEXT",
+            "ALTER TABLE users ADD COLUMN ssh_key_fingerprint TEXT",
+            """
+            CREATE TABLE machines (
+                reservation_id TEXT PRIMARY KEY REFERENCES reservations (id),
+                provider TEXT NOT NULL,
+                offer_id TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('provisioning', 'running', 'releasing', 'released', 'provision_failed')),
+                instance_id TEXT,
+                connection TEXT,
+                message TEXT,
+                failure TEXT,
+                attempts INTEGER NOT NULL,
+                next_check_at BIGINT NOT NULL,
+                since BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX machines_due ON machines (state, next_check_at)",
+        ])
+}

@@ -1,0 +1,236 @@
+"""Bookings that deliver a machine, end to end: the real `gp4u serve` renting from the
+Vast fixture (vast_fixture.py) on SQLite and PostgreSQL.
+
+Book → a machine is rented (found by label first) → the owner sees how to connect, nobody
+else sees the booking → cancel → destroyed. The provider refusing (offer gone) refunds the
+booking in full and withdraws the offer; a machine that dies refunds the unused hours;
+SIGKILL of the server while the provider is answering a rental still makes exactly one
+machine per booking and destroys it exactly once.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+GP4U_BIN = os.environ.get("GP4U_BIN")
+if not GP4U_BIN:
+    pytest.skip("GP4U_BIN is not set (scripts/test sets it to the built gp4u)", allow_module_level=True)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "chain"))
+from e2e import JWT_SECRET, MICRO, SERVER_LOG_LEVEL, VAST_API_KEY, Database, Gp4u, HTTPFailure, wait_for  # noqa: E402
+from vast_rig import VastFixture  # noqa: E402
+
+PG_URL = os.environ.get("GP4U_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
+    not PG_URL, reason="GP4U_TEST_DATABASE_URL is not set"))]
+SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBN8pcnWxLd8lVnLA1dDJZIF+anygSKD1/n9RtUZJEq2 renter@laptop"
+HOUR = 3600
+
+
+class MachineServer(Gp4u):
+    """`gp4u serve` in simulated mode, renting machines from the fixture
+    (GP4U_RENT_IN_SIMULATION=yes), polling every second."""
+
+    def __init__(self, db: Database, vast_url: str):
+        super().__init__(GP4U_BIN, db, chain={}, name="gp4u-machines")
+        self.vast_url = vast_url
+
+    def env(self) -> dict:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GP4U_")}
+        env.update({
+            "GP4U_PORT": str(self.port), "GP4U_HOST": "127.0.0.1", "GP4U_LOG_LEVEL": SERVER_LOG_LEVEL,
+            "GP4U_PUBLIC_URL": f"http://localhost:{self.port}", "GP4U_JWT_SECRET": JWT_SECRET,
+            "GP4U_PROVIDERS": "vastai", "GP4U_VASTAI_URL": self.vast_url, "GP4U_VASTAI_API_KEY": VAST_API_KEY,
+            "GP4U_MARKET_SNAPSHOT": "off", "GP4U_SYNC_INTERVAL": "3600",
+            "GP4U_RENT_IN_SIMULATION": "yes", "GP4U_PROVISION_INTERVAL": "1", "GP4U_MACHINE_HEALTH_INTERVAL": "2",
+        })
+        env.update(self.db.env())
+        return env
+
+    def put(self, path, body, token):
+        return self.request("PUT", path, body, token=token)
+
+    def renter(self, email: str, key: bool = True) -> str:
+        token = self.signup(email)
+        self.post("/api/v1/wallets/deposit", {"amount": "100"}, token=token)
+        if key:
+            me = self.put("/api/v1/auth/me", {"ssh_public_key": SSH_KEY}, token)
+            assert me["ssh_key_fingerprint"] == "SHA256:ryeyNJmoKoneYQhClS/97amOTzPz+ZOD+ApHHeOXV5M"
+        return token
+
+    def offer(self) -> dict:
+        """The cheapest bookable Vast offer, once the first sync has listed them."""
+        def listed():
+            items = self.get("/api/v1/gpus/search?provider=vastai&sort=price")["items"]
+            return [o for o in items if o["available"] and o["bookable"]]
+        return wait_for(listed, 30, "the fixture's offers in the market", servers=(self,))[0]
+
+    def book(self, token: str, gpu_id: str, hours: int = 3) -> dict:
+        now = int(time.time())
+        start = now - now % HOUR
+        fmt = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self.post("/api/v1/reservations",
+                         {"gpu_id": gpu_id, "start_time": fmt(start), "end_time": fmt(start + hours * HOUR)},
+                         token=token)
+
+    def machine(self, token: str, rid: str, status: str, timeout: float = 60) -> dict:
+        def reached():
+            m = self.get(f"/api/v1/reservations/{rid}", token=token)["machine"]
+            return m if m and m["status"] == status else None
+        return wait_for(reached, timeout, f"machine of {rid} {status}", servers=(self,), interval=0.3)
+
+
+@pytest.fixture
+def vast():
+    with VastFixture(api_key=VAST_API_KEY, loading_polls=2) as fixture:
+        yield fixture
+
+
+@pytest.fixture(params=BACKENDS)
+def server(request, tmp_path, vast):
+    db = Database(request.param, str(tmp_path))
+    s = MachineServer(db, vast.url).start()
+    yield s
+    s.stop()
+    if request.param == "postgres":
+        db.drop()
+
+
+def available_micro(server: MachineServer, token: str) -> int:
+    return int(round(float(server.get("/api/v1/wallets/balance", token=token)["available"]) * MICRO))
+
+
+def test_a_booking_gets_a_machine_for_its_owner_and_releases_it(server, vast):
+    alice = server.renter("alice@example.com", key=False)
+    offer = server.offer()
+    with pytest.raises(HTTPFailure) as refused:
+        server.book(alice, offer["id"])
+    assert refused.value.status == 422 and "ssh_key_required" in refused.value.body
+    server.put("/api/v1/auth/me", {"ssh_public_key": SSH_KEY}, alice)
+
+    r = server.book(alice, offer["id"])
+    m = server.machine(alice, r["id"], "running")
+    assert m["ssh_user"] == "root" and m["ssh_host"] and isinstance(m["ssh_port"], int)
+    assert m["provider_instance_id"]
+    state = vast.state()
+    assert state["counts"]["creates"] == {r["id"]: 1}
+    instance = next(i for i in state["instances"] if str(i["id"]) == m["provider_instance_id"])
+    assert instance["label"] == r["id"]
+
+    # The operator's view names the provider's instance.
+    shown = subprocess.run([GP4U_BIN, "machines", "show", r["id"]], env=server.env(), capture_output=True, text=True,
+                           cwd=os.path.dirname(server.db.data_dir), timeout=30)
+    assert shown.returncode == 0, shown.stderr
+    assert "running" in shown.stdout and m["provider_instance_id"] in shown.stdout
+    listed = subprocess.run([GP4U_BIN, "machines", "list", "--state", "running"], env=server.env(),
+                            capture_output=True, text=True, cwd=os.path.dirname(server.db.data_dir), timeout=30)
+    assert r["id"] in listed.stdout
+
+    bob = server.renter("bob@example.com")
+    status, _ = server.get(f"/api/v1/reservations/{r['id']}", token=bob, raw=True)
+    assert status == 404, "another renter must not see the booking or its machine"
+
+    server.request("DELETE", f"/api/v1/reservations/{r['id']}", token=alice)
+    server.machine(alice, r["id"], "released")
+    assert vast.state()["counts"]["destroys"] == {r["id"]: 1}
+
+
+def test_offer_gone_refunds_in_full_and_withdraws_the_offer(server, vast):
+    alice = server.renter("alice@example.com")
+    offer = server.offer()
+    vast.fault(create={"status": 404, "times": 1})
+    r = server.book(alice, offer["id"])
+    m = server.machine(alice, r["id"], "provision_failed")
+    assert "refunded in full" in m["message"]
+    after = server.get(f"/api/v1/reservations/{r['id']}", token=alice)
+    assert after["status"] == "cancelled" and after["refunded"] == after["total_cost"]
+    assert available_micro(server, alice) == 100 * MICRO
+    assert server.get(f"/api/v1/gpus/{offer['id']}")["available"] is False
+    assert vast.state()["counts"]["creates"] == {}
+
+
+def test_a_machine_that_dies_refunds_the_unused_hours(server, vast):
+    alice = server.renter("alice@example.com")
+    offer = server.offer()
+    r = server.book(alice, offer["id"], hours=3)
+    m = server.machine(alice, r["id"], "running")
+    vast.fault(exit={"instance": int(m["provider_instance_id"])})
+    done = server.machine(alice, r["id"], "released")
+    assert "unused hour(s) refunded" in done["message"]
+    after = server.get(f"/api/v1/reservations/{r['id']}", token=alice)
+    assert after["status"] == "completed"
+    # Two of the three hours were unused (the current one is not refunded).
+    assert float(after["refunded"]) == pytest.approx(2 * float(r["price_per_hour"]))
+    assert vast.state()["counts"]["destroys"] == {r["id"]: 1}
+
+
+def test_sigkill_while_renting_still_makes_exactly_one_machine(server, vast):
+    alice = server.renter("alice@example.com")
+    offer = server.offer()
+    vast.fault(slow_create_seconds=4)
+    r = server.book(alice, offer["id"])
+    # The fixture creates the instance before its slow answer: kill the server mid-call.
+    wait_for(lambda: vast.state()["counts"]["creates"].get(r["id"]), 30, "the rental to reach the provider",
+             servers=(server,))
+    server.kill()
+    vast.fault(slow_create_seconds=0)
+    server.start()
+    server.machine(alice, r["id"], "running")
+    assert vast.state()["counts"]["creates"] == {r["id"]: 1}, "the instance was adopted by label, not rented again"
+
+    server.request("DELETE", f"/api/v1/reservations/{r['id']}", token=alice)
+    server.kill()  # possibly before the destroy: the next run must release it
+    server.start()
+    server.machine(alice, r["id"], "released")
+    assert vast.state()["counts"]["destroys"] == {r["id"]: 1}
+
+
+def rtx4090_offers(n: int) -> list[dict]:
+    """`n` one-GPU RTX 4090 offers (the sample's first one, cloned under new ids)."""
+    fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Fixtures")
+    with open(os.path.join(fixtures, "vast-offers-sample.json")) as f:
+        base = next(o for o in json.load(f)["offers"] if o["gpu_name"] == "RTX 4090" and o["num_gpus"] == 1)
+    return [dict(base, id=5001 + i, machine_id=7001 + i, ask_contract_id=5001 + i, dlperf=100.0, dph_total=0.5)
+            for i in range(n)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_cluster_of_three_gets_three_machines_and_releases_all(backend, tmp_path):
+    with VastFixture(api_key=VAST_API_KEY, loading_polls=1, offers=rtx4090_offers(3)) as vast:
+        db = Database(backend, str(tmp_path))
+        server = MachineServer(db, vast.url).start()
+        try:
+            alice = server.renter("alice@example.com")
+            wait_for(lambda: len(server.get("/api/v1/gpus/search?provider=vastai")["items"]) == 3, 30,
+                     "three offers listed", servers=(server,))
+            cluster = server.post("/api/v1/clusters", {
+                "job_name": "three", "compute_intensity": 290, "vram_gb": 16, "deadline_hours": 1, "max_gpus": 3,
+            }, token=alice)
+            assert len(cluster["plan"]["members"]) == 3
+            server.post(f"/api/v1/clusters/{cluster['id']}/start", token=alice)
+
+            def all_running():
+                machines = server.get(f"/api/v1/clusters/{cluster['id']}", token=alice)["machines"]
+                return machines if all(m["machine"] and m["machine"]["status"] == "running" for m in machines) else None
+            machines = wait_for(all_running, 60, "three running machines", servers=(server,), interval=0.3)
+            labels = {m["reservation_id"] for m in machines}
+            assert vast.state()["counts"]["creates"] == {label: 1 for label in labels}
+
+            server.post(f"/api/v1/clusters/{cluster['id']}/complete", token=alice)
+            wait_for(lambda: vast.state()["counts"]["destroys"] == {label: 1 for label in labels}, 60,
+                     "all three destroyed", servers=(server,))
+            released = server.get(f"/api/v1/clusters/{cluster['id']}", token=alice)["machines"]
+            wait_for(lambda: all(m["machine"]["status"] == "released"
+                                 for m in server.get(f"/api/v1/clusters/{cluster['id']}", token=alice)["machines"]),
+                     30, "three released machines", servers=(server,))
+            assert len(released) == 3
+        finally:
+            server.stop()
+            if backend == "postgres":
+                db.drop()
