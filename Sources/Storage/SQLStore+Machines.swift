@@ -51,13 +51,25 @@ extension SQLStore: MachineStore {
             }
     }
 
+    /// A decision that moves the booking to another offer (a substitute) throws
+    /// `slotTaken` when that offer's hours are booked, and `insufficientFunds` when a
+    /// dearer substitute's difference is not available; nothing is written then.
     public func save(_ decision: MachineDecision, basedOn reservation: Reservation, now: Int64) async throws -> Bool {
         try await db.transaction { tx in
             let current = try await Self.lockedReservation(id: reservation.id, in: tx)
             guard current == reservation else { return false }
             if let changed = decision.reservation {
-                try await Self.save(
-                    ReservationDecision(reservation: changed, movements: decision.movements), now: now, in: tx)
+                if changed.gpuID != current.gpuID {
+                    // A substitute: its hours must be free (PostgreSQL's constraint agrees).
+                    try await Self.ensureFree(
+                        gpuID: changed.gpuID, from: changed.start, to: changed.end, except: changed.id, in: tx)
+                }
+                do {
+                    try await Self.save(
+                        ReservationDecision(reservation: changed, movements: decision.movements), now: now, in: tx)
+                } catch let e as StorageError where e.isGuard("no_overlap") {
+                    throw ReservationError.slotTaken
+                }
             } else {
                 try await Self.post(decision.movements, in: tx)
             }

@@ -13,16 +13,17 @@ extension SQLStore: ReservationStore {
     /// (or SQLite's trigger, under its single writer) refuses a taken slot in the insert
     /// itself. A write that finds the terms changed reads them afresh and starts over, as
     /// does one that loses a deadlock to a cluster.
-    public func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws
-        -> Reservation
-    {
+    public func book(
+        id: String, userID: String, gpuID: String, start: Int64, end: Int64, substituteCeiling: USDC?, now: Int64
+    ) async throws -> Reservation {
         var known = bookingTermsCache[gpuID]
         for attempt in 1...Self.conflictAttempts {
             do {
                 let terms: BookingTerms
                 if let known { terms = known } else { terms = try await bookingTerms(gpuID: gpuID) }
                 let decision = try ReservationLifecycle.book(
-                    id: id, userID: userID, gpuID: gpuID, start: start, end: end, terms: terms, now: now)
+                    id: id, userID: userID, gpuID: gpuID, start: start, end: end, terms: terms,
+                    substituteCeiling: substituteCeiling, now: now)
                 if try await write(booking: decision, terms: terms) {
                     bookingTermsCache[gpuID] = terms
                     return decision.reservation
@@ -56,14 +57,14 @@ extension SQLStore: ReservationStore {
     func write(booking decision: ReservationDecision, terms: BookingTerms) async throws -> Bool {
         let r = decision.reservation
         let insert = """
-            INSERT INTO reservations (id, user_id, gpu_id, start_ts, end_ts, price_per_hour, total_cost, status, refunded, payee, created_at, updated_at)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $10 FROM offers
+            INSERT INTO reservations (id, user_id, gpu_id, start_ts, end_ts, price_per_hour, total_cost, status, refunded, payee, created_at, updated_at, substitute_ceiling)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $10, $12 FROM offers
             WHERE id = $3 AND available AND price_per_hour = $6 AND provider = $11\(db.dialect == .postgres ? " FOR NO KEY UPDATE" : "")
             """
         let binds: [SQLValue] = [
             .text(r.id), .text(r.userID), .text(r.gpuID), .int(r.start), .int(r.end), .int(terms.pricePerHour.micro),
             .int(r.totalCost.micro), .text(r.status.rawValue), .text(r.payee.key), .int(r.createdAt),
-            .text(terms.provider),
+            .text(terms.provider), r.substituteCeiling.map { .int($0.micro) } ?? .null,
         ]
         let hold = decision.movements.first
         let write: @Sendable (any SQLExecutor) async throws -> Bool = { tx in
@@ -185,10 +186,13 @@ extension SQLStore: ReservationStore {
     static func save(_ decision: ReservationDecision, now: Int64, in tx: any SQLExecutor) async throws {
         let r = decision.reservation
         try await tx.query(
-            "UPDATE reservations SET status = $1, end_ts = $2, total_cost = $3, refunded = $4, updated_at = $5 WHERE id = $6",
+            """
+            UPDATE reservations SET status = $1, end_ts = $2, total_cost = $3, refunded = $4, updated_at = $5,
+                gpu_id = $7, price_per_hour = $8 WHERE id = $6
+            """,
             [
                 .text(r.status.rawValue), .int(r.end), .int(r.totalCost.micro), .int(r.refunded.micro), .int(now),
-                .text(r.id),
+                .text(r.id), .text(r.gpuID), .int(r.pricePerHour.micro),
             ])
         try await post(decision.movements, in: tx)
     }
@@ -203,6 +207,7 @@ extension SQLStore: ReservationStore {
             pricePerHour: USDC(micro: try row.int("price_per_hour")),
             totalCost: USDC(micro: try row.int("total_cost")), status: status,
             refunded: USDC(micro: try row.int("refunded")),
-            payee: payee, createdAt: try row.int("created_at"), clusterID: try row.optionalString("cluster_id"))
+            payee: payee, createdAt: try row.int("created_at"), clusterID: try row.optionalString("cluster_id"),
+            substituteCeiling: try row.optionalInt("substitute_ceiling").map(USDC.init(micro:)))
     }
 }

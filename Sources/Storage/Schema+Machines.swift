@@ -1,11 +1,13 @@
 extension Schema {
     /// Machines rented upstream for bookings (one per reservation, so a booking can never
-    /// hold two), and the renter's SSH key that is put on them.
+    /// hold two), the renter's SSH key that is put on them, and the price ceiling up to
+    /// which a booking accepts a substitute for an offer that is gone.
     static let machines = Migration(
         version: 21, name: "machines and SSH keys",
         both: [
             "ALTER TABLE users ADD COLUMN ssh_public_key TEXT",
             "ALTER TABLE users ADD COLUMN ssh_key_fingerprint TEXT",
+            "ALTER TABLE reservations ADD COLUMN substitute_ceiling BIGINT",
             """
             CREATE TABLE machines (
                 reservation_id TEXT PRIMARY KEY REFERENCES reservations (id),

@@ -247,6 +247,68 @@ struct MachineLifecycleTests {
         #expect(died.followUp == .destroy(instanceID: "9001"))
     }
 
+    @Test("a gone offer with a ceiling looks for a substitute; the cheapest fit is rented and the difference refunded")
+    func substitution() throws {
+        var r = Self.booking()  // $2.50 an hour, 4 hours, captured
+        r.substituteCeiling = USDC(micro: 3_000_000)
+        let create = MachineAction.create(
+            MachineRequest(offerID: "777", label: "r", image: "i", diskGB: 40, sshPublicKey: nil))
+        let gone = try Self.apply(.refused(.offerGone), of: create, to: Self.machine(), r)
+        #expect(gone.wantsSubstitute && gone.offerUnavailable == "vastai-777")
+        #expect(gone.movements.isEmpty && gone.reservation == nil, "nothing is refunded before a substitute is sought")
+
+        func priced(_ id: String, _ micro: Int64, _ provider: ProviderID = .vastai, model: Int = 0) -> Offer {
+            var o = Self.offer(provider)
+            o.id = "\(provider.rawValue)-\(id)"
+            o.externalID = id
+            o.pricePerHour = USDC(micro: micro)
+            o.model = GPUModel.catalog[model]
+            return o
+        }
+        let model = GPUModel.catalog[0].id
+        let candidates = [
+            priced("777", 1_000_000),  // the gone offer itself
+            priced("801", 3_500_000),  // over the ceiling
+            priced("802", 2_000_000, .ionet),  // another provider
+            priced("803", 1_500_000, model: 1),  // another model
+            priced("804", 2_000_000), priced("805", 2_200_000),
+        ]
+        let d = try MachineLifecycle.substitute(
+            gone.machine, reservation: r, model: model, candidates: candidates, fee: .default, now: Self.start + 6)
+        #expect(d.reservation?.gpuID == "vastai-804")
+        #expect(d.reservation?.pricePerHour == USDC(micro: 2_000_000))
+        #expect(d.reservation?.totalCost == USDC(micro: 8_000_000))
+        #expect(d.machine.offerID == "804")
+        #expect(d.followUp == .find(label: "r"))
+        #expect(
+            netChange(d.movements) == [
+                "available:u": 2_000_000, "revenue:platform": -200_000, "earnings:upstream:vastai": -1_800_000,
+            ])
+
+        // Dearer, within the ceiling: the difference comes from the renter's balance.
+        let dearer = try MachineLifecycle.substitute(
+            gone.machine, reservation: r, model: model, candidates: [priced("806", 3_000_000)], fee: .default,
+            now: Self.start + 6)
+        #expect(
+            netChange(dearer.movements) == [
+                "available:u": -2_000_000, "revenue:platform": 200_000, "earnings:upstream:vastai": 1_800_000,
+            ])
+
+        // None fits: the rental fails and the whole capture is refunded.
+        let none = try MachineLifecycle.substitute(
+            gone.machine, reservation: r, model: model, candidates: Array(candidates.prefix(4)), fee: .default,
+            now: Self.start + 6)
+        #expect(none.machine.failure == "offer_gone")
+        #expect(none.reservation?.status == .cancelled)
+        #expect(netChange(none.movements)["available:u"] == 10_000_000)
+
+        // A failure after a cheaper substitute refunds what is still captured.
+        let failed = try Self.apply(
+            .refused(.rejected), of: create, to: d.machine, d.reservation!, at: Self.start + 7)
+        #expect(netChange(failed.movements)["available:u"] == 8_000_000)
+        #expect(failed.movements.map(\.id) == ["machine-refund:r"])
+    }
+
     static func offer(_ p: ProviderID, _ source: OfferOrigin = .live) -> Offer {
         Offer(
             provider: p, externalID: "1", model: GPUModel.catalog[0], providerModelName: "x", gpuCount: 1,

@@ -43,20 +43,20 @@ struct ReservationLifecycleTests {
     @Test(
         "book refuses bad times, closed offers and ownerless listings, deciding nothing",
         arguments: [
-            (now + 1, now + hour, ReservationError.invalidTimes(field: "start_time", reason: "")),
-            (now, now + hour + 1, .invalidTimes(field: "end_time", reason: "")),
-            (now + hour, now + hour, .invalidTimes(field: "end_time", reason: "")),
-            (now - hour, now, .invalidTimes(field: "start_time", reason: "")),
-            (now + 91 * 24 * hour, now + 92 * 24 * hour, .invalidTimes(field: "start_time", reason: "")),
-            (now, now + 32 * 24 * hour, .invalidTimes(field: "end_time", reason: "")),
+            (now + 1, now + hour, ReservationError.invalidField(field: "start_time", reason: "")),
+            (now, now + hour + 1, .invalidField(field: "end_time", reason: "")),
+            (now + hour, now + hour, .invalidField(field: "end_time", reason: "")),
+            (now - hour, now, .invalidField(field: "start_time", reason: "")),
+            (now + 91 * 24 * hour, now + 92 * 24 * hour, .invalidField(field: "start_time", reason: "")),
+            (now, now + 32 * 24 * hour, .invalidField(field: "end_time", reason: "")),
         ])
     func bookRefusesTimes(start: Int64, end: Int64, expected: ReservationError) {
         #expect {
             _ = try ReservationLifecycle.book(
                 id: "r", userID: "u", gpuID: "g", start: start, end: end, terms: Self.upstream, now: Self.now)
         } throws: { error in
-            guard case .invalidTimes(let field, _) = error as? ReservationError,
-                case .invalidTimes(let want, _) = expected
+            guard case .invalidField(let field, _) = error as? ReservationError,
+                case .invalidField(let want, _) = expected
             else { return false }
             return field == want
         }
@@ -177,7 +177,7 @@ struct ReservationLifecycleTests {
             #expect {
                 try ReservationLifecycle.extend(r, by: "u", to: end, now: Self.now, fee: .default)
             } throws: { error in
-                if case .invalidTimes(let f, _) = error as? ReservationError { return f == field }
+                if case .invalidField(let f, _) = error as? ReservationError { return f == field }
                 return false
             }
         }
@@ -185,7 +185,7 @@ struct ReservationLifecycleTests {
         #expect {
             try ReservationLifecycle.extend(past, by: "u", to: Self.now - Self.hour, now: Self.now, fee: .default)
         } throws: { error in
-            if case .invalidTimes(_, let reason) = error as? ReservationError { return reason.contains("past") }
+            if case .invalidField(_, let reason) = error as? ReservationError { return reason.contains("past") }
             return false
         }
     }

@@ -19,16 +19,19 @@ struct MachineRoutesTests {
         chainID: 137, name: "Polygon PoS", rpcEndpoints: [], usdc: WithdrawalFixtures.token,
         depositAddress: WithdrawalFixtures.hot, confirmations: 128, pollInterval: .seconds(2))
 
-    /// The app with real money, renting Vast.ai, and an offer of Vast and of io.net.
+    /// The app with real money, renting Vast.ai, an offer of Vast and of io.net, and a
+    /// renter with $20 (whose token the body gets).
     static func withMarket(
         _ backend: Backend,
-        _ body: @escaping @Sendable (any TestClientProtocol, AppDependencies, ManualTimeSource) async throws -> Void
+        _ body: @escaping @Sendable (any TestClientProtocol, String, ManualTimeSource) async throws -> Void
     ) async throws {
         let clock = ManualTimeSource()
         try await TestApp.with(backend, clock: clock, chains: [polygon], rentingProviders: ["vastai"]) { client, deps in
             try await seed(deps.store, at: clock.epochSeconds)
             deps.market.replace(with: MarketIndex(offers: try await deps.store.allOffers(), builtAt: clock.now))
-            try await body(client, deps, clock)
+            let alice = try await client.signupAndLogin(email: "alice@example.com")
+            _ = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"20"}"#, token: alice)
+            try await body(client, alice, clock)
         }
     }
 
@@ -55,7 +58,7 @@ struct MachineRoutesTests {
         "with real money, offers of providers not rented here link out (409 not_bookable with book_url)",
         arguments: Backend.available)
     func notBookable(backend: Backend) async throws {
-        try await Self.withMarket(backend) { client, _, clock in
+        try await Self.withMarket(backend) { client, alice, clock in
             let offers = try await client.send(.get, "/api/v1/gpus/search").json()["items"] as? [[String: Any]] ?? []
             let byID = Dictionary(uniqueKeysWithValues: offers.map { ($0["id"] as? String ?? "", $0) })
             #expect(byID["vastai-1"]?["bookable"] as? Bool == true)
@@ -63,8 +66,6 @@ struct MachineRoutesTests {
             #expect(byID["ionet-1"]?["bookable"] as? Bool == false)
             #expect(byID["ionet-1"]?["book_url"] as? String == "https://cloud.io.net/")
 
-            let alice = try await client.signupAndLogin(email: "alice@example.com")
-            _ = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"20"}"#, token: alice)
             let refused = try await client.send(
                 .post, "/api/v1/reservations", json: Self.booking("ionet-1", clock: clock), token: alice)
             #expect(refused.status == .conflict)
@@ -78,9 +79,7 @@ struct MachineRoutesTests {
         "a rental needs the renter's SSH key; the key is checked and fingerprinted; the machine is the owner's to see",
         arguments: Backend.available)
     func sshKeyAndMachine(backend: Backend) async throws {
-        try await Self.withMarket(backend) { client, _, clock in
-            let alice = try await client.signupAndLogin(email: "alice@example.com")
-            _ = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"20"}"#, token: alice)
+        try await Self.withMarket(backend) { client, alice, clock in
             let body = Self.booking("vastai-1", clock: clock)
             let noKey = try await client.send(.post, "/api/v1/reservations", json: body, token: alice)
             #expect(noKey.status == .unprocessableContent)
@@ -115,6 +114,32 @@ struct MachineRoutesTests {
                 .put, "/api/v1/auth/me", json: #"{"ssh_public_key":null}"#, token: alice)
             #expect(removed.status == .ok)
             #expect(try removed.json()["ssh_public_key"] is NSNull)
+        }
+    }
+
+    @Test(
+        "a substitute needs a ceiling at or above the offer's price, and the booking shows it",
+        arguments: Backend.available)
+    func substituteCeiling(backend: Backend) async throws {
+        try await Self.withMarket(backend) { client, alice, clock in
+            _ = try await client.send(
+                .put, "/api/v1/auth/me", json: #"{"ssh_public_key":"\#(Self.key)"}"#, token: alice)
+            let base = String(Self.booking("vastai-1", clock: clock).dropLast())
+            for (extra, field) in [
+                (#","substitute":true"#, "max_price_per_hour"), (#","max_price_per_hour":"3""#, "substitute"),
+                (#","substitute":true,"max_price_per_hour":"2""#, "max_price_per_hour"),
+            ] {
+                let refused = try await client.send(
+                    .post, "/api/v1/reservations", json: base + extra + "}", token: alice)
+                #expect(refused.status == .unprocessableContent, "\(extra)")
+                let error = try refused.json()["error"] as? [String: Any]
+                #expect((error?["details"] as? [String: String])?[field] != nil, "\(extra)")
+            }
+            let booked = try await client.send(
+                .post, "/api/v1/reservations", json: base + #","substitute":true,"max_price_per_hour":"3"}"#,
+                token: alice)
+            #expect(booked.status == .created)
+            #expect(try booked.json()["max_price_per_hour"] as? String == "3.00")
         }
     }
 }

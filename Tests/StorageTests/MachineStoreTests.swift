@@ -105,4 +105,40 @@ struct MachineStoreTests {
             #expect(try await store.liveMachineCounts().isEmpty)
         }
     }
+
+    @Test("a substitute moves the booking only onto free hours, with its refund", arguments: Backend.available)
+    func substitute(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { db in
+            let store = try await ReservationStoreTests.seeded(db, users: ["u1": "100"])
+            let t = Date(timeIntervalSince1970: TimeInterval(Self.now))
+            var first = try #require(try await store.offer(id: "vastai-1"))
+            var second = first
+            (second.id, second.externalID, second.pricePerHour) = ("vastai-2", "2", USDC(micro: 2_000_000))
+            first.lastSynced = t
+            _ = try await store.replaceOffers(from: .vastai, with: [first, second], at: t)
+            _ = try await store.book(
+                id: "r1", userID: "u1", gpuID: "vastai-1", start: Self.now, end: Self.now + 7200,
+                substituteCeiling: USDC(micro: 3_000_000), now: Self.now)
+            _ = try await store.book(
+                id: "r2", userID: "u1", gpuID: "vastai-2", start: Self.now, end: Self.now + 3600, now: Self.now)
+            _ = try await store.advanceLifecycle(now: Self.now, fee: .default, limit: 10)
+            let r = try #require(try await store.reservation(id: "r1"))
+            #expect(r.substituteCeiling == USDC(micro: 3_000_000))
+            let m = MachineLifecycle.begin(r, provider: "vastai", offer: first, now: Self.now)
+            let decision = try MachineLifecycle.substitute(
+                m, reservation: r, model: first.model.id, candidates: [second], fee: .default, now: Self.now + 5)
+            await #expect(throws: ReservationError.slotTaken) {
+                try await store.save(decision, basedOn: r, now: Self.now + 5)
+            }
+            #expect(try await store.reservation(id: "r1") == r, "nothing written")
+
+            _ = try await store.cancel(id: "r2", userID: "u1", now: Self.now + 1, fee: .default)
+            #expect(try await store.save(decision, basedOn: r, now: Self.now + 5))
+            let moved = try #require(try await store.reservation(id: "r1"))
+            #expect(moved.gpuID == "vastai-2" && moved.totalCost == USDC(micro: 4_000_000))
+            // 100 - 5 (r1) - 2 (r2, cancelled after its start: no refund) + 1 (the difference).
+            #expect(try await store.balance(of: .available(user: "u1")) == USDC(micro: 94_000_000))
+            try await LedgerAssertions.assertSound(store)
+        }
+    }
 }

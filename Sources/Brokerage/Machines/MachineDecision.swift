@@ -11,15 +11,19 @@ public struct MachineDecision: Sendable, Hashable {
     public var offerUnavailable: String?
     /// The next call to make now, without waiting for the next round.
     public var followUp: MachineAction?
+    /// The offer is gone and the booking accepts a substitute: the service looks for one
+    /// in the market and asks ``MachineLifecycle/substitute(_:reservation:model:candidates:fee:now:)``.
+    public var wantsSubstitute: Bool
 
     public init(
         machine: Machine, reservation: Reservation? = nil, movements: [LedgerTransaction] = [],
-        offerUnavailable: String? = nil, followUp: MachineAction? = nil
+        offerUnavailable: String? = nil, followUp: MachineAction? = nil, wantsSubstitute: Bool = false
     ) {
         self.machine = machine
         self.reservation = reservation
         self.movements = movements
         self.offerUnavailable = offerUnavailable
         self.followUp = followUp
+        self.wantsSubstitute = wantsSubstitute
     }
 }

@@ -101,6 +101,12 @@ public enum MachineLifecycle {
             next.nextCheckAt = now + settings.poll
             return MachineDecision(machine: next)
 
+        case (.create, .refused(.offerGone)) where r.substituteCeiling != nil && r.clusterID == nil:
+            next.message =
+                "the offer was taken at the provider; looking for the same GPU at up to \(r.substituteCeiling!) an hour"
+            next.nextCheckAt = now
+            return MachineDecision(machine: next, offerUnavailable: r.gpuID, wantsSubstitute: true)
+
         case (.create, .refused(let refusal)):
             let decision = try fail(next, r, reason: refusal.rawValue, refusal.message, fee, now)
             guard refusal == .offerGone else { return decision }
@@ -158,6 +164,56 @@ public enum MachineLifecycle {
         }
     }
 
+    /// The booking's offer is gone and it accepts a substitute: the cheapest live, open
+    /// offer of the same `model` from the same provider at no more than the ceiling is
+    /// rented instead (the store refuses one whose hours are booked; the service then
+    /// asks again without it). The booking moves to that offer at its price: a cheaper one
+    /// gives the difference back, a dearer one (within the ceiling) takes it from the
+    /// renter's available balance. With none, the rental fails and is refunded in full.
+    public static func substitute(
+        _ m: Machine, reservation r: Reservation, model: String?, candidates: [Offer], fee: PlatformFee, now: Int64
+    ) throws -> MachineDecision {
+        let ceiling = r.substituteCeiling ?? .zero
+        let pick = candidates.filter {
+            $0.model.id == model && $0.provider.rawValue == m.provider && $0.available && $0.source == .live
+                && $0.id != r.gpuID && $0.pricePerHour <= ceiling
+        }.min { ($0.pricePerHour, $0.id) < ($1.pricePerHour, $1.id) }
+        guard let offer = pick, model != nil, r.status == .active else {
+            return try fail(
+                m, r, reason: ProvisionRefusal.offerGone.rawValue,
+                "the offer is no longer available at the provider and no \(model ?? "such GPU") is offered at or under \(ceiling) an hour",
+                fee, now)
+        }
+        var booking = r
+        booking.gpuID = offer.id
+        booking.pricePerHour = offer.pricePerHour
+        booking.totalCost = try offer.pricePerHour.multiplied(by: r.hours)
+        var movements: [LedgerTransaction] = []
+        if booking.totalCost < r.totalCost {
+            movements = try reversal(
+                r, amount: try r.totalCost.subtracting(booking.totalCost), id: "substitute-refund:\(r.id)", fee: fee,
+                now: now)
+        } else if booking.totalCost > r.totalCost {
+            let extra = try booking.totalCost.subtracting(r.totalCost)
+            let (platform, payee) = fee.split(extra)
+            var entries = [LedgerTransaction.Entry(.available(user: r.userID), -extra)]
+            if platform > .zero { entries.append(.init(.revenue, platform)) }
+            if payee > .zero { entries.append(.init(r.payee, payee)) }
+            movements = [
+                try LedgerTransaction(
+                    id: "substitute-charge:\(r.id)", kind: .reservationCapture, entries: entries,
+                    references: ["reservation": r.id], createdAt: now)
+            ]
+        }
+        var next = m
+        next.offerID = offer.externalID
+        next.message =
+            "the offer was taken; renting the same \(offer.model.name) (\(offer.id)) at \(offer.pricePerHour) an hour instead"
+        next.nextCheckAt = now
+        return MachineDecision(
+            machine: next, reservation: booking, movements: movements, followUp: .find(label: r.id))
+    }
+
     /// Whether the booking no longer wants its machine.
     static func wantsRelease(_ m: Machine, _ r: Reservation, now: Int64) -> Bool {
         m.state == .releasing || r.status == .cancelled || r.status == .completed || r.end <= now
@@ -209,7 +265,7 @@ public enum MachineLifecycle {
             next.message = "\(message); fail the cluster for its refund by the settlement rule"
         } else if r.status == .active {
             let amount = try r.totalCost.subtracting(r.refunded)
-            movements = try reversal(r, amount: amount, fee: fee, now: now)
+            movements = try reversal(r, amount: amount, id: "machine-refund:\(r.id)", fee: fee, now: now)
             booking.status = .cancelled
             booking.refunded = r.totalCost
         }
@@ -232,7 +288,7 @@ public enum MachineLifecycle {
         var booking = r
         var movements: [LedgerTransaction] = []
         if r.status == .active, r.clusterID == nil {
-            movements = try reversal(r, amount: amount, fee: fee, now: now)
+            movements = try reversal(r, amount: amount, id: "machine-refund:\(r.id)", fee: fee, now: now)
             booking.status = .completed
             booking.refunded = try r.refunded.adding(amount)
         }
@@ -250,7 +306,9 @@ public enum MachineLifecycle {
 
     /// Gives `amount` of a captured booking back to the renter: out of revenue and the
     /// payee in the capture's split, into the renter's available balance.
-    static func reversal(_ r: Reservation, amount: USDC, fee: PlatformFee, now: Int64) throws -> [LedgerTransaction] {
+    static func reversal(_ r: Reservation, amount: USDC, id: String, fee: PlatformFee, now: Int64) throws
+        -> [LedgerTransaction]
+    {
         guard amount > .zero else { return [] }
         let (platform, payee) = fee.split(amount)
         var entries = [LedgerTransaction.Entry(.available(user: r.userID), amount)]
@@ -258,7 +316,7 @@ public enum MachineLifecycle {
         if payee > .zero { entries.append(.init(r.payee, -payee)) }
         return [
             try LedgerTransaction(
-                id: "machine-refund:\(r.id)", kind: .machineRefund, entries: entries,
+                id: id, kind: .machineRefund, entries: entries,
                 references: ["reservation": r.id], createdAt: now)
         ]
     }

@@ -27,10 +27,14 @@ public struct Reservation: Sendable, Hashable, Identifiable {
     public var createdAt: Int64
     /// The cluster this is a member booking of; such bookings move only with their cluster.
     public var clusterID: String?
+    /// Set when the renter allowed a substitute: if the provider says the offer is gone,
+    /// the same GPU model at no more than this per hour may be rented instead.
+    public var substituteCeiling: USDC?
 
     public init(
         id: String, userID: String, gpuID: String, start: Int64, end: Int64, pricePerHour: USDC, totalCost: USDC,
-        status: Status, refunded: USDC = .zero, payee: LedgerAccount, createdAt: Int64, clusterID: String? = nil
+        status: Status, refunded: USDC = .zero, payee: LedgerAccount, createdAt: Int64, clusterID: String? = nil,
+        substituteCeiling: USDC? = nil
     ) {
         self.id = id
         self.userID = userID
@@ -44,6 +48,7 @@ public struct Reservation: Sendable, Hashable, Identifiable {
         self.payee = payee
         self.createdAt = createdAt
         self.clusterID = clusterID
+        self.substituteCeiling = substituteCeiling
     }
 
     public var hours: Int64 { (end - start) / 3600 }

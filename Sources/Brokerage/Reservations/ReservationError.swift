@@ -1,6 +1,6 @@
 /// Why a booking operation was refused. Nothing was written when one is thrown.
 public enum ReservationError: Error, Sendable, Equatable, CustomStringConvertible {
-    case invalidTimes(field: String, reason: String)
+    case invalidField(field: String, reason: String)
     case gpuNotFound
     case gpuUnavailable
     /// Another booking holds some of these hours.
@@ -11,7 +11,7 @@ public enum ReservationError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         switch self {
-        case .invalidTimes(_, let reason): reason
+        case .invalidField(_, let reason): reason
         case .gpuNotFound: "no GPU offer with this id; search /api/v1/gpus/search for one"
         case .gpuUnavailable: "this GPU offer is not available for booking now"
         case .slotTaken:

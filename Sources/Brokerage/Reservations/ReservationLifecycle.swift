@@ -11,15 +11,23 @@ import Ethereum
 public enum ReservationLifecycle {
     /// A new booking of `[start, end)`: valid whole hours, an open offer, and
     /// `hours × price` held from the renter's available balance.
+    /// `substituteCeiling`, when given, must be at least the offer's price.
     public static func book(
-        id: String, userID: String, gpuID: String, start: Int64, end: Int64, terms: BookingTerms, now: Int64
+        id: String, userID: String, gpuID: String, start: Int64, end: Int64, terms: BookingTerms,
+        substituteCeiling: USDC? = nil, now: Int64
     ) throws -> ReservationDecision {
         try ReservationPolicy.validate(start: start, end: end, now: now)
         guard terms.available else { throw ReservationError.gpuUnavailable }
+        if let ceiling = substituteCeiling, ceiling < terms.pricePerHour {
+            throw ReservationError.invalidField(
+                field: "max_price_per_hour",
+                reason: "max_price_per_hour (\(ceiling)) is below this offer's price (\(terms.pricePerHour) an hour)")
+        }
         let total = try ReservationPolicy.cost(start: start, end: end, pricePerHour: terms.pricePerHour)
         let reservation = Reservation(
             id: id, userID: userID, gpuID: gpuID, start: start, end: end, pricePerHour: terms.pricePerHour,
-            totalCost: total, status: .confirmed, payee: try terms.payee(), createdAt: now)
+            totalCost: total, status: .confirmed, payee: try terms.payee(), createdAt: now,
+            substituteCeiling: substituteCeiling)
         let hold = try self.hold(reservation, amount: total, id: "hold:\(id)", now: now)
         return ReservationDecision(reservation: reservation, movements: hold)
     }
@@ -64,10 +72,10 @@ public enum ReservationLifecycle {
             throw ReservationError.notAllowed("a \(r.status.rawValue) reservation cannot be extended")
         }
         guard newEnd > r.end else {
-            throw ReservationError.invalidTimes(field: "end_time", reason: "end_time must be after the current end")
+            throw ReservationError.invalidField(field: "end_time", reason: "end_time must be after the current end")
         }
         guard newEnd > now else {
-            throw ReservationError.invalidTimes(field: "end_time", reason: "end_time is in the past")
+            throw ReservationError.invalidField(field: "end_time", reason: "end_time is in the past")
         }
         try ReservationPolicy.validate(start: r.start, end: newEnd, now: min(now, r.start))
         let extra = try ReservationPolicy.cost(start: r.end, end: newEnd, pricePerHour: r.pricePerHour)

@@ -18,22 +18,22 @@ public enum ReservationPolicy {
     /// Checks a requested block: whole hours, start not in the past, end after start.
     public static func validate(start: Int64, end: Int64, now: Int64) throws(ReservationError) {
         guard start % hour == 0 else {
-            throw .invalidTimes(
+            throw .invalidField(
                 field: "start_time", reason: "start_time must be on a whole hour (minutes and seconds zero)")
         }
         guard end % hour == 0 else {
-            throw .invalidTimes(
+            throw .invalidField(
                 field: "end_time", reason: "end_time must be on a whole hour (minutes and seconds zero)")
         }
-        guard end > start else { throw .invalidTimes(field: "end_time", reason: "end_time must be after start_time") }
+        guard end > start else { throw .invalidField(field: "end_time", reason: "end_time must be after start_time") }
         guard start >= now - now % hour else {
-            throw .invalidTimes(field: "start_time", reason: "start_time is in the past")
+            throw .invalidField(field: "start_time", reason: "start_time is in the past")
         }
         guard start - now <= maxLeadHours * hour else {
-            throw .invalidTimes(field: "start_time", reason: "bookings open at most \(maxLeadHours / 24) days ahead")
+            throw .invalidField(field: "start_time", reason: "bookings open at most \(maxLeadHours / 24) days ahead")
         }
         guard (end - start) / hour <= maxHours else {
-            throw .invalidTimes(field: "end_time", reason: "one booking may last at most \(maxHours) hours")
+            throw .invalidField(field: "end_time", reason: "one booking may last at most \(maxHours) hours")
         }
     }
 

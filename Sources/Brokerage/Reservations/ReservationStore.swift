@@ -5,8 +5,11 @@ public protocol ReservationStore: Sendable {
     /// Books `[start, end)` on the offer and holds `hours × price` from the user's
     /// available balance. Throws `slotTaken` if any hour overlaps a live booking (the
     /// database enforces it), `LedgerError.insufficientFunds` if funds are short.
-    func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws
-        -> Reservation
+    /// `substituteCeiling` lets a machine rental take the same model at up to that price
+    /// per hour when the provider says the offer is gone.
+    func book(
+        id: String, userID: String, gpuID: String, start: Int64, end: Int64, substituteCeiling: USDC?, now: Int64
+    ) async throws -> Reservation
     func reservation(id: String) async throws -> Reservation?
     /// The user's reservations, newest first; `after` is the last id of the previous page.
     func reservations(userID: String, after: String?, limit: Int) async throws -> [Reservation]
@@ -19,4 +22,13 @@ public protocol ReservationStore: Sendable {
     func advanceLifecycle(now: Int64, fee: PlatformFee, limit: Int) async throws -> (started: Int, completed: Int)
     /// Live bookings of a GPU overlapping `[from, to)`.
     func bookings(gpuID: String, from: Int64, to: Int64) async throws -> [Reservation]
+}
+
+extension ReservationStore {
+    /// A booking without substitution.
+    public func book(id: String, userID: String, gpuID: String, start: Int64, end: Int64, now: Int64) async throws
+        -> Reservation
+    {
+        try await book(id: id, userID: userID, gpuID: gpuID, start: start, end: end, substituteCeiling: nil, now: now)
+    }
 }

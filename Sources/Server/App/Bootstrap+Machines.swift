@@ -33,7 +33,7 @@ extension Bootstrap {
             offerWithdrawn: {
                 try? await deps.rebuildMarket()
                 await deps.marketChanges?.announce()
-            }, logger: logger)
+            }, marketOffers: { deps.market.current.offers }, logger: logger)
         return [
             LeasedService(
                 name: "machines", key: machinesLeaseKey, db: db, retry: .seconds(config.machines.interval),

@@ -19,6 +19,8 @@ struct ProvisioningService: Service {
     let clock: any TimeSource
     /// Called after an offer was marked unavailable, to refresh the market index.
     let offerWithdrawn: @Sendable () async -> Void
+    /// The market's current offers, where a substitute for a gone offer is looked for.
+    let marketOffers: @Sendable () -> [Offer]
     let logger: Logger
 
     static let batch = 100
@@ -86,8 +88,46 @@ struct ProvisioningService: Service {
             machine = decision.machine
             reservation = decision.reservation ?? reservation
             action = decision.followUp
+            if decision.wantsSubstitute {
+                guard let moved = try await substitute(machine, reservation, model: work.offer?.model.id) else {
+                    return
+                }
+                machine = moved.machine
+                reservation = moved.reservation ?? reservation
+                action = moved.followUp
+            }
         }
     }
+
+    /// Moves the booking to a substitute offer, trying the next one when the store
+    /// refuses a pick (its hours are booked, or a dearer one's difference is not there);
+    /// after a few refusals the rental fails and is refunded. Nil when the booking
+    /// changed meanwhile.
+    func substitute(_ m: Machine, _ r: Reservation, model: String?) async throws -> MachineDecision? {
+        var candidates = marketOffers()
+        for attempt in 1...Self.substituteAttempts {
+            let now = clock.epochSeconds
+            let decision = try MachineLifecycle.substitute(
+                m, reservation: r, model: model, candidates: attempt < Self.substituteAttempts ? candidates : [],
+                fee: fee, now: now)
+            do {
+                guard try await store.save(decision, basedOn: r, now: now) else { return nil }
+                logger.info(
+                    "substitute decided",
+                    metadata: [
+                        "reservation.id": "\(r.id)", "gpu.id": "\(decision.reservation?.gpuID ?? r.gpuID)",
+                        "machine.state": "\(decision.machine.state.rawValue)",
+                    ])
+                return decision
+            } catch let error where error is LedgerError || (error as? ReservationError) == .slotTaken {
+                let refused = decision.reservation?.gpuID
+                candidates.removeAll { $0.id == refused }
+            }
+        }
+        return nil
+    }
+
+    static let substituteAttempts = 5
 
     private func log(_ call: MachineAction, _ outcome: MachineOutcome, reservation: String, provider: String) {
         let name: String

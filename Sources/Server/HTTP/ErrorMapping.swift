@@ -90,7 +90,7 @@ extension HTTPError {
 extension ReservationError {
     var apiError: APIError {
         switch self {
-        case .invalidTimes(let field, _): .validation(description, field: field)
+        case .invalidField(let field, _): .validation(description, field: field)
         case .gpuNotFound: APIError(.notFound, code: "gpu_not_found", message: description)
         case .gpuUnavailable: APIError(.conflict, code: "gpu_unavailable", message: description)
         case .slotTaken: APIError(.conflict, code: "slot_taken", message: description)

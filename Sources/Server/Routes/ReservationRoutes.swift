@@ -15,6 +15,23 @@ struct ReservationRoutes {
         let gpu_id: String
         let start_time: String
         let end_time: String
+        /// Allow a substitute (the same GPU model, at most `max_price_per_hour`) when the
+        /// provider says the offer is gone at the start.
+        let substitute: Bool?
+        let max_price_per_hour: USDC?
+
+        func substituteCeiling() throws -> USDC? {
+            switch (substitute ?? false, max_price_per_hour) {
+            case (false, nil): return nil
+            case (true, let ceiling?): return ceiling
+            case (true, nil):
+                throw APIError.validation(
+                    "substitute needs max_price_per_hour, the most an hour you accept for a substitute",
+                    field: "max_price_per_hour")
+            case (false, _?):
+                throw APIError.validation("max_price_per_hour applies only with substitute: true", field: "substitute")
+            }
+        }
     }
 
     struct ExtendBody: Decodable { let end_time: String }
@@ -31,6 +48,8 @@ struct ReservationRoutes {
         let refunded: USDC
         let cancellation_policy = ReservationPolicy.cancellationPolicy
         let created_at: String
+        /// The substitute ceiling the renter allowed, or null.
+        let max_price_per_hour: Nullable<USDC>
         /// Set when the booking is of a sample offer (simulated money only).
         var notice: String? = nil
         /// The rented machine, on the single-reservation read (null when none is rented).
@@ -47,6 +66,7 @@ struct ReservationRoutes {
             status = r.status.rawValue
             refunded = r.refunded
             created_at = RFC3339.format(r.createdAt)
+            max_price_per_hour = Nullable(r.substituteCeiling)
         }
     }
 
@@ -66,7 +86,8 @@ struct ReservationRoutes {
         "type": "object", "required": ["gpu_id", "start_time", "end_time"],
         "properties": [
             "gpu_id": ["type": "string"], "start_time": ["type": "string", "format": "date-time"],
-            "end_time": ["type": "string", "format": "date-time"],
+            "end_time": ["type": "string", "format": "date-time"], "substitute": ["type": "boolean"],
+            "max_price_per_hour": ["type": "string", "example": "3.00"],
         ],
     ]
 
@@ -123,11 +144,11 @@ struct ReservationRoutes {
                 let body = try request.decodeJSON(BookBody.self, from: buffer)
                 let start = try Self.time(body.start_time, field: "start_time")
                 let end = try Self.time(body.end_time, field: "end_time")
+                let ceiling = try body.substituteCeiling()
                 let sample = try await checkBookable(body.gpu_id, userID: id.userID)
                 let r = try await store.book(
                     id: TimeOrderedID.make(at: deps.clock.now), userID: id.userID, gpuID: body.gpu_id, start: start,
-                    end: end,
-                    now: deps.clock.epochSeconds)
+                    end: end, substituteCeiling: ceiling, now: deps.clock.epochSeconds)
                 var view = ReservationView(r)
                 if sample { view.notice = Self.sampleNotice }
                 return (.created, try encodeJSON(view))

@@ -9,6 +9,7 @@ machine per booking and destroys it exactly once.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
@@ -71,12 +72,13 @@ class MachineServer(Gp4u):
             return [o for o in items if o["available"] and o["bookable"]]
         return wait_for(listed, 30, "the fixture's offers in the market", servers=(self,))[0]
 
-    def book(self, token: str, gpu_id: str, hours: int = 3) -> dict:
+    def book(self, token: str, gpu_id: str, hours: int = 3, **extra) -> dict:
+        """Books `hours` from the current hour (so the machine is rented at once)."""
         now = int(time.time())
         start = now - now % HOUR
         fmt = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         return self.post("/api/v1/reservations",
-                         {"gpu_id": gpu_id, "start_time": fmt(start), "end_time": fmt(start + hours * HOUR)},
+                         {"gpu_id": gpu_id, "start_time": fmt(start), "end_time": fmt(start + hours * HOUR), **extra},
                          token=token)
 
     def machine(self, token: str, rid: str, status: str, timeout: float = 60) -> dict:
@@ -84,6 +86,22 @@ class MachineServer(Gp4u):
             m = self.get(f"/api/v1/reservations/{rid}", token=token)["machine"]
             return m if m and m["status"] == status else None
         return wait_for(reached, timeout, f"machine of {rid} {status}", servers=(self,), interval=0.3)
+
+
+@contextlib.contextmanager
+def serving(backend: str, tmp_path, offers: list[dict]):
+    """The fixture with these offers and a server renting from it, listed in its market."""
+    with VastFixture(api_key=VAST_API_KEY, loading_polls=1, offers=offers) as vast:
+        db = Database(backend, str(tmp_path))
+        server = MachineServer(db, vast.url).start()
+        try:
+            wait_for(lambda: len(server.get("/api/v1/gpus/search?provider=vastai")["items"]) == len(offers), 30,
+                     f"{len(offers)} offers listed", servers=(server,))
+            yield vast, server
+        finally:
+            server.stop()
+            if backend == "postgres":
+                db.drop()
 
 
 @pytest.fixture
@@ -202,35 +220,40 @@ def rtx4090_offers(n: int) -> list[dict]:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_cluster_of_three_gets_three_machines_and_releases_all(backend, tmp_path):
-    with VastFixture(api_key=VAST_API_KEY, loading_polls=1, offers=rtx4090_offers(3)) as vast:
-        db = Database(backend, str(tmp_path))
-        server = MachineServer(db, vast.url).start()
-        try:
-            alice = server.renter("alice@example.com")
-            wait_for(lambda: len(server.get("/api/v1/gpus/search?provider=vastai")["items"]) == 3, 30,
-                     "three offers listed", servers=(server,))
-            cluster = server.post("/api/v1/clusters", {
-                "job_name": "three", "compute_intensity": 290, "vram_gb": 16, "deadline_hours": 1, "max_gpus": 3,
-            }, token=alice)
-            assert len(cluster["plan"]["members"]) == 3
-            server.post(f"/api/v1/clusters/{cluster['id']}/start", token=alice)
+    with serving(backend, tmp_path, rtx4090_offers(3)) as (vast, server):
+        alice = server.renter("alice@example.com")
+        cluster = server.post("/api/v1/clusters", {
+            "job_name": "three", "compute_intensity": 290, "vram_gb": 16, "deadline_hours": 1, "max_gpus": 3,
+        }, token=alice)
+        assert len(cluster["plan"]["members"]) == 3
+        server.post(f"/api/v1/clusters/{cluster['id']}/start", token=alice)
 
-            def all_running():
-                machines = server.get(f"/api/v1/clusters/{cluster['id']}", token=alice)["machines"]
-                return machines if all(m["machine"] and m["machine"]["status"] == "running" for m in machines) else None
-            machines = wait_for(all_running, 60, "three running machines", servers=(server,), interval=0.3)
-            labels = {m["reservation_id"] for m in machines}
-            assert vast.state()["counts"]["creates"] == {label: 1 for label in labels}
+        def machines(status):
+            found = server.get(f"/api/v1/clusters/{cluster['id']}", token=alice)["machines"]
+            return found if all(m["machine"] and m["machine"]["status"] == status for m in found) else None
+        running = wait_for(lambda: machines("running"), 60, "three running machines", servers=(server,), interval=0.3)
+        labels = {m["reservation_id"] for m in running}
+        assert len(labels) == 3
+        assert vast.state()["counts"]["creates"] == {label: 1 for label in labels}
 
-            server.post(f"/api/v1/clusters/{cluster['id']}/complete", token=alice)
-            wait_for(lambda: vast.state()["counts"]["destroys"] == {label: 1 for label in labels}, 60,
-                     "all three destroyed", servers=(server,))
-            released = server.get(f"/api/v1/clusters/{cluster['id']}", token=alice)["machines"]
-            wait_for(lambda: all(m["machine"]["status"] == "released"
-                                 for m in server.get(f"/api/v1/clusters/{cluster['id']}", token=alice)["machines"]),
-                     30, "three released machines", servers=(server,))
-            assert len(released) == 3
-        finally:
-            server.stop()
-            if backend == "postgres":
-                db.drop()
+        server.post(f"/api/v1/clusters/{cluster['id']}/complete", token=alice)
+        wait_for(lambda: machines("released"), 60, "three released machines", servers=(server,), interval=0.3)
+        assert vast.state()["counts"]["destroys"] == {label: 1 for label in labels}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_gone_offer_is_substituted_within_the_ceiling(backend, tmp_path):
+    offers = rtx4090_offers(2)
+    offers[1]["dph_total"] = 0.4
+    with serving(backend, tmp_path, offers) as (vast, server):
+        alice = server.renter("alice@example.com")
+        vast.fault(create={"status": 404, "times": 1})
+        r = server.book(alice, "vastai-5001", hours=2, substitute=True, max_price_per_hour="0.60")
+        assert r["max_price_per_hour"] == "0.60"
+        m = server.machine(alice, r["id"], "running")
+        after = server.get(f"/api/v1/reservations/{r['id']}", token=alice)
+        assert after["gpu_id"] == "vastai-5002" and after["total_cost"] == "0.80"
+        assert available_micro(server, alice) == 100 * MICRO - 800_000, "the difference was refunded"
+        instance = next(i for i in vast.state()["instances"] if i["label"] == r["id"])
+        assert str(instance["id"]) == m["provider_instance_id"]
+        assert server.get("/api/v1/gpus/vastai-5001")["available"] is False
