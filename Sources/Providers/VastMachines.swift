@@ -108,6 +108,22 @@ public struct VastMachines: MachineProvider {
         return .destroyed
     }
 
+    /// The account's spendable credit in USD (`credit` of `GET /api/v0/users/current/`),
+    /// which rentals draw down: for `gp4u reconcile`.
+    public func accountCredit() async throws -> Double {
+        let answer = try await http.exchange(.GET, "\(baseURL)/api/v0/users/current/", headers: headers, pacer: pacer)
+        try Self.checkRetryable(answer.status)
+        guard answer.status == 200 else { throw ProviderCallError.client(status: answer.status) }
+        guard let credit = try Self.decode(Account.self, answer.body).credit else {
+            throw ProviderCallError.malformed("the Vast account answer has no credit")
+        }
+        return credit
+    }
+
+    struct Account: Decodable {
+        let credit: Double?
+    }
+
     static func checkRetryable(_ status: Int) throws {
         if status == 429 { throw ProviderCallError.rateLimited }
         if status >= 500 { throw ProviderCallError.server(status: status) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Brokerage
 import ChainWatcher
 import Ethereum
+import Foundation
 import Server
 import Signer
 import Storage
@@ -17,8 +18,10 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         let boot = try Bootstrap.command()
         let chains = boot.config.chains.filter { chain == nil || $0.chainID == chain }
+        let upstream = chain == nil ? try await upstreamLines(boot) : []
         let reports = try await boot.run(.requireCurrent) { store -> [Reconciliation] in
             guard !chains.isEmpty else {
+                if !upstream.isEmpty { return [] }
                 throw fail(
                     chain.map { "chain \($0) is not configured (GP4U_CHAINS)" }
                         ?? "no chain is watched: simulated mode has nothing on chain to reconcile")
@@ -56,7 +59,29 @@ struct ReconcileCommand: AsyncParsableCommand {
                 return reports
             }
         }
-        print(reports.flatMap { $0.lines }.joined(separator: "\n"))
+        print((reports.flatMap { $0.lines } + upstream).joined(separator: "\n"))
         if reports.contains(where: { !$0.isClean }) { throw ExitCode(1) }
+    }
+
+    /// Rentals against the providers' own figures: what bookings captured for each
+    /// provider that rents machines here, beside the credit it reports left (which the
+    /// operator tops up); informational, never a mismatch.
+    func upstreamLines(_ boot: Bootstrap) async throws -> [String] {
+        let credits: [(provider: String, creditUSD: Double)]
+        do { credits = try await boot.upstreamCredit() } catch {
+            return ["upstream: cannot read the provider account (\(error))"]
+        }
+        guard !credits.isEmpty else { return [] }
+        return try await boot.run(.requireCurrent) { store in
+            let live = try await store.liveMachineCounts()
+            var lines: [String] = []
+            for (provider, credit) in credits {
+                let captured = try await store.balance(of: .earnings(user: "upstream:\(provider)"))
+                lines.append(
+                    "upstream \(provider): \(captured) USDC captured for its bookings (earnings:upstream:\(provider)), \(live[provider] ?? 0) machines live, provider credit left \(String(format: "%.2f", credit)) USD"
+                )
+            }
+            return lines
+        }
     }
 }

@@ -40,4 +40,23 @@ extension Bootstrap {
                 work: { try await service.run() }, logger: logger)
         ]
     }
+
+    /// What the upstream providers say of the platform's account, for `gp4u reconcile`:
+    /// Vast's remaining credit in USD (nil when Vast is not rented from here).
+    public func upstreamCredit() async throws -> [(provider: String, creditUSD: Double)] {
+        guard config.market.providers.contains(.vastai), let key = config.market.vastAPIKey else { return [] }
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(3)
+        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        do {
+            let vast = VastMachines(
+                baseURL: config.market.vastURL, apiKey: key, http: ProviderHTTP(client: http, timeout: .seconds(10)))
+            let credit = try await vast.accountCredit()
+            try await http.shutdown()
+            return [(ProviderID.vastai.rawValue, credit)]
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
 }

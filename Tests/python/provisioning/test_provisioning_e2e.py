@@ -54,6 +54,11 @@ class MachineServer(Gp4u):
         env.update(self.db.env())
         return env
 
+    def cli(self, *args) -> subprocess.CompletedProcess:
+        """An operator command on this server's database and configuration."""
+        return subprocess.run([GP4U_BIN, *args], env=self.env(), capture_output=True, text=True,
+                              cwd=os.path.dirname(self.db.data_dir), timeout=30)
+
     def put(self, path, body, token):
         return self.request("PUT", path, body, token=token)
 
@@ -142,13 +147,16 @@ def test_a_booking_gets_a_machine_for_its_owner_and_releases_it(server, vast):
     assert instance["label"] == r["id"]
 
     # The operator's view names the provider's instance.
-    shown = subprocess.run([GP4U_BIN, "machines", "show", r["id"]], env=server.env(), capture_output=True, text=True,
-                           cwd=os.path.dirname(server.db.data_dir), timeout=30)
+    shown = server.cli("machines", "show", r["id"])
     assert shown.returncode == 0, shown.stderr
     assert "running" in shown.stdout and m["provider_instance_id"] in shown.stdout
-    listed = subprocess.run([GP4U_BIN, "machines", "list", "--state", "running"], env=server.env(),
-                            capture_output=True, text=True, cwd=os.path.dirname(server.db.data_dir), timeout=30)
+    listed = server.cli("machines", "list", "--state", "running")
     assert r["id"] in listed.stdout
+    # Reconcile sets what bookings captured for Vast beside the credit Vast reports left.
+    reconciled = server.cli("reconcile")
+    assert reconciled.returncode == 0, reconciled.stderr
+    assert "upstream vastai:" in reconciled.stdout and "1 machines live" in reconciled.stdout
+    assert "provider credit left 2" in reconciled.stdout, reconciled.stdout  # the fixture starts at $25
 
     bob = server.renter("bob@example.com")
     status, _ = server.get(f"/api/v1/reservations/{r['id']}", token=bob, raw=True)
