@@ -172,7 +172,8 @@ public final class MarketSyncService: Service, Sendable {
     private func rebuildIndex() async throws {
         let ticket = index.ticket()
         let offers = try await store.allOffers()
-        let built = MarketIndex(offers: offers, builtAt: clock.now)
+        let delivery = try await store.providerDelivery(since: clock.epochSeconds - ProviderDelivery.window)
+        let built = MarketIndex(offers: offers, builtAt: clock.now, delivery: delivery)
         index.replace(with: built, ticket: ticket)
         indexedOffers.record(built.offers.count)
         await published()

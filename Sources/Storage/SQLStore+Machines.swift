@@ -81,6 +81,23 @@ extension SQLStore: MachineStore {
         }
     }
 
+    public func providerDelivery(since: Int64) async throws -> [ProviderID: ProviderDelivery] {
+        let rows = try await db.query(
+            """
+            SELECT provider, failure, CASE WHEN connection IS NULL THEN 0 ELSE 1 END AS ran, COUNT(*) AS n
+            FROM machines WHERE created_at >= $1 GROUP BY provider, failure, ran
+            """, [.int(since)])
+        var result: [ProviderID: ProviderDelivery] = [:]
+        for row in rows {
+            guard let provider = ProviderID(rawValue: try row.string("provider")) else { continue }
+            for _ in 0..<Int(try row.int("n")) {
+                result[provider, default: ProviderDelivery()].count(
+                    ran: try row.int("ran") == 1, failure: try row.optionalString("failure"))
+            }
+        }
+        return result
+    }
+
     public func liveMachineCounts() async throws -> [String: Int] {
         let rows = try await db.query(
             "SELECT provider, COUNT(*) AS n FROM machines WHERE state IN ('provisioning', 'running', 'releasing') GROUP BY provider",

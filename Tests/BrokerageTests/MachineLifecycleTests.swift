@@ -309,6 +309,29 @@ struct MachineLifecycleTests {
         #expect(failed.movements.map(\.id) == ["machine-refund:r"])
     }
 
+    @Test("a provider's failed deliveries lower its offers' G-Score, not others', and not its reliability figure")
+    func delivery() {
+        var record = ProviderDelivery()
+        for (ran, failure) in [
+            (true, nil), (true, nil), (false, nil), (true, "instance_died"), (false, "instance_exited"),
+            (false, "start_timeout"), (false, "offer_gone"), (false, "no_credit"), (false, "rejected"),
+        ] as [(Bool, String?)] {
+            record.count(ran: ran, failure: failure)
+        }
+        #expect(record == ProviderDelivery(delivered: 2, failed: 3))
+        #expect(abs(record.factor - 12.0 / 15.0) < 1e-12)
+        #expect(ProviderDelivery().factor == 1)
+
+        let offers = [Self.offer(.vastai), Self.offer(.ionet)]
+        let plain = MarketIndex(offers: offers, builtAt: Date(timeIntervalSince1970: 0))
+        let weighed = MarketIndex(
+            offers: offers, builtAt: Date(timeIntervalSince1970: 0), delivery: [.vastai: record])
+        let vast = try? #require(weighed.offer(id: "vastai-1"))
+        #expect((vast?.gScore ?? 1) < plain.offer(id: "vastai-1")!.gScore)
+        #expect(vast?.reliability == plain.offer(id: "vastai-1")!.reliability)
+        #expect(weighed.offer(id: "ionet-1")?.gScore == plain.offer(id: "ionet-1")?.gScore)
+    }
+
     static func offer(_ p: ProviderID, _ source: OfferOrigin = .live) -> Offer {
         Offer(
             provider: p, externalID: "1", model: GPUModel.catalog[0], providerModelName: "x", gpuCount: 1,

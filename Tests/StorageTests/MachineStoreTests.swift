@@ -54,7 +54,12 @@ struct MachineStoreTests {
             #expect(due.map(\.machine) == [m])
             #expect(due.first?.reservation == r)
             #expect(try await store.liveMachineCounts() == ["vastai": 1])
-            #expect(try await store.machine(reservationID: "r1") == m)
+            var running = m
+            (running.state, running.connection) = (.running, MachineConnection(host: "h", port: 22, user: "root"))
+            #expect(try await store.save(MachineDecision(machine: running), basedOn: r, now: Self.now))
+            #expect(try await store.providerDelivery(since: 0) == [.vastai: ProviderDelivery(delivered: 1)])
+            #expect(try await store.providerDelivery(since: Self.now + 1).isEmpty)
+            #expect(try await store.machine(reservationID: "r1") == running)
 
             // Cancelled: due at once, whatever its next check says.
             _ = try await store.cancel(id: "r1", userID: "u1", now: Self.now + 1, fee: .default)
@@ -103,6 +108,8 @@ struct MachineStoreTests {
                 try await store.machines(state: .provisionFailed, after: nil, limit: 10).map(\.reservationID) == ["r1"])
             #expect(try await store.machines(state: .running, after: nil, limit: 10).isEmpty)
             #expect(try await store.liveMachineCounts().isEmpty)
+            // A gone offer is not the provider's failure: nothing counts against it.
+            #expect(try await store.providerDelivery(since: 0) == [.vastai: ProviderDelivery()])
         }
     }
 

@@ -38,6 +38,9 @@ public actor InMemoryOfferStore: OfferStore {
 
     public func allOffers() -> [Offer] { Array(offers.values) }
 
+    /// No machines are rented without a database.
+    public func providerDelivery(since: Int64) -> [ProviderID: ProviderDelivery] { [:] }
+
     public func recordPriceHistory(_ incoming: [PriceHistoryPoint]) {
         for point in PriceHistoryPoint.fold(incoming, into: .hour) { merge(point, as: .hour) }
     }

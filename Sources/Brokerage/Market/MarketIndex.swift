@@ -79,12 +79,19 @@ public struct MarketIndex: Sendable {
     /// An index with no offers (before the first sync or snapshot load).
     public static let empty = MarketIndex(offers: [], builtAt: Date(timeIntervalSince1970: 0))
 
+    /// `delivery` weighs each provider's record of rented machines into its offers'
+    /// G-Score (``ProviderDelivery/factor``).
     public init(
-        offers input: [Offer], builtAt: Date,
+        offers input: [Offer], builtAt: Date, delivery: [ProviderID: ProviderDelivery] = [:],
         arbitrageExclusions: Set<ProviderID> = ArbitrageBook.defaultEstimateExclusions
     ) {
         let liveProviders = Set(input.lazy.filter { $0.source == .live }.map(\.provider))
-        let offers = input.filter { $0.source == .live || !liveProviders.contains($0.provider) }
+        var offers = input.filter { $0.source == .live || !liveProviders.contains($0.provider) }
+        if !delivery.isEmpty {
+            for i in offers.indices {
+                if let record = delivery[offers[i].provider] { offers[i].weighDelivery(record.factor) }
+            }
+        }
         var positions: [String: Int] = [:]
         positions.reserveCapacity(offers.count)
         for (i, offer) in offers.enumerated() { positions[offer.id] = i }

@@ -141,3 +141,12 @@ public struct OfferLocation: Sendable, Hashable, Codable, CustomStringConvertibl
         return region.range(of: query, options: .caseInsensitive) != nil
     }
 }
+
+extension Offer {
+    /// Scales the reliability that goes into the G-Score by the provider's delivery record
+    /// (``ProviderDelivery``); the offer's own `reliability` stays the provider's figure.
+    public mutating func weighDelivery(_ factor: Double) {
+        gScore = GScore.score(
+            provider: provider, perfScore: perfScore, reliability: reliability * factor, pricePerHour: pricePerHour)
+    }
+}

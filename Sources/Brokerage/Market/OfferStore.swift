@@ -16,6 +16,9 @@ public protocol OfferStore: Sendable {
     /// All offers known, available or not, for rebuilding the in-memory index.
     func allOffers() async throws -> [Offer]
 
+    /// Per provider, how the machines rented from it since `since` fared (for the G-Score).
+    func providerDelivery(since: Int64) async throws -> [ProviderID: ProviderDelivery]
+
     /// Merges one sync's price summaries into their hour's points: one point per model,
     /// provider and hour, updated in place (``PriceHistoryPoint/merged(with:at:)``).
     func recordPriceHistory(_ points: [PriceHistoryPoint]) async throws

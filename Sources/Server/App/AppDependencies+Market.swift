@@ -15,6 +15,7 @@ extension AppDependencies {
     func rebuildMarket() async throws {
         let ticket = market.ticket()
         let offers = try await store.allOffers()
-        market.replace(with: MarketIndex(offers: offers, builtAt: clock.now), ticket: ticket)
+        let delivery = try await store.providerDelivery(since: clock.epochSeconds - ProviderDelivery.window)
+        market.replace(with: MarketIndex(offers: offers, builtAt: clock.now, delivery: delivery), ticket: ticket)
     }
 }
