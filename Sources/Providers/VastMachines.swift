@@ -30,6 +30,7 @@ public struct VastMachines: MachineProvider {
             case .create(let request): return try await create(request)
             case .poll(let id): return .observed(try await instance(id: id))
             case .destroy(let id): return try await destroy(id: id)
+            case .restart(let id): return try await restart(id: id)
             }
         } catch let error as ProviderCallError {
             return .transient(error.description)
@@ -122,6 +123,17 @@ public struct VastMachines: MachineProvider {
 
     struct Account: Decodable {
         let credit: Double?
+    }
+
+    /// Reboots in place (`PUT /api/v0/instances/reboot/{id}/`: stop and start without
+    /// giving up the GPUs); 404 means the instance is gone.
+    func restart(id: String) async throws -> MachineOutcome {
+        let answer = try await http.exchange(
+            .PUT, "\(baseURL)/api/v0/instances/reboot/\(id)/", headers: headers, json: Data("{}".utf8), pacer: pacer)
+        try Self.checkRetryable(answer.status)
+        if answer.status == 404 { return .observed(nil) }
+        guard answer.status == 200 else { return .transient("restart answered HTTP \(answer.status)") }
+        return .restarted
     }
 
     static func checkRetryable(_ status: Int) throws {

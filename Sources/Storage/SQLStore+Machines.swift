@@ -26,7 +26,7 @@ extension SQLStore: MachineStore {
         let due = try await db.query(
             """
             SELECT r.*, u.ssh_public_key, o.data, s.synced_at, m.provider, m.offer_id, m.state, m.instance_id,
-                m.connection, m.message, m.failure, m.attempts, m.next_check_at, m.since,
+                m.connection, m.message, m.failure, m.attempts, m.next_check_at, m.since, m.restart_requested, m.restarts,
                 m.created_at AS machine_created_at
             FROM machines m
             JOIN reservations r ON r.id = m.reservation_id
@@ -105,6 +105,18 @@ extension SQLStore: MachineStore {
         return try rows.reduce(into: [:]) { $0[try $1.string("provider")] = Int(try $1.int("n")) }
     }
 
+    public func requestRestart(reservationID: String, userID: String, now: Int64) async throws -> Machine {
+        try await db.transaction { tx in
+            let r = try await Self.lockedReservation(id: reservationID, in: tx)
+            guard r.userID == userID,
+                let row = try await tx.first("SELECT * FROM machines WHERE reservation_id = $1", [.text(reservationID)])
+            else { throw ReservationError.notFound }
+            let next = try MachineLifecycle.requestRestart(try Self.machine(row), reservation: r, by: userID, now: now)
+            try await Self.upsert(next, now: now, in: tx)
+            return next
+        }
+    }
+
     public func machine(reservationID: String) async throws -> Machine? {
         try await db.first("SELECT * FROM machines WHERE reservation_id = $1", [.text(reservationID)]).map {
             try Self.machine($0)
@@ -149,18 +161,24 @@ extension SQLStore: MachineStore {
         try await tx.query(
             """
             INSERT INTO machines (reservation_id, provider, offer_id, state, instance_id, connection, message, failure,
-                attempts, next_check_at, since, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                attempts, next_check_at, since, created_at, updated_at, restart_requested, restarts)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             ON CONFLICT (reservation_id) DO UPDATE SET state = excluded.state, instance_id = excluded.instance_id,
                 connection = excluded.connection, message = excluded.message, failure = excluded.failure,
                 attempts = excluded.attempts, next_check_at = excluded.next_check_at, since = excluded.since,
-                updated_at = excluded.updated_at
+                updated_at = excluded.updated_at, offer_id = excluded.offer_id,
+                restarts = excluded.restarts,
+                -- A request made while the service held an older copy survives its write;
+                -- only the write that made the restart clears it.
+                restart_requested = CASE WHEN excluded.restarts > machines.restarts THEN FALSE
+                    ELSE machines.restart_requested OR excluded.restart_requested END
             """,
             [
                 .text(m.reservationID), .text(m.provider), .text(m.offerID), .text(m.state.rawValue),
                 m.instanceID.map(SQLValue.text) ?? .null, connection.map(SQLValue.text) ?? .null,
                 m.message.map(SQLValue.text) ?? .null, m.failure.map(SQLValue.text) ?? .null,
                 .int(Int64(m.attempts)), .int(m.nextCheckAt), .int(m.since), .int(m.createdAt), .int(now),
+                .bool(m.restartRequested), .int(Int64(m.restarts)),
             ])
     }
 
@@ -179,6 +197,7 @@ extension SQLStore: MachineStore {
             offerID: try row.string("offer_id"), state: state, instanceID: try row.optionalString("instance_id"),
             connection: connection, message: try row.optionalString("message"),
             failure: try row.optionalString("failure"), attempts: Int(try row.int("attempts")),
+            restartRequested: try row.bool("restart_requested"), restarts: Int(try row.int("restarts")),
             nextCheckAt: try row.int("next_check_at"), since: try row.int("since"),
             createdAt: try row.int(createdAt))
     }

@@ -19,6 +19,8 @@ extension Schema {
                 message TEXT,
                 failure TEXT,
                 attempts INTEGER NOT NULL,
+                restart_requested BOOLEAN NOT NULL DEFAULT FALSE,
+                restarts INTEGER NOT NULL DEFAULT 0,
                 next_check_at BIGINT NOT NULL,
                 since BIGINT NOT NULL,
                 created_at BIGINT NOT NULL,

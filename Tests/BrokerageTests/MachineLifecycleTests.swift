@@ -332,6 +332,30 @@ struct MachineLifecycleTests {
         #expect(weighed.offer(id: "ionet-1")?.gScore == plain.offer(id: "ionet-1")?.gScore)
     }
 
+    @Test("the renter may restart a running machine once; the reboot keeps it running and rents nothing")
+    func restart() throws {
+        let m = Self.machine(.running, instance: "9001")
+        #expect(throws: ReservationError.notFound) {
+            try MachineLifecycle.requestRestart(m, reservation: Self.booking(), by: "someone-else", now: Self.start)
+        }
+        #expect(throws: ReservationError.self) {
+            try MachineLifecycle.requestRestart(Self.machine(), reservation: Self.booking(), by: "u", now: Self.start)
+        }
+        let asked = try MachineLifecycle.requestRestart(m, reservation: Self.booking(), by: "u", now: Self.start + 1)
+        #expect(
+            MachineLifecycle.next(asked, reservation: Self.booking(), now: Self.start + 1)
+                == .restart(instanceID: "9001"))
+        let d = try Self.apply(.restarted, of: .restart(instanceID: "9001"), to: asked, at: Self.start + 2)
+        #expect(d.machine.state == .running && d.machine.restarts == 1 && !d.machine.restartRequested)
+        #expect(d.movements.isEmpty && d.followUp == nil)
+        #expect(throws: ReservationError.self) {
+            try MachineLifecycle.requestRestart(d.machine, reservation: Self.booking(), by: "u", now: Self.start + 3)
+        }
+        // Gone when asked to reboot: it died, as a poll would have found.
+        let gone = try Self.apply(.observed(nil), of: .restart(instanceID: "9001"), to: asked, at: Self.start + 2)
+        #expect(gone.machine.state == .released && gone.reservation?.status == .completed)
+    }
+
     static func offer(_ p: ProviderID, _ source: OfferOrigin = .live) -> Offer {
         Offer(
             provider: p, externalID: "1", model: GPUModel.catalog[0], providerModelName: "x", gpuCount: 1,

@@ -194,4 +194,14 @@ struct VastMachinesHTTPTests {
             return
         }
     }
+
+    @Test("restart reboots in place; a gone instance is observed gone")
+    func restart() async throws {
+        let routes = FixtureRoutes()
+        await routes.enqueue(
+            "PUT /api/v0/instances/reboot/7/",
+            [.init(body: #"{"success": true}"#), .init(status: 404, body: #"{"error": "no_such_instance"}"#)])
+        #expect(try await perform(.restart(instanceID: "7"), routes) == .restarted)
+        #expect(try await perform(.restart(instanceID: "7"), routes) == .observed(nil))
+    }
 }

@@ -61,6 +61,18 @@ struct MachineStoreTests {
             #expect(try await store.providerDelivery(since: Self.now + 1).isEmpty)
             #expect(try await store.machine(reservationID: "r1") == running)
 
+            // A restart asked while the service holds an older copy survives that copy's write.
+            #expect(try await store.requestRestart(reservationID: "r1", userID: "u1", now: Self.now).restartRequested)
+            await #expect(throws: ReservationError.notFound) {
+                try await store.requestRestart(reservationID: "r1", userID: "u2", now: Self.now)
+            }
+            #expect(try await store.save(MachineDecision(machine: running), basedOn: r, now: Self.now))
+            #expect(try await store.machine(reservationID: "r1")?.restartRequested == true)
+            var restarted = running
+            restarted.restarts = 1
+            #expect(try await store.save(MachineDecision(machine: restarted), basedOn: r, now: Self.now))
+            #expect(try await store.machine(reservationID: "r1")?.restartRequested == false)
+
             // Cancelled: due at once, whatever its next check says.
             _ = try await store.cancel(id: "r1", userID: "u1", now: Self.now + 1, fee: .default)
             #expect(try await store.machineWork(providers: ["vastai"], now: Self.now + 1, limit: 10).count == 1)

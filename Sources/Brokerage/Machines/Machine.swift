@@ -14,6 +14,10 @@ public struct Machine: Sendable, Hashable, Identifiable {
     public var failure: String?
     /// Provider calls that failed in a row; sets the backoff.
     public var attempts: Int
+    /// The renter asked for a restart that has not been made yet.
+    public var restartRequested: Bool
+    /// Restarts made (one is allowed per booking).
+    public var restarts: Int
     /// When the service should look at it again (seconds since 1970).
     public var nextCheckAt: Int64
     /// When `state` was entered.
@@ -25,7 +29,7 @@ public struct Machine: Sendable, Hashable, Identifiable {
     public init(
         reservationID: String, provider: String, offerID: String, state: MachineState, instanceID: String? = nil,
         connection: MachineConnection? = nil, message: String? = nil, failure: String? = nil, attempts: Int = 0,
-        nextCheckAt: Int64, since: Int64, createdAt: Int64
+        restartRequested: Bool = false, restarts: Int = 0, nextCheckAt: Int64, since: Int64, createdAt: Int64
     ) {
         self.reservationID = reservationID
         self.provider = provider
@@ -36,6 +40,8 @@ public struct Machine: Sendable, Hashable, Identifiable {
         self.message = message
         self.failure = failure
         self.attempts = attempts
+        self.restartRequested = restartRequested
+        self.restarts = restarts
         self.nextCheckAt = nextCheckAt
         self.since = since
         self.createdAt = createdAt

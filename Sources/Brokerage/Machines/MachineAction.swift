@@ -6,4 +6,6 @@ public enum MachineAction: Sendable, Hashable {
     case create(MachineRequest)
     case poll(instanceID: String)
     case destroy(instanceID: String)
+    /// Reboot a running instance in place (the renter's one restart).
+    case restart(instanceID: String)
 }

@@ -62,7 +62,25 @@ public enum MachineLifecycle {
         let releaseNow = m.state != .releasing && wantsRelease(m, r, now: now)
         guard m.state.isLive, m.nextCheckAt <= now || releaseNow else { return nil }
         guard let id = m.instanceID else { return .find(label: r.id) }
-        return wantsRelease(m, r, now: now) ? .destroy(instanceID: id) : .poll(instanceID: id)
+        if wantsRelease(m, r, now: now) { return .destroy(instanceID: id) }
+        return m.restartRequested && m.state == .running ? .restart(instanceID: id) : .poll(instanceID: id)
+    }
+
+    /// The renter asks to restart their machine (when it hangs): once per booking, while it
+    /// runs. A machine the provider reports dead is refunded instead (see `died`).
+    public static func requestRestart(_ m: Machine, reservation r: Reservation, by userID: String, now: Int64)
+        throws(ReservationError) -> Machine
+    {
+        guard r.userID == userID else { throw .notFound }
+        guard m.state == .running, !m.restartRequested else {
+            throw .notAllowed("only a running machine can be restarted (this one is \(m.state.rawValue))")
+        }
+        guard m.restarts == 0 else { throw .notAllowed("this machine was restarted once already") }
+        var next = m
+        next.restartRequested = true
+        next.message = "restart requested"
+        next.nextCheckAt = now
+        return next
     }
 
     /// What `outcome` (the answer to `action`) does to `m`.
@@ -153,6 +171,18 @@ public enum MachineLifecycle {
             case .dead(let status):
                 return try gone(next, r, status: status, fee, now)
             }
+
+        case (.restart, .restarted):
+            next.restartRequested = false
+            next.restarts = m.restarts + 1
+            next.message = "restarting"
+            next.nextCheckAt = now + settings.poll
+            return MachineDecision(machine: next)
+
+        case (.restart, .observed(nil)):
+            return try apply(
+                .observed(nil), of: .poll(instanceID: m.instanceID ?? ""), to: m, reservation: r, sshKey: sshKey,
+                settings: settings, fee: fee, now: now)
 
         case (.destroy, .destroyed), (.destroy, .observed(nil)):
             return MachineDecision(machine: finished(next, now))

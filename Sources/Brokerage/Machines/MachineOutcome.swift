@@ -10,6 +10,8 @@ public enum MachineOutcome: Sendable, Hashable {
     case observed(ProviderInstance?)
     /// `destroy` (also when it was already gone).
     case destroyed
+    /// `restart`: the provider is rebooting it.
+    case restarted
     /// Rate limited, a 5xx, a timeout, a dropped connection: try again later.
     case transient(String)
 }

@@ -49,7 +49,14 @@ struct ProvisioningService: Service {
         let work = try await store.machineWork(
             providers: providers.keys.sorted(), now: clock.epochSeconds, limit: Self.batch)
         for item in work where !Task.isShuttingDownGracefully {
-            try await visit(item)
+            // One booking's trouble (a write refused, a database hiccup) must not hold up
+            // the others: it is logged and visited again next round.
+            do { try await visit(item) } catch {
+                Counter(label: "gp4u_provisioning_errors_total").increment()
+                logger.warning(
+                    "provisioning a booking failed; will retry",
+                    metadata: ["reservation.id": "\(item.reservation.id)", "error": "\(error)"])
+            }
         }
         for (provider, count) in try await store.liveMachineCounts() {
             Gauge(label: "gp4u_machines_live", dimensions: [("provider", provider)]).record(count)
@@ -136,6 +143,7 @@ struct ProvisioningService: Service {
         case .create: name = "create"
         case .poll: name = "poll"
         case .destroy: name = "destroy"
+        case .restart: name = "restart"
         }
         let level: Logger.Level
         switch (call, outcome) {

@@ -200,6 +200,23 @@ struct ReservationRoutes {
 
         api.add(
             RouteSpec(
+                .post, "/api/v1/reservations/{id}/restart",
+                "Restart the booking's running machine in place (once per booking, when it hangs)",
+                tag: "reservations", access: .user,
+                responses: [
+                    202: "Restart requested", 404: "No such reservation of the caller, or no machine",
+                    409: "Not running, or restarted once already",
+                ])
+        ) { _, context in
+            let id = try context.requireIdentity()
+            let reservationID = try context.parameters.require("id")
+            let machine = try await store.requestRestart(
+                reservationID: reservationID, userID: id.userID, now: deps.clock.epochSeconds)
+            return try .json(MachineView(machine), status: .accepted)
+        }
+
+        api.add(
+            RouteSpec(
                 .post, "/api/v1/reservations/{id}/extend",
                 "Move the end later; holds the extra hours; accepts Idempotency-Key",
                 tag: "reservations", access: .user,

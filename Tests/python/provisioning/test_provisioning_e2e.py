@@ -162,9 +162,18 @@ def test_a_booking_gets_a_machine_for_its_owner_and_releases_it(server, vast):
     status, _ = server.get(f"/api/v1/reservations/{r['id']}", token=bob, raw=True)
     assert status == 404, "another renter must not see the booking or its machine"
 
+    # One restart, in place (a reboot at the provider), while it runs.
+    restarted = server.post(f"/api/v1/reservations/{r['id']}/restart", token=alice)
+    assert restarted["status"] == "running"
+    wait_for(lambda: vast.state()["counts"]["reboots"].get(r["id"]) == 1, 30, "the reboot", servers=(server,))
+    again, body = server.request("POST", f"/api/v1/reservations/{r['id']}/restart", {}, token=alice, raw=True)
+    assert again == 409 and "once" in body
+    assert server.request("POST", f"/api/v1/reservations/{r['id']}/restart", {}, token=bob, raw=True)[0] == 404
+
     server.request("DELETE", f"/api/v1/reservations/{r['id']}", token=alice)
     server.machine(alice, r["id"], "released")
     assert vast.state()["counts"]["destroys"] == {r["id"]: 1}
+    assert vast.state()["counts"]["creates"] == {r["id"]: 1}, "a restart never rents again"
 
 
 def test_offer_gone_refunds_in_full_and_withdraws_the_offer(server, vast):

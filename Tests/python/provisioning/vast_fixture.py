@@ -411,6 +411,7 @@ class Fixture:
             self.calls: list[dict] = []
             self.creates: dict[str, int] = {}
             self.destroys: dict[str, int] = {}
+            self.reboots: dict[str, int] = {}
             self.faults = {"create": None, "rate_limit": [], "slow_create_seconds": 0.0, "busy_offers": set(),
                            "resources_unavailable": False}
 
@@ -707,6 +708,18 @@ class Fixture:
                     self._set_actual(inst, "loading", "Starting container")
             return {"success": True}
 
+    def reboot(self, iid: int) -> dict:
+        """`PUT /api/v0/instances/reboot/{id}/` (§3 "Related"): stop and start in place
+        without giving up the GPUs; the container goes back through loading."""
+        with self.lock:
+            inst = self.live(iid)
+            if inst is None:
+                raise no_such_instance(iid)
+            self.reboots[inst.label or ""] = self.reboots.get(inst.label or "", 0) + 1
+            if inst.actual != "offline":
+                self._set_actual(inst, "loading", "Rebooting")
+            return {"success": True}
+
     def destroy(self, iid: int) -> dict:
         with self.lock:
             inst = self.live(iid)
@@ -911,6 +924,7 @@ class Fixture:
                             "dph_total": o.get("dph_total"), "rented": o["rented"]} for o in self.offers],
                 "credit": self.credit,
                 "counts": {"creates": dict(self.creates), "destroys": dict(self.destroys),
+                           "reboots": dict(self.reboots),
                            "live": sum(1 for i in self.instances.values() if i.destroyed_at is None)},
                 "calls": list(self.calls),
                 "faults": self.fault_view(),
@@ -935,6 +949,7 @@ ROUTES = [
     ("GET", r"/api/v1/instances", "h_list_v1", "list"),
     ("GET", r"/api/v0/instances", "h_list_v0", "list_v0"),
     ("GET", rf"/api/v0/instances/{ID}", "h_get", "get"),
+    ("PUT", rf"/api/v0/instances/reboot/{ID}", "h_reboot", "manage"),
     ("PUT", rf"/api/v0/instances/{ID}", "h_manage", "manage"),
     ("DELETE", rf"/api/v0/instances/{ID}", "h_destroy", "destroy"),
     ("POST", rf"/api/v0/instances/{ID}/ssh", "h_attach_ssh", "ssh"),
@@ -1123,6 +1138,12 @@ class Handler(BaseHTTPRequestHandler):
         iid = to_int(groups[0])
         self._label_of(iid)
         return 200, self.fixture.manage(iid, self.json_body(raw, required=True)), 0
+
+    def h_reboot(self, groups, query, raw):
+        iid = to_int(groups[0])
+        self._label_of(iid)
+        self.json_body(raw)
+        return 200, self.fixture.reboot(iid), 0
 
     def h_destroy(self, groups, query, raw):
         iid = to_int(groups[0])
