@@ -205,25 +205,49 @@ def test_a_machine_that_dies_refunds_the_unused_hours(server, vast):
     assert vast.state()["counts"]["destroys"] == {r["id"]: 1}
 
 
-def test_sigkill_while_renting_still_makes_exactly_one_machine(server, vast):
+def test_sigkill_at_each_step_still_makes_exactly_one_machine(server, vast):
     alice = server.renter("alice@example.com")
     offer = server.offer()
-    vast.fault(slow_create_seconds=4)
+    vast.fault(slow_create_seconds=4, loading_polls=6)
     r = server.book(alice, offer["id"])
-    # The fixture creates the instance before its slow answer: kill the server mid-call.
+    # 1. The fixture creates the instance before its slow answer: killed mid-call, the
+    #    next run finds it by label.
     wait_for(lambda: vast.state()["counts"]["creates"].get(r["id"]), 30, "the rental to reach the provider",
              servers=(server,))
     server.kill()
     vast.fault(slow_create_seconds=0)
     server.start()
+    # 2. Killed while the machine starts (its id stored, polls under way).
+    server.machine(alice, r["id"], "provisioning")
+    wait_for(lambda: any(i["label"] == r["id"] and i["reads_in_step"] >= 1 for i in vast.state()["instances"]), 30,
+             "a poll of the starting machine", servers=(server,))
+    server.kill()
+    server.start()
     server.machine(alice, r["id"], "running")
     assert vast.state()["counts"]["creates"] == {r["id"]: 1}, "the instance was adopted by label, not rented again"
 
+    # 3. Killed right after the cancellation, possibly before the destroy.
     server.request("DELETE", f"/api/v1/reservations/{r['id']}", token=alice)
-    server.kill()  # possibly before the destroy: the next run must release it
+    server.kill()
     server.start()
     server.machine(alice, r["id"], "released")
     assert vast.state()["counts"]["destroys"] == {r["id"]: 1}
+
+
+def test_a_booking_cancelled_before_its_start_rents_nothing(server, vast):
+    alice = server.renter("alice@example.com")
+    offer = server.offer()
+    now = int(time.time())
+    start = now - now % HOUR + 48 * HOUR
+    fmt = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    r = server.post("/api/v1/reservations", {"gpu_id": offer["id"], "start_time": fmt(start),
+                                             "end_time": fmt(start + HOUR)}, token=alice)
+    assert server.get(f"/api/v1/reservations/{r['id']}", token=alice)["machine"]["status"] == "booked"
+    cancelled = server.request("DELETE", f"/api/v1/reservations/{r['id']}", token=alice)
+    assert cancelled["refunded"] == cancelled["total_cost"], "24 hours ahead: refunded in full"
+    time.sleep(3)  # three provisioning rounds
+    assert server.get(f"/api/v1/reservations/{r['id']}", token=alice)["machine"] is None
+    assert vast.state()["counts"]["creates"] == {}
 
 
 def rtx4090_offers(n: int) -> list[dict]:
