@@ -982,12 +982,27 @@ class Handler(BaseHTTPRequestHandler):
 
     def send(self, status: int, body, content_type: str = "application/json"):
         data = body.encode() if isinstance(body, str) and content_type != "application/json" else json.dumps(body).encode()
+        # Logged before the answer leaves, so a client that reads /_fixture/state right
+        # after its call always finds the call there.
+        self.status_sent = status
+        self.log_call()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-        self.status_sent = status
+
+    def log_call(self):
+        """Records this call once (control endpoints are not recorded). Never stores the
+        key: only whether a header or query parameter carried one."""
+        parsed = urllib.parse.urlsplit(self.path)
+        if self.logged or parsed.path.startswith("/_fixture"):
+            return
+        self.logged = True
+        query = urllib.parse.parse_qs(parsed.query, keep_blank_values=True)
+        self.fixture.record({"t": time.time(), "method": self.command, "path": parsed.path,
+                             "status": self.status_sent, "label": self.call_label,
+                             "auth_header": "Authorization" in self.headers, "api_key_param": "api_key" in query})
 
     def read_body(self) -> bytes:
         n = int(self.headers.get("Content-Length") or 0)
@@ -1028,6 +1043,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def dispatch(self, method: str):
         self.status_sent = 0
+        self.logged = False
         parsed = urllib.parse.urlsplit(self.path)
         path = parsed.path.rstrip("/") or "/"
         query = urllib.parse.parse_qs(parsed.query, keep_blank_values=True)
@@ -1063,12 +1079,8 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as e:  # a fixture bug: say so rather than hang the client
             self.send(500, {"success": False, "error": "fixture_error", "msg": repr(e)})
         finally:
-            if not path.startswith("/_fixture"):
-                # Never store the key: only whether a header / query parameter carried one.
-                self.fixture.record({"t": time.time(), "method": method, "path": parsed.path,
-                                     "status": self.status_sent, "label": self.call_label,
-                                     "auth_header": "Authorization" in self.headers,
-                                     "api_key_param": "api_key" in query})
+            if not self.logged:
+                self.log_call()  # the client went away before an answer
 
     # -- control endpoints (no auth) --
 

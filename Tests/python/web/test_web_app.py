@@ -261,10 +261,35 @@ def test_provider_lists_a_gpu_that_appears_in_search(server, browser):
 # reservations: calendar, book, cancel with the refund shown first, extend
 # ---------------------------------------------------------------------------
 
+def listed_gpu(server, price: str = "0.75") -> str:
+    """A GP4U listing by a new provider: bookable here with real money, unlike the
+    upstream offers GP4U cannot rent yet (this server watches a chain)."""
+    _, owner = new_user(server, "provider")
+    listing = server.post("/api/v1/provider/gpus", {"model": "RTX 4090", "price_per_hour": price,
+                                                    "location": "Testville, DE"}, token=owner)
+    return listing["id"]
+
+
+def test_offers_gp4u_cannot_rent_link_out_to_their_provider(server, browser):
+    b = browser
+    _, token = new_user(server, "renter", funds="20")
+    render = server.get("/api/v1/gpus/search?provider=render&limit=1")["items"][0]
+    assert render["bookable"] is False and render["book_url"] == "https://rendernetwork.com/"
+    b.use_token(token, "market?provider=render")
+    link = b.find(f'#offers article[data-offer-id="{render["id"]}"] a[data-action=book-elsewhere]')
+    assert link.get_attribute("href") == render["book_url"] and link.get_attribute("rel") == "noopener noreferrer"
+    b.open(f"reservations?gpu={render['id']}")
+    notice = b.find("#not-bookable")
+    assert "cannot rent" in notice.text
+    start = hour_from_now(50)
+    b.click(f'button.slot[data-time="{iso(start)}"]')
+    assert b.q("#book-button").get_attribute("disabled") is not None, "nothing to book here"
+
+
 def test_book_cancel_and_extend_on_the_calendar(server, browser):
     b = browser
     _, token = new_user(server, "renter", funds="200")
-    gpu = search_ids(server, model="rtx-4090", sort="price", limit=1)[0][0]
+    gpu = listed_gpu(server)
     price = Decimal(server.get(f"/api/v1/gpus/{gpu}")["price_per_hour"])
     b.use_token(token, f"reservations?gpu={gpu}")
     b.find("#calendar-table")
@@ -334,6 +359,9 @@ def test_book_cancel_and_extend_on_the_calendar(server, browser):
 
 def test_plan_create_and_run_a_cluster(server, browser):
     b = browser
+    # With a chain watched, clusters are planned over what can be booked here: GP4U listings.
+    for _ in range(2):
+        listed_gpu(server, price="0.70")
     _, token = new_user(server, "renter", funds="500")
     b.use_token(token, "clusters")
     job = {"job_name": "fine-tune", "compute_intensity": 1500, "vram_gb": 24, "deadline_hours": 12}

@@ -208,6 +208,16 @@ export function sourceBadges(offer) {
   ];
 }
 
+/**
+ * How to book an offer: the calendar here when it is `bookable`, else a link out to the
+ * provider's own console (`book_url`), or a note for a sample offer with real money.
+ */
+export function bookAction(offer, label = "Book hours") {
+  if (offer.bookable) return h("a", { class: "button ghost small", "data-action": "book", href: `#/reservations?gpu=${encodeURIComponent(offer.id)}` }, label);
+  if (offer.book_url) return h("a", { class: "button ghost small", "data-action": "book-elsewhere", href: offer.book_url, target: "_blank", rel: "noopener noreferrer" }, `Book at ${offer.provider}`);
+  return h("span", { class: "muted", "data-action": "not-bookable" }, "Sample offer: not bookable with real money");
+}
+
 /** Marks the inputs the API named in an error's details (422) as invalid. */
 export function markInvalid(form, err) {
   for (const el of form.elements) el.removeAttribute("aria-invalid");

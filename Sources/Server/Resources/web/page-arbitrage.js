@@ -2,7 +2,7 @@
 // both offers' source and freshness, and a price history chart per model.
 import * as api from "./api.js";
 import { stillOn } from "./app.js";
-import { h, replace, field, selectField, toastError, markInvalid, usd, pct, freshness, sourceBadges } from "./dom.js";
+import { h, replace, field, selectField, toastError, markInvalid, usd, pct, freshness, sourceBadges, bookAction } from "./dom.js";
 import { priceChart } from "./chart.js";
 
 export async function render({ root, params }) {
@@ -97,6 +97,6 @@ function opportunity(o) {
       h("dt", {}, "Reference"), h("dd", {}, `${usd(o.reference_price)} per GPU-hour, median of ${o.reference_sample_size} price${o.reference_sample_size === 1 ? "" : "s"} at ${o.reference_providers.join(", ")} (basis: ${o.basis.replaceAll("_", " ")})`),
     ),
     h("div", { class: "pair" }, offerBlock("Cheapest", o.cheapest), offerBlock("Reference offer", o.reference)),
-    h("a", { class: "button ghost small", href: `#/reservations?gpu=${encodeURIComponent(o.cheapest.id)}` }, "Book the cheapest"),
+    bookAction(o.cheapest, "Book the cheapest"),
   );
 }

@@ -2,7 +2,7 @@
 // and freshness, and a side-by-side comparison of 2 or 3 offers.
 import * as api from "./api.js";
 import { stillOn } from "./app.js";
-import { h, replace, field, selectField, checkbox, toast, toastError, markInvalid, usd, pct, freshness, sourceBadges } from "./dom.js";
+import { h, replace, field, selectField, checkbox, toast, toastError, markInvalid, usd, pct, freshness, sourceBadges, bookAction } from "./dom.js";
 
 const SORTS = [
   ["price", "Price per GPU-hour"],
@@ -107,7 +107,7 @@ export async function render({ root, params }) {
         "div",
         { class: "row-actions" },
         h("label", { class: "inline", for: `cmp-${o.id}` }, box, "Compare"),
-        h("a", { class: "button ghost small", href: `#/reservations?gpu=${encodeURIComponent(o.id)}` }, "Book hours"),
+        bookAction(o),
       ),
     );
   }

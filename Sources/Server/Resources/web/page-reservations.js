@@ -99,7 +99,7 @@ async function showCalendar(box, gpu, weekStart, onBooked) {
     const hours = (range[1] - range[0]) / HOUR;
     const cost = (toMicro(offer.price_per_hour) ?? 0n) * BigInt(hours);
     summary.textContent = `${utc(iso(range[0]))} to ${utc(iso(range[1]))}: ${hours} hour${hours > 1 ? "s" : ""} × ${usd(offer.price_per_hour)} = ${usd(fromMicro(cost))}`;
-    bookButton.disabled = false;
+    bookButton.disabled = !offer.bookable;
   }
 
   function choose(t) {
@@ -190,7 +190,10 @@ async function showCalendar(box, gpu, weekStart, onBooked) {
     box,
     h("div", { class: "notice", id: "offer-summary" },
       h("strong", {}, `${offer.gpu_count}× ${offer.model_name}`), ` at ${offer.provider}, ${offer.location}: ${usd(offer.price_per_hour)} per hour`,
-      offer.available ? "" : " (not available now)"),
+      offer.available ? "" : " (not available now)",
+      offer.bookable ? "" : h("p", { id: "not-bookable" }, offer.book_url
+        ? ["GP4U cannot rent this provider's machines yet: ", h("a", { href: offer.book_url, target: "_blank", rel: "noopener noreferrer" }, `book it at ${offer.provider}`), "."]
+        : "This is a generated sample offer: it can be booked only with simulated money.")),
     h("nav", { class: "pager", "aria-label": "Weeks" },
       h("a", { class: "button ghost small", href: week(-7) }, "Previous week"),
       h("a", { class: "button ghost small", href: `#/reservations${api.query({ gpu })}` }, "Today"),
