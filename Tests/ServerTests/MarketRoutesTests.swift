@@ -159,6 +159,28 @@ struct MarketRoutesTests {
         }
     }
 
+    @Test("an offer's JSON: null performance for an unmeasured GPU outside the catalogue, per-GPU score otherwise")
+    func performanceFields() async throws {
+        let model = try #require(GPUModel.derived(name: "Quantum X1 Pro"))
+        let unmeasured = Offer(
+            provider: .vastai, externalID: "planted-unknown", model: model, providerModelName: "Quantum X1 Pro",
+            gpuCount: 2, vramGB: 48, pricePerHour: try USDC(parsing: "3"),
+            location: OfferLocation(region: "Texas", country: "US"), available: true, reliability: 0.9,
+            lastSynced: MarketSnapshot.captureDate, priceKind: .firm)
+        try await Self.withMarket(.sqlite, planted: [unmeasured, Self.outlier], sync: true) { client, _ in
+            let unknown = try await client.send(.get, "/api/v1/gpus/vastai-planted-unknown").json()
+            for key in ["perf_score", "perf_score_per_gpu", "price_per_perf"] {
+                #expect(unknown[key] is NSNull, "\(key) must be present and null")
+            }
+            #expect(unknown["provider_model_name"] as? String == "Quantum X1 Pro")
+            #expect(unknown["bookable"] as? Bool == true, "simulated money books anything")
+            let known = try await client.send(.get, "/api/v1/gpus/vastai-planted-outlier").json()
+            let perf = try #require(known["perf_score"] as? Double)
+            #expect(known["perf_score_per_gpu"] as? Double == perf, "one GPU: the offer's score is the GPU's")
+            #expect(known["price_per_perf"] is String)
+        }
+    }
+
     @Test("gpu by id, compare, models, providers, price history", arguments: Backend.available)
     func detail(backend: Backend) async throws {
         try await Self.withMarket(backend, sync: true) { client, _ in

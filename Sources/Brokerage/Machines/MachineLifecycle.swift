@@ -1,4 +1,5 @@
 import Ethereum
+import Timekeeping
 
 /// Every step of a booking's machine, decided from the stored machine, its reservation
 /// and one provider answer: what to call next, when to look again, and the money that
@@ -325,8 +326,8 @@ public enum MachineLifecycle {
         next.failure = "instance_died"
         next.message =
             r.clusterID == nil
-            ? "the machine \(why) at \(now); \(unused) unused hour(s) refunded"
-            : "the machine \(why) at \(now); fail the cluster for its refund by the settlement rule"
+            ? "the machine \(why) at \(RFC3339.format(now)); \(unused) unused hour(s) refunded"
+            : "the machine \(why) at \(RFC3339.format(now)); fail the cluster for its refund by the settlement rule"
         next.nextCheckAt = now
         enter(.releasing, &next, now)
         return MachineDecision(
