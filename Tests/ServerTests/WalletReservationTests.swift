@@ -217,10 +217,13 @@ struct WalletReservationTests {
         }
     }
 
-    @Test("a sample offer books only with simulated money, and the booking says so")
-    func sampleOfferBooking() async throws {
+    @Test(
+        "a sample offer books only with simulated money, and the booking says so; with a chain watched it is 409 sample_offer",
+        arguments: [false, true])
+    func sampleOfferBooking(realMoney: Bool) async throws {
         let clock = ManualTimeSource()
-        try await TestApp.with(.sqlite, clock: clock) { client, deps in
+        try await TestApp.with(.sqlite, clock: clock, chains: realMoney ? [MachineRoutesTests.polygon] : []) {
+            client, deps in
             try await Self.seedOffer(deps.store, at: clock.epochSeconds, source: .sample)
             let alice = try await client.signupAndLogin(email: "alice@example.com")
             _ = try await client.send(.post, "/api/v1/wallets/deposit", json: #"{"amount":"20"}"#, token: alice)
@@ -228,9 +231,17 @@ struct WalletReservationTests {
             func iso(_ t: Int64) -> String { Date(timeIntervalSince1970: TimeInterval(t)).formatted(.iso8601) }
             let body = #"{"gpu_id":"vastai-1","start_time":"\#(iso(base))","end_time":"\#(iso(base + 3600))"}"#
             let booked = try await client.send(.post, "/api/v1/reservations", json: body, token: alice)
-            #expect(booked.status == .created)
-            let notice = try booked.json()["notice"] as? String
-            #expect(notice?.contains("simulated money") == true)
+            if realMoney {
+                #expect(booked.status == .conflict)
+                #expect(booked.errorCode == "sample_offer")
+                #expect(
+                    try await client.send(.get, "/api/v1/wallets/balance", token: alice).json()["held"] as? String
+                        == "0.00")
+            } else {
+                #expect(booked.status == .created)
+                let notice = try booked.json()["notice"] as? String
+                #expect(notice?.contains("simulated money") == true)
+            }
         }
     }
 
