@@ -22,6 +22,7 @@ struct ProvisioningService: Service {
     /// The market's current offers, where a substitute for a gone offer is looked for.
     let marketOffers: @Sendable () -> [Offer]
     let logger: Logger
+    private let errors = Counter(label: "gp4u_provisioning_errors_total")
 
     static let batch = 100
     /// Calls made for one booking in one round (find, create, poll, ...), so one booking
@@ -29,12 +30,11 @@ struct ProvisioningService: Service {
     static let callsPerVisit = 4
 
     func run() async throws {
-        let failures = Counter(label: "gp4u_provisioning_errors_total")
         for await _ in Ticks(every: interval, clock: clock).cancelOnGracefulShutdown() {
             do {
                 try await round()
             } catch {
-                failures.increment()
+                errors.increment()
                 logger.warning("provisioning round failed; will retry", metadata: ["error": "\(error)"])
             }
         }
@@ -52,7 +52,7 @@ struct ProvisioningService: Service {
             // One booking's trouble (a write refused, a database hiccup) must not hold up
             // the others: it is logged and visited again next round.
             do { try await visit(item) } catch {
-                Counter(label: "gp4u_provisioning_errors_total").increment()
+                errors.increment()
                 logger.warning(
                     "provisioning a booking failed; will retry",
                     metadata: ["reservation.id": "\(item.reservation.id)", "error": "\(error)"])
