@@ -38,18 +38,23 @@ extension SQLStore: WalletStore {
         try await entries(of: [.earnings(user: userID)], kind: nil, after: nil, limit: limit)
     }
 
-    /// Entries of `accounts`, newest first.
+    /// Entries of `accounts`, newest first. Each account's newest entries are read on its
+    /// own `(account_id, id)` index and the pages merged: one query over all the accounts
+    /// with `IN` sorted every entry they ever had, so a page cost grew with the history.
     private func entries(of accounts: [LedgerAccount], kind: LedgerTransaction.Kind?, after: Int64?, limit: Int)
         async throws -> [WalletEntry]
     {
         let n = accounts.count
-        return try await db.query(
+        let pages = (1...n).map { i in
             """
-            SELECT e.id, e.tx_id, e.account_id, e.amount, e.balance_after, e.created_at, t.kind, t.refs
-            FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.tx_id
-            WHERE e.account_id IN \(Self.placeholders(n)) AND ($\(n + 1) = '' OR t.kind = $\(n + 1)) AND e.id < $\(n + 2)
-            ORDER BY e.id DESC LIMIT $\(n + 3)
-            """,
+            SELECT * FROM (SELECT e.id, e.tx_id, e.account_id, e.amount, e.balance_after, e.created_at, t.kind, t.refs
+              FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.tx_id
+              WHERE e.account_id = $\(i) AND ($\(n + 1) = '' OR t.kind = $\(n + 1)) AND e.id < $\(n + 2)
+              ORDER BY e.id DESC LIMIT $\(n + 3)) AS page\(i)
+            """
+        }
+        return try await db.query(
+            pages.joined(separator: "\nUNION ALL\n") + "\nORDER BY id DESC LIMIT $\(n + 3)",
             accounts.map { SQLValue.text($0.key) } + [
                 .text(kind?.rawValue ?? ""), .int(after ?? Int64.max), .int(Int64(limit)),
             ]
