@@ -3,8 +3,8 @@ import Foundation
 import Logging
 
 /// Rents Vast.ai machines for bookings with the platform's API key, in the shape of
-/// `../shared/reference/provisioning.md`: create from an ask (`PUT /api/v0/asks/{id}/`),
-/// find by label (`GET /api/v1/instances/` filtered on `label`), read
+/// `Tests/Fixtures/provisioning.md` (facts about Vast's instance API): create from an ask
+/// (`PUT /api/v0/asks/{id}/`), find by label (`GET /api/v1/instances/` filtered on `label`), read
 /// (`GET /api/v0/instances/{id}/`) and destroy (`DELETE /api/v0/instances/{id}/`).
 ///
 /// Vast answers many refusals with 200 and `success: false`, so every answer's body is

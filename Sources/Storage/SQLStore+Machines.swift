@@ -90,10 +90,9 @@ extension SQLStore: MachineStore {
         var result: [ProviderID: ProviderDelivery] = [:]
         for row in rows {
             guard let provider = ProviderID(rawValue: try row.string("provider")) else { continue }
-            for _ in 0..<Int(try row.int("n")) {
-                result[provider, default: ProviderDelivery()].count(
-                    ran: try row.int("ran") == 1, failure: try row.optionalString("failure"))
-            }
+            result[provider, default: ProviderDelivery()].count(
+                ran: try row.int("ran") == 1, failure: try row.optionalString("failure"),
+                machines: Int(try row.int("n")))
         }
         return result
     }

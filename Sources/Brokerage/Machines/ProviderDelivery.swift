@@ -26,11 +26,12 @@ public struct ProviderDelivery: Sendable, Hashable {
     /// The window of rentals that counts.
     public static let window: Int64 = 30 * 86_400
 
-    /// Adds one machine: `ran` when it ever had connection details, `failure` its reason.
-    public mutating func count(ran: Bool, failure: String?) {
+    /// Adds `machines` machines alike: `ran` when they ever had connection details,
+    /// `failure` their reason.
+    public mutating func count(ran: Bool, failure: String?, machines: Int = 1) {
         switch failure {
-        case nil: if ran { delivered += 1 }
-        case let reason? where Self.isProviderFailure(reason): failed += 1
+        case nil: if ran { delivered += machines }
+        case let reason? where Self.isProviderFailure(reason): failed += machines
         default: break
         }
     }

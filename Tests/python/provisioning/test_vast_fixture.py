@@ -1,4 +1,4 @@
-"""Checks vast_fixture.py against the facts in /work/shared/reference/provisioning.md (§N
+"""Checks vast_fixture.py against the facts in Tests/Fixtures/provisioning.md (§N
 below) and the offer search of providers.md / Tests/ProvidersTests/VastMarketFixture.swift.
 GP4U's provisioning end-to-end tests rely on every behaviour checked here. Stdlib + pytest."""
 import json

@@ -2,7 +2,7 @@
 """GP4U Vast.ai fixture: a local stand-in for Vast's REST API (offer search and renting).
 
 It answers the calls GP4U's provisioning service and Vast adapter make, with the shapes
-and quirks the reference (`/work/shared/reference/provisioning.md`, "§" below; offer
+and quirks the reference (`Tests/Fixtures/provisioning.md`, "§" below; offer
 search in `providers.md`) records: offer search (`POST /api/v0/bundles/`), create from an
 offer (`PUT /api/v0/asks/{id}/`), a stepped `actual_status` (null -> loading -> running),
 read one / list (v1 with JSON-string parameters and cursors, legacy v0), stop / start /
