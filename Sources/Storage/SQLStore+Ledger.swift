@@ -21,7 +21,8 @@ extension SQLStore: LedgerStore {
     /// `Schema.ledgerPost`); on SQLite one update applies every account's net change (and
     /// finds a duplicate id without raising, so the caller's transaction stays usable),
     /// one insert writes the entries with their running balances, and the transaction
-    /// rows seal them. New accounts cost two more statements on SQLite.
+    /// rows seal them, and one upsert adds to the accounts' `WalletTotal`s. New accounts
+    /// cost two more statements on SQLite.
     public static func post(_ ts: [LedgerTransaction], in tx: any SQLExecutor) async throws {
         guard !ts.isEmpty else { return }
         if let repeated = Dictionary(grouping: ts, by: \.id).first(where: { $0.value.count > 1 }) {
@@ -73,6 +74,13 @@ extension SQLStore: LedgerStore {
         try await insertRows(
             "INSERT INTO ledger_transactions (id, kind, refs, created_at) VALUES",
             ts.map { [.text($0.id), .text($0.kind.rawValue), .text(references($0)), .int($0.createdAt)] }, in: tx)
+        var totals: [WalletTotal.Key: Int64] = [:]
+        for t in ts { totals.merge(WalletTotal.contributions(of: t), uniquingKeysWith: +) }
+        guard !totals.isEmpty else { return }
+        try await insertRows(
+            "INSERT INTO ledger_totals (account_id, total, amount) VALUES",
+            totals.map { [.text($0.key.account.key), .text($0.key.total.rawValue), .int($0.value)] },
+            "ON CONFLICT (account_id, total) DO UPDATE SET amount = ledger_totals.amount + excluded.amount", in: tx)
     }
 
     /// Runs `sql` (one INSERT or UPDATE) and then posts `t`; returns false, posting
@@ -110,6 +118,13 @@ extension SQLStore: LedgerStore {
                                 "account": .string(e.account.key), "kind": .string(e.account.kind.rawValue),
                                 "owner": .string(e.account.owner),
                                 "amount": .string(String(e.amount.micro)), "n": .number(Double(i)),
+                            ])
+                        }),
+                    "totals": .array(
+                        WalletTotal.contributions(of: t).map { key, amount in
+                            .object([
+                                "account": .string(key.account.key), "total": .string(key.total.rawValue),
+                                "amount": .string(String(amount)),
                             ])
                         }),
                 ])

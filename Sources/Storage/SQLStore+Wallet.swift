@@ -3,27 +3,31 @@ import Ethereum
 import Foundation
 
 extension SQLStore: WalletStore {
+    /// Balances and lifetime totals are both kept on posting, so this reads six rows at
+    /// most whatever the user's history.
     public func summary(userID: String) async throws -> WalletSummary {
-        let accounts = [LedgerAccount.available(user: userID), .held(user: userID), .earnings(user: userID)].map {
-            SQLValue.text($0.key)
-        }
-        let row = try await db.first(
+        let accounts = [LedgerAccount.available(user: userID), .held(user: userID), .earnings(user: userID)]
+        let rows = try await db.query(
             """
-            SELECT
-              CAST(COALESCE(SUM(CASE WHEN e.account_id = $1 AND t.kind IN ('deposit', 'simulated_deposit') THEN e.amount END), 0) AS BIGINT) AS deposited,
-              CAST(COALESCE(SUM(CASE WHEN t.kind IN ('withdrawal', 'simulated_withdrawal') AND e.account_id = $2 AND e.amount < 0 THEN -e.amount END), 0) AS BIGINT) AS withdrawn,
-              CAST(COALESCE(SUM(CASE WHEN e.account_id = $2 AND t.kind IN ('reservation_capture', 'cluster_charge') THEN -e.amount END), 0) AS BIGINT) AS spent,
-              CAST(COALESCE(SUM(CASE WHEN e.account_id = $3 AND e.amount > 0 THEN e.amount END), 0) AS BIGINT) AS earned
-            FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.tx_id
-            WHERE e.account_id IN ($1, $2, $3)
-            """, accounts)
+            SELECT id AS account_id, 'balance' AS total, balance AS amount FROM ledger_accounts WHERE id IN ($1, $2, $3)
+            UNION ALL
+            SELECT account_id, total, amount FROM ledger_totals WHERE account_id IN ($1, $2, $3)
+            """, accounts.map { .text($0.key) })
+        var figures: [String: Int64] = [:]
+        for row in rows {
+            figures["\(try row.string("account_id")) \(try row.string("total"))"] = try row.int("amount")
+        }
+        func figure(_ account: LedgerAccount, _ name: String) -> USDC {
+            USDC(micro: figures["\(account.key) \(name)"] ?? 0)
+        }
+        let (available, held, earnings) = (accounts[0], accounts[1], accounts[2])
         return WalletSummary(
-            available: try await balance(of: .available(user: userID)),
-            held: try await balance(of: .held(user: userID)),
-            earnings: try await balance(of: .earnings(user: userID)),
-            totalDeposited: USDC(micro: try row?.int("deposited") ?? 0),
-            totalWithdrawn: USDC(micro: try row?.int("withdrawn") ?? 0),
-            totalSpent: USDC(micro: try row?.int("spent") ?? 0), totalEarned: USDC(micro: try row?.int("earned") ?? 0))
+            available: figure(available, "balance"), held: figure(held, "balance"),
+            earnings: figure(earnings, "balance"),
+            totalDeposited: figure(available, WalletTotal.deposited.rawValue),
+            totalWithdrawn: figure(held, WalletTotal.withdrawn.rawValue),
+            totalSpent: figure(held, WalletTotal.spent.rawValue),
+            totalEarned: figure(earnings, WalletTotal.earned.rawValue))
     }
 
     public func history(userID: String, kind: LedgerTransaction.Kind?, after: Int64?, limit: Int) async throws

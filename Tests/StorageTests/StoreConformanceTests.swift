@@ -257,14 +257,56 @@ struct StoreConformanceTests {
                 await #expect(throws: LedgerError.self) { try await SQLStore.post(fresh + [first], in: tx) }
             }
             #expect(try await store.balance(of: .available(user: "u2")) == .zero)
+            #expect(try await store.summary(userID: "u2").totalDeposited == .zero, "a refused batch adds no totals")
             await #expect(throws: LedgerError.self) {
                 try await db.transaction { tx in try await SQLStore.post([fresh[0], fresh[0]], in: tx) }
             }
             try await db.transaction { tx in try await SQLStore.post(fresh, in: tx) }
             #expect(try await store.balance(of: .available(user: "u2")) == USDC(micro: 6_000_000))
+            #expect(try await store.summary(userID: "u2").totalDeposited == USDC(micro: 6_000_000))
             #expect(try await store.balance(of: .simulator) == USDC(micro: -7_000_000))
             try await LedgerAssertions.assertSound(store)
         }
+    }
+
+    @Test(
+        "wallet totals kept on posting match the history they sum, and the migration's backfill of it",
+        arguments: Backend.available)
+    func walletTotals(backend: Backend) async throws {
+        try await TestDatabase.with(backend) { (db: any SQLDatabase) async throws in
+            let store = SQLStore(db: db)
+            let (available, held) = (LedgerAccount.available(user: "u1"), LedgerAccount.held(user: "u1"))
+            try await store.post(try Fixtures.deposit(user: "u1", amount: "100"))
+            try await db.transaction { tx in
+                try await SQLStore.post(
+                    [
+                        try Fixtures.deposit(user: "u1", amount: "20"),
+                        try Self.move("h1", .reservationHold, "30", available, held),
+                        try Self.move("c1", .reservationCapture, "12", held, .earnings(user: "p1")),
+                        try Self.move("r1", .reservationRelease, "18", held, available),
+                        try Self.move("w1", .withdrawalHold, "25", available, held),
+                        try Self.move("w2", .simulatedWithdrawal, "25", held, .simulator),
+                    ], in: tx)
+            }
+            try await store.post(try Self.move("e1", .providerEarning, "4", available, .earnings(user: "u1")))
+            let expected = WalletSummary(
+                available: USDC(micro: 79_000_000), held: .zero, earnings: USDC(micro: 4_000_000),
+                totalDeposited: USDC(micro: 120_000_000), totalWithdrawn: USDC(micro: 25_000_000),
+                totalSpent: USDC(micro: 12_000_000), totalEarned: USDC(micro: 4_000_000))
+            #expect(try await store.summary(userID: "u1") == expected)
+            #expect(try await store.summary(userID: "p1").totalEarned == USDC(micro: 12_000_000))
+            try await db.query("DELETE FROM ledger_totals")
+            #expect(try await store.summary(userID: "u1").totalDeposited == .zero)
+            try await db.query(Schema.totalsBackfill)
+            #expect(try await store.summary(userID: "u1") == expected)
+            #expect(try await store.summary(userID: "p1").totalEarned == USDC(micro: 12_000_000))
+        }
+    }
+
+    static func move(
+        _ id: String, _ kind: LedgerTransaction.Kind, _ amount: String, _ from: LedgerAccount, _ to: LedgerAccount
+    ) throws -> LedgerTransaction {
+        try .transfer(id: id, kind: kind, amount: try USDC(parsing: amount), from: from, to: to, createdAt: 0)
     }
 
     @Test("posting the same ledger transaction twice is refused", arguments: Backend.available)
