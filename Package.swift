@@ -14,7 +14,6 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
-        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -35,6 +34,7 @@ let package = Package(
         // The system zlib, to gzip the web app's static files once at start-up.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // JSON values with a fast reader and writer: RPC payloads, ledger batches, OpenAPI.
         .target(name: "JSON", swiftSettings: strict),
         // Time: the injected clock, RFC 3339 text, the polling loop.
@@ -113,8 +113,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Brokerage", "ChainWatcher", "JSON", "Timekeeping",
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                "Brokerage", "ChainWatcher", "JSON", "Timekeeping", "CSQLite",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

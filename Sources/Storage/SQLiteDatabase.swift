@@ -1,36 +1,28 @@
+import Dispatch
 import Foundation
 import Logging
-import SQLiteNIO
 import Synchronization
 
 /// The embedded default: one SQLite file in WAL mode, so `gp4u serve` needs nothing
-/// installed. One writer connection, behind an async lock that makes write transactions
+/// installed. One writer connection, behind a pool of one that makes write transactions
 /// take turns, and a pool of read-only connections beside it: in WAL mode a reader sees
 /// the last commit and never waits for the writer, so a request that only reads never
 /// queues behind the market sync. Reads outside a transaction go to a reader; anything
 /// inside a transaction (including `SQLStore.atomically`) stays on the writer, so it sees
 /// its own uncommitted writes. A busy timeout covers other processes (the CLI) writing
 /// the same file. A `:memory:` database is private to one connection: it has no readers.
+/// Statements run on the calling task's thread (see `SQLiteHandle`).
 public final class SQLiteDatabase: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     public let displayName: String
-    private let connection: SQLiteConnection
-    private let lock = AsyncLock()
-    private let readers: SQLiteReaderPool?
-    /// The threads every libsqlite3 call of this database runs on: one per connection, so
-    /// a long write statement never holds up a reader's turn (NIO's shared pool has one
-    /// thread per core).
-    private let threadPool: NIOThreadPool
-    /// An event loop per connection, apart from the HTTP server's: sqlite-nio hands each
-    /// result row to its connection's loop as a task of its own, so reading 100,000 offers
-    /// queued 100,000 tasks there, and whatever else ran on that loop (a request, the
-    /// writer's commit) waited behind them all (the writer for 1.4 s in a debug build).
-    private let loops: MultiThreadedEventLoopGroup
+    private let writer: SQLiteHandlePool
+    private let readers: SQLiteHandlePool?
     /// Copies the WAL back into the database file every second while ``run()`` runs, so
     /// the writer's commits no longer do it: an automatic checkpoint of the 64 MiB WAL ran
-    /// inside a commit and held the writer for 0.3-0.9 s. Nil for `:memory:`.
-    private let checkpointer: SQLiteConnection?
-    private let checkpointing = AsyncLock()
+    /// inside a commit and held the writer for 0.3-0.9 s. Nil for `:memory:`. It runs on a
+    /// queue of its own, as the one statement here that waits for the disk (`fsync`).
+    private let checkpointer: SQLiteHandle?
+    private let checkpoints = DispatchQueue(label: "gp4u.sqlite.checkpoint")
     private let closed = Atomic(false)
 
     /// Opens (and, if `creating`, creates) the database file; `path` of `:memory:` gives a
@@ -42,94 +34,58 @@ public final class SQLiteDatabase: SQLDatabase {
         if !creating, path != ":memory:", !FileManager.default.fileExists(atPath: path) {
             throw StorageError.missingDatabase(where: path)
         }
-        if path != ":memory:" {
+        let inMemory = path == ":memory:"
+        if !inMemory {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty { try PrivateFiles.folder(dir) }
             try PrivateFiles.file(path, companions: ["-wal", "-shm"])
         }
-        let readerCount = path == ":memory:" ? 0 : max(readers, 1)
-        let helpers = path == ":memory:" ? 0 : 1
-        let threadPool = NIOThreadPool(numberOfThreads: readerCount + helpers + 1)
-        threadPool.start()
-        let loops = MultiThreadedEventLoopGroup(numberOfThreads: readerCount + helpers + 1)
-        let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
-        func connect() async throws -> SQLiteConnection {
-            do {
-                return try await SQLiteConnection.open(
-                    storage: storage, threadPool: threadPool, logger: logger, on: loops.next())
-            } catch {
-                throw StorageError.unavailable(detail: "cannot open SQLite database at \(path): \(error)")
-            }
+        let writer = try SQLiteHandle(path: path)
+        // Statement journals in memory, a 64 MiB page cache and a 64 MiB WAL between
+        // checkpoints: a chain backfill writes to several random-key indexes, and with the
+        // defaults (2 MiB cache, checkpoint every 4 MiB) it spilled and re-wrote the same
+        // pages over and over (the backfill took 45 s; with these, 29 s).
+        for pragma in [
+            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 10000",
+            "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536",
+            "PRAGMA wal_autocheckpoint = 16384",
+        ] {
+            _ = try writer.run(pragma, [])
         }
-        var opened: [SQLiteConnection] = []
-        do {
-            let writer = try await connect()
-            opened.append(writer)
-            // Statement journals in memory, a 64 MiB page cache and a 64 MiB WAL between
-            // checkpoints: a chain backfill writes to several random-key indexes, and with the
-            // defaults (2 MiB cache, checkpoint every 4 MiB) it spilled and re-wrote the same
-            // pages over and over (the backfill took 45 s; with these, 29 s).
+        // Readers after the writer made the file WAL. `query_only` turns a write sent to a
+        // reader by mistake into an error instead of a lock fight; their caches are smaller
+        // (the OS caches the file for all of them).
+        let readerHandles = try (0..<(inMemory ? 0 : max(readers, 1))).map { _ in
+            let reader = try SQLiteHandle(path: path)
             for pragma in [
-                "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 10000",
-                "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536",
-                "PRAGMA wal_autocheckpoint = 16384",
+                "PRAGMA query_only = ON", "PRAGMA busy_timeout = 10000", "PRAGMA temp_store = MEMORY",
+                "PRAGMA cache_size = -8192",
             ] {
-                _ = try await run(pragma, [], on: writer)
+                _ = try reader.run(pragma, [])
             }
-            // Readers after the writer made the file WAL. `query_only` turns a write sent to a
-            // reader by mistake into an error instead of a lock fight; their caches are smaller
-            // (the OS caches the file for all of them).
-            for _ in 0..<readerCount {
-                let reader = try await connect()
-                opened.append(reader)
-                for pragma in [
-                    "PRAGMA query_only = ON", "PRAGMA busy_timeout = 10000", "PRAGMA temp_store = MEMORY",
-                    "PRAGMA cache_size = -8192",
-                ] {
-                    _ = try await run(pragma, [], on: reader)
-                }
-            }
-            if helpers > 0 {
-                let checkpointer = try await connect()
-                opened.append(checkpointer)
-                _ = try await run("PRAGMA busy_timeout = 10000", [], on: checkpointer)
-            }
-        } catch {
-            for connection in opened { try? await connection.close() }
-            try? await threadPool.shutdownGracefully()
-            try? await loops.shutdownGracefully()
-            throw error
+            return reader
         }
+        let checkpointer = inMemory ? nil : try SQLiteHandle(path: path)
+        _ = try checkpointer?.run("PRAGMA busy_timeout = 10000", [])
         return SQLiteDatabase(
-            connection: opened[0],
-            readers: readerCount > 0 ? SQLiteReaderPool(Array(opened[1...readerCount])) : nil,
-            checkpointer: helpers > 0 ? opened.last : nil, threadPool: threadPool, loops: loops,
-            displayName: "sqlite:\(path)")
+            writer: SQLiteHandlePool([writer]), readers: readerHandles.isEmpty ? nil : SQLiteHandlePool(readerHandles),
+            checkpointer: checkpointer, displayName: "sqlite:\(path)")
     }
 
     private init(
-        connection: SQLiteConnection, readers: SQLiteReaderPool?, checkpointer: SQLiteConnection?,
-        threadPool: NIOThreadPool, loops: MultiThreadedEventLoopGroup, displayName: String
+        writer: SQLiteHandlePool, readers: SQLiteHandlePool?, checkpointer: SQLiteHandle?, displayName: String
     ) {
-        self.connection = connection
+        self.writer = writer
         self.readers = readers
         self.checkpointer = checkpointer
-        self.threadPool = threadPool
-        self.loops = loops
         self.displayName = displayName
     }
 
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         let asked = ContinuousClock.now
-        if let readers, Self.isRead(sql) {
-            return try await readers.withReader { reader in
-                DatabaseWait.record(since: asked)
-                return try await Self.run(sql, binds, on: reader)
-            }
-        }
-        return try await lock.withLock {
+        return try await (Self.isRead(sql) ? readers ?? writer : writer).withHandle { handle in
             DatabaseWait.record(since: asked)
-            return try await self.raw(sql, binds)
+            return try handle.run(sql, binds)
         }
     }
 
@@ -152,15 +108,15 @@ public final class SQLiteDatabase: SQLDatabase {
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         let asked = ContinuousClock.now
-        return try await lock.withLock {
+        return try await writer.withHandle { handle in
             DatabaseWait.record(since: asked)
-            _ = try await self.raw("BEGIN IMMEDIATE", [])
+            _ = try handle.run("BEGIN IMMEDIATE", [])
             do {
-                let value = try await body(Inside(db: self))
-                _ = try await self.raw("COMMIT", [])
+                let value = try await body(Inside(handle: handle))
+                _ = try handle.run("COMMIT", [])
                 return value
             } catch {
-                _ = try? await self.raw("ROLLBACK", [])
+                _ = try? handle.run("ROLLBACK", [])
                 throw error
             }
         }
@@ -172,106 +128,31 @@ public final class SQLiteDatabase: SQLDatabase {
     public func run() async {
         guard let checkpointer else { return }
         while (try? await Task.sleep(for: .seconds(1))) != nil {
-            try? await checkpointing.withLock {
-                guard !self.closed.load(ordering: .acquiring) else { return }
-                _ = try await Self.run("PRAGMA wal_checkpoint(PASSIVE)", [], on: checkpointer)
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                checkpoints.async {
+                    if !self.closed.load(ordering: .acquiring) {
+                        _ = try? checkpointer.run("PRAGMA wal_checkpoint(PASSIVE)", [])
+                    }
+                    done.resume()
+                }
             }
         }
     }
 
     public func close() async {
         if let checkpointer {
-            try? await checkpointing.withLock {
-                self.closed.store(true, ordering: .releasing)
-                try await checkpointer.close()
+            checkpoints.sync {
+                closed.store(true, ordering: .releasing)
+                checkpointer.close()
             }
         }
-        await readers?.close()
-        try? await connection.close()
-        try? await threadPool.shutdownGracefully()
-        try? await loops.shutdownGracefully()
-    }
-
-    /// Runs a statement on the writer without taking the lock; only for code already holding it.
-    fileprivate func raw(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await Self.run(sql, binds, on: connection)
-    }
-
-    private static func run(_ sql: String, _ binds: [SQLValue], on connection: SQLiteConnection) async throws
-        -> [SQLRow]
-    {
-        let data = binds.map(Self.data)
-        let collected = RowCollector()
-        do {
-            try await connection.query(Self.rewritePlaceholders(sql), data) { row in collected.append(row) }
-        } catch let error as SQLiteError {
-            throw Self.map(error)
-        }
-        return collected.rows.withLock { $0.map(Self.row) }
+        readers?.close()
+        writer.close()
     }
 
     private struct Inside: SQLExecutor {
-        let db: SQLiteDatabase
+        let handle: SQLiteHandle
         var dialect: SQLDialect { .sqlite }
-        func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] { try await db.raw(sql, binds) }
+        func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] { try handle.run(sql, binds) }
     }
-
-    /// `$1` → `?1`: SQLite treats `$1` as a *named* parameter numbered by first
-    /// appearance, which would silently swap binds when `$2` appears before `$1`.
-    static func rewritePlaceholders(_ sql: String) -> String {
-        // Bytes, not Characters: batched statements run to tens of kilobytes.
-        var inString = false
-        let bytes = sql.utf8.map { b -> UInt8 in
-            if b == UInt8(ascii: "'") { inString.toggle() }
-            return b == UInt8(ascii: "$") && !inString ? UInt8(ascii: "?") : b
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func data(_ v: SQLValue) -> SQLiteData {
-        switch v {
-        case .int(let i): .integer(Int(i))
-        case .text(let s): .text(s)
-        case .double(let d): .float(d)
-        case .bool(let b): .integer(b ? 1 : 0)
-        case .null: .null
-        }
-    }
-
-    private static func row(_ r: SQLiteRow) -> SQLRow {
-        var columns: [String: SQLValue] = [:]
-        for c in r.columns {
-            switch c.data {
-            case .integer(let i): columns[c.name] = .int(Int64(i))
-            case .float(let d): columns[c.name] = .double(d)
-            case .text(let s): columns[c.name] = .text(s)
-            case .blob(let b): columns[c.name] = .text(String(buffer: b))
-            case .null: columns[c.name] = .null
-            }
-        }
-        return SQLRow(columns: columns)
-    }
-
-    static func map(_ e: SQLiteError) -> StorageError {
-        switch e.reason {
-        case .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintUniqueRowIDFailed:
-            return .uniqueViolation(constraint: e.message, detail: e.message)
-        case .constraintCheckFailed, .constraintTriggerFailed, .constraintNotNullFailed, .constraint:
-            return .checkViolation(constraint: e.message, detail: e.message)
-        case .constraintForeignKeyFailed:
-            return .foreignKeyViolation(detail: e.message)
-        case .busy, .busyTimeout, .locked, .busyInRecovery, .busyInSnapshot:
-            return .conflict(detail: e.message)
-        case .cantOpen, .ioError, .full, .readOnly:
-            return .unavailable(detail: e.message)
-        default:
-            return .other(detail: "\(e.reason): \(e.message)")
-        }
-    }
-}
-
-/// Rows arrive through a `@Sendable` callback on the thread pool.
-private final class RowCollector: Sendable {
-    let rows = Mutex<[SQLiteRow]>([])
-    func append(_ r: SQLiteRow) { rows.withLock { $0.append(r) } }
 }
