@@ -282,7 +282,8 @@ struct StoreConformanceTests {
                     [
                         try Fixtures.deposit(user: "u1", amount: "20"),
                         try Self.move("h1", .reservationHold, "30", available, held),
-                        try Self.move("c1", .reservationCapture, "12", held, .earnings(user: "p1")),
+                        try Self.move(
+                            "c1", .reservationCapture, "12", held, .earnings(user: "p1"), references: Self.references),
                         try Self.move("r1", .reservationRelease, "18", held, available),
                         try Self.move("w1", .withdrawalHold, "25", available, held),
                         try Self.move("w2", .simulatedWithdrawal, "25", held, .simulator),
@@ -295,6 +296,8 @@ struct StoreConformanceTests {
                 totalSpent: USDC(micro: 12_000_000), totalEarned: USDC(micro: 4_000_000))
             #expect(try await store.summary(userID: "u1") == expected)
             #expect(try await store.summary(userID: "p1").totalEarned == USDC(micro: 12_000_000))
+            let capture = try await store.history(userID: "u1", kind: .reservationCapture, after: nil, limit: 5)
+            #expect(capture.map(\.references) == [Self.references])
             try await db.query("DELETE FROM ledger_totals")
             #expect(try await store.summary(userID: "u1").totalDeposited == .zero)
             try await db.query(Schema.totalsBackfill)
@@ -303,10 +306,15 @@ struct StoreConformanceTests {
         }
     }
 
+    static let references = ["reservation": "r1", "note": "a \"quoted\" é\n"]
+
     static func move(
-        _ id: String, _ kind: LedgerTransaction.Kind, _ amount: String, _ from: LedgerAccount, _ to: LedgerAccount
+        _ id: String, _ kind: LedgerTransaction.Kind, _ amount: String, _ from: LedgerAccount, _ to: LedgerAccount,
+        references: [String: String] = [:]
     ) throws -> LedgerTransaction {
-        try .transfer(id: id, kind: kind, amount: try USDC(parsing: amount), from: from, to: to, createdAt: 0)
+        try .transfer(
+            id: id, kind: kind, amount: try USDC(parsing: amount), from: from, to: to, references: references,
+            createdAt: 0)
     }
 
     @Test("posting the same ledger transaction twice is refused", arguments: Backend.available)
