@@ -166,13 +166,16 @@ extension SQLStore: ReservationStore {
     /// the exclusion constraint is the real guard and this only gives the error early.
     static func ensureFree(gpuID: String, from: Int64, to: Int64, except: String?, in tx: any SQLExecutor) async throws
     {
-        let clash = try await tx.first(
-            """
-            SELECT id FROM reservations WHERE gpu_id = $1 AND status IN ('confirmed', 'active')
-              AND start_ts < $3 AND end_ts > $2 AND id <> $4 LIMIT 1
-            """, [.text(gpuID), .int(from), .int(to), .text(except ?? "")])
+        let clash = try await tx.first(clashQuery, [.text(gpuID), .int(from), .int(to), .text(except ?? "")])
         if clash != nil { throw ReservationError.slotTaken }
     }
+
+    /// A live booking of GPU `$1` overlapping `[$2, $3)`, other than `$4`; its status
+    /// condition is the live-bookings index's (migration 23), so it never reads past ones.
+    static let clashQuery = """
+        SELECT id FROM reservations WHERE gpu_id = $1 AND status IN ('confirmed', 'active')
+          AND start_ts < $3 AND end_ts > $2 AND id <> $4 LIMIT 1
+        """
 
     static func lockedReservation(id: String, in tx: any SQLExecutor) async throws -> Reservation {
         let lock = tx.dialect == .postgres ? " FOR UPDATE" : ""

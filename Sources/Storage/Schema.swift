@@ -2,7 +2,7 @@
 public enum Schema {
     public static let migrations: [Migration] = [
         accounts, ledger, offers, reservations, clustersAndListings, chain, ledgerPost, withdrawals, attempts,
-        priceHistoryRollup, offerSync, machines, walletTotals,
+        priceHistoryRollup, offerSync, machines, walletTotals, liveBookings,
     ]
 
     static let accounts = Migration(

@@ -125,7 +125,7 @@ struct BenchWithdrawals: AsyncParsableCommand {
                     approvalsRequired: 1),
                 interval: .seconds(1)),
             wallet: wallet, rpc: rpc, store: store, board: SenderStatusBoard(), logger: logger)
-        let cpu0 = (CPUTime.now(), CPUTime.threads(named: "SGLTN-TP-"))
+        let cpu0 = CPUTime.now()
         let start = ContinuousClock.now
         while node.sent < ids.count {
             let before = node.sent
@@ -133,16 +133,14 @@ struct BenchWithdrawals: AsyncParsableCommand {
             guard node.sent > before else { throw ValidationError("the sender made no progress: \(node.sent) sent") }
         }
         let total = (ContinuousClock.now - start).seconds
-        let cpu = CPUTime.now() - cpu0.0
-        let sqliteCPU = CPUTime.threads(named: "SGLTN-TP-") - cpu0.1
+        let cpu = CPUTime.now() - cpu0
         let broadcast = try await store.withdrawals(statuses: [.broadcast], chainID: 1337, limit: 100_000)
             .filter { $0.id.hasPrefix("pay-") }
         let nonces = Set(broadcast.compactMap(\.nonce))
         let rate = Double(ids.count) / total
         print(
             "withdrawals \(name): \(ids.count) signed, stored and broadcast in \(String(format: "%.2f", total)) s = \(Int(rate))/s"
-                + " (nonces \(nonces.count) unique, \(node.sent) sends); CPU \(String(format: "%.2f", cpu)) s"
-                + (name == "SQLite" ? " (SQLite threads \(String(format: "%.2f", sqliteCPU)) s)" : ""))
+                + " (nonces \(nonces.count) unique, \(node.sent) sends); CPU \(String(format: "%.2f", cpu)) s")
         print(
             "withdrawals \(name): per withdrawal \(Self.ms(total / Double(ids.count))) ms: signing \(Self.ms(signing / Double(count))) ms"
                 + " (\(Self.pct(signing, total))), storage \(Self.ms(storage / Double(count))) ms (\(Self.pct(storage, total))),"

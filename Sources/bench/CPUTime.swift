@@ -10,9 +10,7 @@ enum CPUTime {
     }
 
     /// CPU seconds of this process's threads whose name starts with `prefix` (Linux
-    /// `/proc`; 0 elsewhere). sqlite-nio runs every statement on NIO's thread pool
-    /// ("SGLTN-TP-"), so this is the embedded database's share, which PostgreSQL spends
-    /// in its own processes.
+    /// `/proc`; 0 elsewhere), e.g. a load generator's own threads.
     static func threads(named prefix: String) -> Double {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
