@@ -166,22 +166,23 @@ extension SQLStore: LedgerStore {
 
     /// Adds each change to its account unless one of `txIDs` is already posted, and
     /// returns the accounts' new balances (SQLite, whose single writer needs no lock order).
+    /// The changes join as a VALUES list, each placeholder used once: a `CASE id WHEN ...`
+    /// over the accounts compared every row with every account, and referring to its
+    /// placeholders twice made SQLite look each up in a list while compiling, both
+    /// growing with the square of a backfill chunk's accounts.
     private static func apply(
         _ changes: [(key: LedgerAccount, value: Int64)], unlessPosted txIDs: [String], in tx: any SQLExecutor
     ) async throws -> [SQLRow] {
-        var binds: [SQLValue] = txIDs.map { .text($0) }
-        var ids: [String] = []
-        var cases: [String] = []
-        for (account, change) in changes {
-            binds += [.text(account.key), .int(change)]
-            ids.append("$\(binds.count - 1)")
-            cases.append("WHEN $\(binds.count - 1) THEN $\(binds.count)")
-        }
+        var binds: [SQLValue] = []
+        for (account, change) in changes { binds += [.text(account.key), .int(change)] }
+        binds += txIDs.map { .text($0) }
         return try await tx.query(
             """
-            UPDATE ledger_accounts SET balance = balance + CASE id \(cases.joined(separator: " ")) END
-            WHERE id IN (\(ids.joined(separator: ", "))) AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE id IN \(placeholders(txIDs.count)))
-            RETURNING id, balance
+            UPDATE ledger_accounts SET balance = balance + c.column2
+            FROM (VALUES \(valuesList(Array(repeating: 2, count: changes.count)))) AS c
+            WHERE ledger_accounts.id = c.column1
+              AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE id IN \(placeholders(txIDs.count, from: 2 * changes.count + 1)))
+            RETURNING ledger_accounts.id AS id, ledger_accounts.balance AS balance
             """, binds)
     }
 

@@ -111,15 +111,57 @@ final class SQLiteHandle: @unchecked Sendable {
     }
 
     /// `$1` → `?1`: SQLite treats `$1` as a *named* parameter numbered by first
-    /// appearance, which would silently swap binds when `$2` appears before `$1`.
+    /// appearance, which would silently swap binds when `$2` appears before `$1`. When the
+    /// placeholders appear once each and in order (every batched insert), they become a
+    /// plain `?`: Debian's SQLite 3.40 compiles numbered ones in time that grows with the
+    /// square of their count (a 500-row, 5,500-parameter insert took 51 ms to prepare with
+    /// `?N` and 2.4 ms with `?`), and every backfill chunk has a batch size of its own.
     static func rewritePlaceholders(_ sql: String) -> String {
         // Bytes, not Characters: batched statements run to tens of kilobytes.
+        var out: [UInt8] = []
+        out.reserveCapacity(sql.utf8.count)
         var inString = false
-        let bytes = sql.utf8.map { b -> UInt8 in
-            if b == UInt8(ascii: "'") { inString.toggle() }
-            return b == UInt8(ascii: "$") && !inString ? UInt8(ascii: "?") : b
+        var sequential = true
+        var expected = 1
+        var number = 0
+        var inNumber = false
+        func endNumber() {
+            if inNumber {
+                if number != expected { sequential = false }
+                expected += 1
+            }
+            inNumber = false
+            number = 0
         }
-        return String(decoding: bytes, as: UTF8.self)
+        for b in sql.utf8 {
+            if inNumber, b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
+                number = number &* 10 &+ Int(b - UInt8(ascii: "0"))
+                out.append(b)
+                continue
+            }
+            endNumber()
+            if b == UInt8(ascii: "'") { inString.toggle() }
+            if b == UInt8(ascii: "$"), !inString {
+                out.append(UInt8(ascii: "?"))
+                inNumber = true
+            } else {
+                out.append(b)
+            }
+        }
+        endNumber()
+        guard sequential, expected > 1 else { return String(decoding: out, as: UTF8.self) }
+        var plain: [UInt8] = []
+        plain.reserveCapacity(out.count)
+        var afterMark = false
+        inString = false
+        for b in out {
+            if afterMark, b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") { continue }
+            afterMark = false
+            if b == UInt8(ascii: "'") { inString.toggle() }
+            if b == UInt8(ascii: "?"), !inString { afterMark = true }
+            plain.append(b)
+        }
+        return String(decoding: plain, as: UTF8.self)
     }
 
     /// The storage error for a result code, with SQLite's message (which names the

@@ -28,6 +28,21 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("placeholders in order become plain ?, any other use keeps its number; quoted text is left alone")
+    func sqlitePlaceholders() {
+        let twelve = (1...12).map { "$\($0)" }.joined(separator: ", ")
+        let cases = [
+            ("SELECT $1, $2 FROM t", "SELECT ?, ? FROM t"),
+            ("VALUES (\(twelve))", "VALUES (" + Array(repeating: "?", count: 12).joined(separator: ", ") + ")"),
+            ("WHERE a = $2 AND b = $1", "WHERE a = ?2 AND b = ?1"),
+            ("WHERE a = $1 OR b = $1", "WHERE a = ?1 OR b = ?1"),
+            ("VALUES (\(twelve), $1)", "VALUES (" + (1...12).map { "?\($0)" }.joined(separator: ", ") + ", ?1)"),
+            ("SELECT '$1 costs ?' = $1", "SELECT '$1 costs ?' = ?"),
+            ("SELECT 1", "SELECT 1"),
+        ]
+        for (sql, expected) in cases { #expect(SQLiteHandle.rewritePlaceholders(sql) == expected, "\(sql)") }
+    }
+
     @Test("migrations apply from empty", arguments: Backend.available)
     func migratesFromEmpty(backend: Backend) async throws {
         try await TestDatabase.with(backend, migrated: false) { db in
