@@ -53,11 +53,24 @@ extension SQLStore: UserStore {
     }
 
     public func session(id: String) async throws -> Session? {
-        try await db.first("SELECT * FROM sessions WHERE id = $1", [.text(id)]).map {
-            Session(
-                id: try $0.string("id"), userID: try $0.string("user_id"), createdAt: try $0.int("created_at"),
-                expiresAt: try $0.int("expires_at"), revoked: try $0.bool("revoked"))
-        }
+        try await db.first("SELECT * FROM sessions WHERE id = $1", [.text(id)]).map { try Self.session($0, prefix: "") }
+    }
+
+    public func sessionAndUser(sessionID: String) async throws -> (session: Session, user: User)? {
+        try await db.first(
+            """
+            SELECT s.id AS s_id, s.user_id AS s_user_id, s.created_at AS s_created_at, s.expires_at AS s_expires_at,
+                s.revoked AS s_revoked, u.*
+            FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1
+            """, [.text(sessionID)]
+        ).map { (try Self.session($0, prefix: "s_"), try Self.user($0)) }
+    }
+
+    private static func session(_ row: SQLRow, prefix: String) throws -> Session {
+        Session(
+            id: try row.string(prefix + "id"), userID: try row.string(prefix + "user_id"),
+            createdAt: try row.int(prefix + "created_at"), expiresAt: try row.int(prefix + "expires_at"),
+            revoked: try row.bool(prefix + "revoked"))
     }
 
     public func revokeSession(id: String) async throws {

@@ -386,6 +386,10 @@ struct StoreConformanceTests {
             try await store.createSession(Session(id: "s1", userID: "u9", createdAt: 1, expiresAt: 2))
             #expect(try await store.session(id: "s1")?.userID == "u9")
             #expect(try await store.session(id: "s2") == nil)
+            let both = try await store.sessionAndUser(sessionID: "s1")
+            #expect(both?.session == Session(id: "s1", userID: "u9", createdAt: 1, expiresAt: 2))
+            #expect(both?.user == themed)
+            #expect(try await store.sessionAndUser(sessionID: "s2") == nil)
         }
     }
 }

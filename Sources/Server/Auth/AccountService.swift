@@ -80,9 +80,8 @@ public struct AccountService: Sendable {
     /// Resolves a bearer token to a live identity.
     public func identity(forToken token: String) async throws -> Identity? {
         guard let claims = await tokens.verify(token),
-            let session = try await store.session(id: claims.sessionID),
-            !session.revoked, session.expiresAt > clock.epochSeconds, session.userID == claims.userID,
-            let user = try await store.user(id: claims.userID)
+            let (session, user) = try await store.sessionAndUser(sessionID: claims.sessionID),
+            !session.revoked, session.expiresAt > clock.epochSeconds, session.userID == claims.userID
         else { return nil }
         return Identity(userID: user.id, role: user.role, sessionID: session.id)
     }
