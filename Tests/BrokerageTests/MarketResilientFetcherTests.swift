@@ -60,6 +60,17 @@ struct MarketResilientFetcherTests {
         #expect(s.breaker.state == .closed)
     }
 
+    @Test func aHealthCheckMakesOneAttempt() async {
+        let clock = ManualTimeSource()
+        let f = make(clock)
+        let p = ScriptedProvider([.failure(.server(status: 502))])
+        await #expect(throws: MarketFetchError.self) {
+            try await f.fetch(forceRefresh: true, retrying: false) { _ in try await p.call() }
+        }
+        #expect(await p.calls == 1)
+        #expect(clock.sleeps.isEmpty)
+    }
+
     @Test func doesNotRetryClientErrors() async {
         let f = make(ManualTimeSource())
         let p = ScriptedProvider([.failure(.client(status: 401))])

@@ -1,10 +1,14 @@
+import Brokerage
+import Ethereum
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Server
+import JSON
 import Storage
 import TestSupport
 import Testing
+
+@testable import Server
 
 @Suite("Operations")
 struct OperationsTests {
@@ -74,6 +78,99 @@ struct OperationsTests {
                 #expect(!html.contains("<link"))
             }
         }
+    }
+
+    @Test("every operation documents its success body and every error status the error shape")
+    func openAPIDescribesBodies() async throws {
+        try await TestApp.with(.sqlite) { client, _ in
+            let doc = try JSONDecoder().decode(
+                JSONValue.self, from: Data(buffer: try await client.send(.get, "/api/v1/openapi.json").body))
+            guard case .object(let paths)? = doc["paths"] else {
+                Issue.record("no paths")
+                return
+            }
+            for (path, item) in paths {
+                guard case .object(let operations) = item else { continue }
+                for (method, operation) in operations {
+                    guard case .object(let responses)? = operation["responses"] else { continue }
+                    let name = "\(method.uppercased()) \(path)"
+                    #expect(responses.keys.contains { $0.hasPrefix("2") }, "\(name) has no success status")
+                    for (status, response) in responses where status.hasPrefix("2") && status != "204" {
+                        #expect(response["content"] != nil, "\(name) \(status) has no content")
+                        if let json = response["content"]?["application/json"] {
+                            #expect(json["schema"]?["type"] != nil || path == "/api/v1/openapi.json", "\(name)")
+                        }
+                    }
+                    for (status, response) in responses
+                    where Int(status) ?? 0 >= 400 && !(path == "/ready" && status == "503") {
+                        #expect(
+                            response["content"]?["application/json"]?["schema"]?["$ref"]
+                                == "#/components/schemas/Error", "\(name) \(status)")
+                    }
+                    if path.contains("{") { #expect(responses["404"] != nil, "\(name) can answer 404") }
+                }
+            }
+        }
+    }
+
+    struct Probe: Codable {
+        enum Kind: String, Codable, CaseIterable, SchemaDescribed { case spot, reserved }
+        struct Leg: Codable { let hours: Int }
+        let id: String
+        let price: USDC
+        let kind: Kind
+        let legs: [Leg]
+        let tags: [String: Double]
+        let note: String?
+        let score: Nullable<Double>
+        var simulated = true
+    }
+
+    @Test("schemas come from the types: optional keys are not required, Nullable is nullable, maps and enums")
+    func schemaFromType() throws {
+        let schema = try SchemaDecoder.schema(of: Probe.self)
+        let expected: JSONValue = [
+            "type": "object",
+            "required": ["id", "kind", "legs", "price", "score", "simulated", "tags"],
+            "properties": [
+                "id": ["type": "string"], "price": USDC.schema,
+                "kind": ["type": "string", "enum": ["spot", "reserved"]],
+                "legs": [
+                    "type": "array",
+                    "items": ["type": "object", "required": ["hours"], "properties": ["hours": ["type": "integer"]]],
+                ],
+                "tags": ["type": "object", "additionalProperties": ["type": "number"]],
+                "note": ["type": "string"], "score": ["type": ["number", "null"]], "simulated": ["type": "boolean"],
+            ],
+        ]
+        #expect(schema == expected)
+        let snake = try SchemaDecoder.schema(of: ProviderHealthSnapshot.Cache.self, keys: .snakeCase)
+        #expect(snake["properties"]?["stale_served"] == ["type": "integer"])
+        #expect(snake["properties"]?["staleServed"] == nil)
+    }
+
+    @Test("the validator refuses what the document does not say")
+    func schemaValidatorCatchesDrift() throws {
+        let schema = try SchemaDecoder.schema(of: Probe.self)
+        let validator = SchemaValidator(document: [:])
+        let good: JSONValue = [
+            "id": "a", "price": "1.50", "kind": "spot", "legs": [["hours": 2]], "tags": ["x": .number(1.5)],
+            "score": .null,
+            "simulated": false,
+        ]
+        #expect(validator.errors(good, schema) == [])
+        func broken(_ key: String, _ value: JSONValue?) -> JSONValue {
+            guard case .object(var members) = good else { return good }
+            members[key] = value
+            return .object(members)
+        }
+        #expect(validator.errors(broken("extra", 1), schema).count == 1)
+        #expect(validator.errors(broken("id", nil), schema).count == 1)
+        #expect(validator.errors(broken("price", .number(1.5)), schema).count == 1)
+        #expect(validator.errors(broken("price", "1.5"), schema).count == 1)
+        #expect(validator.errors(broken("kind", "later"), schema).count == 1)
+        #expect(validator.errors(broken("legs", [["hours": .number(1.5)]]), schema).count == 1)
+        #expect(validator.errors(broken("tags", ["x": "y"]), schema).count == 1)
     }
 
     /// `/a/:id` and `/a/{id}` name the same route.

@@ -45,7 +45,9 @@ enum TestApp {
                     (db as? any ChangeFeed).map { MarketChanges(feed: $0, replica: name, logger: Logger(label: name)) }
                 }, rentingProviders: rentingProviders)
             let (router, _) = buildRouter(deps)
-            try await Application(router: router).test(testing) { client in try await body(client, deps) }
+            try await Application(router: router).test(testing) { client in
+                try await body(DocumentedClient(client), deps)
+            }
         }
     }
 }

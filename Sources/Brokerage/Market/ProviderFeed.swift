@@ -18,10 +18,12 @@ public struct ProviderFeed: Sendable {
     public var provider: ProviderID { source.provider }
 
     /// Offers through the resilience layer; stale results have every offer flagged `stale`.
-    public func fetch(forceRefresh: Bool = false) async throws(MarketFetchError) -> Fetched<[Offer]> {
+    public func fetch(forceRefresh: Bool = false, retrying: Bool = true) async throws(MarketFetchError)
+        -> Fetched<[Offer]>
+    {
         let source = self.source
         let log = coverage
-        var result = try await fetcher.fetch(forceRefresh: forceRefresh) { pacer in
+        var result = try await fetcher.fetch(forceRefresh: forceRefresh, retrying: retrying) { pacer in
             let batch = try await source.fetchBatch(pacer: pacer)
             log.record(batch.coverage)
             return batch.offers

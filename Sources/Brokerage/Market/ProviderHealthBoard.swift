@@ -34,7 +34,9 @@ public struct ProviderHealthBoard: Sendable {
     /// Calls the provider now (through the layer) and reports its health afterwards.
     public func healthCheck(_ provider: ProviderID) async -> ProviderHealthSnapshot? {
         guard let feed = feed(provider) else { return nil }
-        _ = try? await feed.fetch(forceRefresh: true)
+        // One attempt: the caller waits for this answer (a down provider with retries and
+        // backoff held the request past any client's timeout).
+        _ = try? await feed.fetch(forceRefresh: true, retrying: false)
         return await Self.snapshot(of: feed)
     }
 

@@ -34,8 +34,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 }
 
-private struct ErrorBody: Encodable {
-    struct Inner: Encodable {
+private struct ErrorBody: Codable {
+    struct Inner: Codable {
         let code: String
         let message: String
         let details: [String: String]?

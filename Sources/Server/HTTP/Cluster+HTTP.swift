@@ -4,8 +4,8 @@ import Timekeeping
 
 /// The contract's plan: `{members, total_cost, estimated_hours, feasible, reason?}`, plus
 /// the hourly price, GPU count and the window the hours would be booked for.
-struct ClusterPlanView: Encodable {
-    struct Member: Encodable {
+struct ClusterPlanView: Codable {
+    struct Member: Codable {
         let gpu_id: String
         let provider: String
         let model: String
@@ -26,8 +26,8 @@ struct ClusterPlanView: Encodable {
     let total_throughput: Double
     let start_time: String
     let end_time: String
-    let feasible = true
-    let reason: String? = nil
+    var feasible = true
+    var reason: String? = nil
 
     init(_ plan: ClusterPlan, start: Int64) {
         job_name = plan.jobName
@@ -66,7 +66,7 @@ struct ClusterPlanView: Encodable {
 }
 
 /// A stored cluster: its plan, state and settlement so far.
-struct ClusterView: Encodable {
+struct ClusterView: Codable {
     static let settlementRule =
         "completed: the full cost is charged; failed before start: full refund; failed while running: every started hour "
         + "since start is charged, the rest refunded. Charged money pays the platform fee, then members by contribution."
@@ -83,12 +83,12 @@ struct ClusterView: Encodable {
     let finished_at: String?
     let charged: USDC
     let refunded: USDC
-    let settlement_rule = Self.settlementRule
+    var settlement_rule = Self.settlementRule
     let created_at: String
     /// Each member's machine, on the single-cluster read.
     var machines: [MemberMachine]? = nil
 
-    struct MemberMachine: Encodable {
+    struct MemberMachine: Codable {
         let gpu_id: String
         let reservation_id: String
         let machine: Nullable<MachineView>

@@ -3,7 +3,7 @@ import Ethereum
 import Timekeeping
 
 /// A provider's listing as the API shows it; `id` is also its marketplace offer id.
-struct GPUListingView: Encodable {
+struct GPUListingView: Codable {
     let id: String
     let model: String
     let model_name: String

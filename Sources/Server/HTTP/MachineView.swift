@@ -4,7 +4,7 @@ import Timekeeping
 /// A booking's machine as its renter sees it (only ever sent to the owner): where it
 /// stands, how to reach it, and the latest event. `booked` before its start. Every key is
 /// always present; connection fields are null until the machine runs.
-struct MachineView: Encodable {
+struct MachineView: Codable {
     let status: String
     let ssh_host: Nullable<String>
     let ssh_port: Nullable<Int>

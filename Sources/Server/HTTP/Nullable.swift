@@ -11,3 +11,10 @@ struct Nullable<Wrapped: Encodable>: Encodable {
         if let value { try c.encode(value) } else { try c.encodeNil() }
     }
 }
+
+extension Nullable: Decodable where Wrapped: Decodable {
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        value = c.decodeNil() ? nil : try c.decode(Wrapped.self)
+    }
+}

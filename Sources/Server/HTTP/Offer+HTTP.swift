@@ -10,7 +10,7 @@ import Timekeeping
 /// `perf_score` is the whole offer's throughput (RTX 4090 = 100), `perf_score_per_gpu`
 /// one GPU's; both are null for a GPU outside the catalogue its provider does not measure
 /// (``PerformanceScore``), and then `price_per_perf` is null too.
-struct OfferView: Encodable {
+struct OfferView: Codable {
     let id: String
     let provider: String
     let external_id: String
@@ -76,7 +76,7 @@ struct OfferView: Encodable {
 
 /// One arbitrage gap; `spread_pct_formula` travels with every answer so clients need
 /// not guess how the percentage was computed.
-struct OpportunityView: Encodable {
+struct OpportunityView: Codable {
     static let formula =
         "(reference_price - cheapest_price) / reference_price * 100; reference_price is the outlier-filtered median of the other providers' prices for the model"
 
@@ -88,7 +88,7 @@ struct OpportunityView: Encodable {
     let reference_sample_size: Int
     let reference_providers: [String]
     let spread_pct: Double
-    let spread_pct_formula = OpportunityView.formula
+    var spread_pct_formula = OpportunityView.formula
     let savings_per_hour: USDC
     let savings_per_month: USDC
 
@@ -106,7 +106,7 @@ struct OpportunityView: Encodable {
     }
 }
 
-struct ModelSummaryView: Encodable {
+struct ModelSummaryView: Codable {
     let id: String
     let name: String
     let vram_gb: Int
@@ -126,7 +126,7 @@ struct ModelSummaryView: Encodable {
     }
 }
 
-struct ProviderSummaryView: Encodable {
+struct ProviderSummaryView: Codable {
     let name: String
     let display_name: String
     let offers: Int
@@ -144,7 +144,7 @@ struct ProviderSummaryView: Encodable {
     }
 }
 
-struct PricePointView: Encodable {
+struct PricePointView: Codable {
     let t: String
     let provider: String?
     let min: USDC

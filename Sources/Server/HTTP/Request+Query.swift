@@ -62,7 +62,7 @@ enum Cursor {
     }
 }
 
-struct Page<Item: Encodable>: Encodable {
+struct Page<Item: Codable>: Codable {
     let items: [Item]
     let next_cursor: String?
 }

@@ -63,22 +63,34 @@ enum OpenAPIDocument {
         if let body = spec.body {
             op["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
         }
-        var responses: [String: JSONValue] = [:]
-        for (status, text) in spec.responses { responses[String(status)] = ["description": .string(text)] }
-        var errors: [Int: String] = [:]
+        // The statuses every route of its kind can answer, unless the spec words them itself.
+        var statuses = spec.responses
+        func add(_ status: Int, _ text: String) { statuses[status] = statuses[status] ?? text }
         if spec.body != nil {
-            errors[400] = "Malformed JSON"
-            errors[413] = "Body larger than 1 MiB"
-            errors[415] = "Not application/json"
-            errors[422] = "Validation failed"
+            add(400, "Malformed JSON")
+            add(413, "Body larger than 1 MiB")
+            add(415, "Not application/json")
         }
-        if spec.access != .public { errors[401] = "Not authenticated" }
-        if spec.access == .operator { errors[403] = "Needs the operator role" }
-        for (status, text) in errors where responses[String(status)] == nil {
-            responses[String(status)] = [
-                "description": .string(text),
-                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
-            ]
+        if spec.body != nil || !spec.parameters.isEmpty {
+            add(422, "Validation failed (error.details names the field)")
+        }
+        if !spec.pathParameters.isEmpty { add(404, "Not found") }
+        if spec.access != .public { add(401, "Not authenticated") }
+        if spec.access == .operator { add(403, "Needs the operator role") }
+        add(503, "Storage unavailable or busy: retry after Retry-After")
+        var responses: [String: JSONValue] = [:]
+        for (status, text) in statuses {
+            var response: [String: JSONValue] = ["description": .string(text)]
+            if spec.returnsOn.contains(status) {
+                if let produces = spec.produces {
+                    response["content"] = [produces: ["schema": ["type": "string"]]]
+                } else if let schema = spec.returns {
+                    response["content"] = ["application/json": ["schema": schema]]
+                }
+            } else if status >= 400 {
+                response["content"] = ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]
+            }
+            responses[String(status)] = .object(response)
         }
         op["responses"] = .object(responses)
         return .object(op)

@@ -19,10 +19,18 @@ public struct RouteSpec: Sendable {
     /// Extra success/error statuses besides the defaults, with descriptions.
     public let responses: [Int: String]
     public let parameters: [String]
+    /// JSON schema of the success body, derived from the type the handler encodes.
+    public let returns: JSONValue?
+    /// Statuses whose body is `returns` rather than the error shape (every 2xx but 204,
+    /// and e.g. `/ready`'s 503).
+    public let returnsOn: Set<Int>
+    /// The media type of a body that is not JSON (HTML, Prometheus text, assets).
+    public let produces: String?
 
-    public init(
+    init(
         _ method: HTTPRequest.Method, _ path: String, _ summary: String, tag: String, access: Access = .public,
-        body: JSONValue? = nil, responses: [Int: String] = [200: "OK"], query: [String] = []
+        body: JSONValue? = nil, returns: (any Decodable.Type)? = nil, keys: SchemaDecoder.Keys = .asDeclared,
+        returnsOn: Set<Int> = [], produces: String? = nil, responses: [Int: String] = [200: "OK"], query: [String] = []
     ) {
         self.method = method
         self.path = path
@@ -32,6 +40,14 @@ public struct RouteSpec: Sendable {
         self.body = body
         self.responses = responses
         self.parameters = query
+        self.produces = produces
+        self.returnsOn = returnsOn.union(responses.keys.filter { (200..<300).contains($0) && $0 != 204 })
+        do {
+            self.returns = try returns.map { try SchemaDecoder.schema(of: $0, keys: keys) }
+        } catch {
+            // A view the decoder cannot walk is a programming error every test meets at once.
+            preconditionFailure("no schema for \(returns!) of \(method) \(path): \(error)")
+        }
     }
 
     /// Hummingbird's syntax for the same template: `{id}` → `:id`.

@@ -9,13 +9,13 @@ import Hummingbird
 struct ArbitrageRoutes {
     let deps: AppDependencies
 
-    struct BestDealView: Encodable {
+    struct BestDealView: Codable {
         let gpu_model: String
         let offer: OfferView
         let opportunity: OpportunityView?
     }
 
-    struct SavingsView: Encodable {
+    struct SavingsView: Codable {
         let gpu_model: String
         let hours_per_day: Double
         let opportunity: OpportunityView
@@ -28,7 +28,8 @@ struct ArbitrageRoutes {
             RouteSpec(
                 .get, "/api/v1/arbitrage/opportunities",
                 "Largest cross-provider gap per model: spread_pct = (reference - cheapest) / reference × 100, reference = outlier-filtered median of other providers",
-                tag: "arbitrage", responses: [200: "OK", 422: "Invalid filters"],
+                tag: "arbitrage", returns: ItemList<OpportunityView>.self,
+                responses: [200: "OK", 422: "Invalid filters"],
                 query: ["min_spread_pct", "gpu_model", "min_reliability", "basis"])
         ) { request, _ in
             var parameters = request.marketParameters
@@ -41,7 +42,7 @@ struct ArbitrageRoutes {
             let body = try deps.marketResponses.body(for: key, index: index) {
                 let found = index.arbitrage.opportunities(
                     minSpreadPct: q.minSpreadPct, model: q.model, minReliability: q.minReliability, basis: q.basis)
-                return Array(try encodeJSON(["items": found.map { OpportunityView($0, booking: deps.booking) }]))
+                return Array(try encodeJSON(ItemList(items: found.map { OpportunityView($0, booking: deps.booking) })))
             }
             return .json(encoded: body)
         }
@@ -50,6 +51,7 @@ struct ArbitrageRoutes {
             RouteSpec(
                 .get, "/api/v1/arbitrage/best-deal/{model}",
                 "Cheapest available offer of a model, with its arbitrage gap", tag: "arbitrage",
+                returns: BestDealView.self,
                 responses: [200: "OK", 404: "Unknown model or no offers"], query: ["min_reliability", "basis"])
         ) { request, context in
             let listed = deps.market.current.uncataloguedModels
@@ -71,6 +73,7 @@ struct ArbitrageRoutes {
             RouteSpec(
                 .get, "/api/v1/arbitrage/savings/{model}",
                 "Savings per day and month of the best gap for a usage pattern", tag: "arbitrage",
+                returns: SavingsView.self,
                 responses: [200: "OK", 404: "Unknown model or no gap", 422: "Bad hours_per_day"],
                 query: ["hours_per_day", "min_reliability"])
         ) { request, context in

@@ -15,7 +15,7 @@ struct AuthRoutes {
         let role: String?
     }
 
-    struct UserView: Encodable {
+    struct UserView: Codable {
         let id: String
         let email: String
         let role: String
@@ -42,9 +42,9 @@ struct AuthRoutes {
         let password: String
     }
 
-    struct TokenView: Encodable {
+    struct TokenView: Codable {
         let access_token: String
-        let token_type = "bearer"
+        var token_type = "bearer"
         let expires_in: Int64
     }
 
@@ -70,6 +70,7 @@ struct AuthRoutes {
         api.add(
             RouteSpec(
                 .post, "/api/v1/auth/signup", "Create an account", tag: "auth", body: Self.credentials,
+                returns: UserView.self,
                 responses: [201: "Created", 409: "Email taken", 429: "Too many signups from this address"])
         ) { request, context in
             let body = try await request.decodeJSON(SignupBody.self, context: context)
@@ -94,7 +95,8 @@ struct AuthRoutes {
                     "properties": [
                         "email": ["type": "string"], "username": ["type": "string"], "password": ["type": "string"],
                     ],
-                ], responses: [200: "Token", 401: "Wrong email or password", 429: "Too many failures"])
+                ], returns: TokenView.self,
+                responses: [200: "Token", 401: "Wrong email or password", 429: "Too many failures"])
         ) { request, context in
             let body = try await loginBody(request, context: context)
             guard let email = body.email ?? body.username, !email.isEmpty else {
@@ -133,7 +135,10 @@ struct AuthRoutes {
             return Response(status: .noContent)
         }
 
-        api.add(RouteSpec(.get, "/api/v1/auth/me", "The caller's profile", tag: "auth", access: .user)) { _, context in
+        api.add(
+            RouteSpec(
+                .get, "/api/v1/auth/me", "The caller's profile", tag: "auth", access: .user, returns: UserView.self)
+        ) { _, context in
             let id = try context.requireIdentity()
             guard let user = try await accounts.store.user(id: id.userID) else { throw APIError.notFound("user") }
             return try .json(UserView(user))
@@ -145,7 +150,7 @@ struct AuthRoutes {
                 body: [
                     "type": "object",
                     "properties": ["theme_preference": ["type": "string", "enum": ["light", "dark", "system"]]],
-                ])
+                ], returns: UserView.self)
         ) { request, context in
             let id = try context.requireIdentity()
             let body = try await request.decodeJSON(PatchMeBody.self, context: context)
@@ -167,7 +172,7 @@ struct AuthRoutes {
                     "type": "object", "required": ["ssh_public_key"],
                     "properties": ["ssh_public_key": ["type": ["string", "null"]]],
                 ],
-                responses: [200: "Saved", 422: "Not an accepted OpenSSH public key"])
+                returns: UserView.self, responses: [200: "Saved", 422: "Not an accepted OpenSSH public key"])
         ) { request, context in
             let id = try context.requireIdentity()
             let body = try await request.decodeJSON(PutMeBody.self, context: context)

@@ -55,7 +55,7 @@ struct ClusterRoutes {
             RouteSpec(
                 .post, "/api/v1/clusters/estimate",
                 "Plan the cheapest cluster that meets the deadline, without booking or charging",
-                tag: "clusters", access: .user, body: Self.planSchema,
+                tag: "clusters", access: .user, body: Self.planSchema, returns: ClusterPlanView.self,
                 responses: [200: "Feasible plan", 422: "Invalid request, or no plan (code says why, with the reason)"])
         ) { request, context in
             _ = try context.requireIdentity()
@@ -68,7 +68,7 @@ struct ClusterRoutes {
             RouteSpec(
                 .post, "/api/v1/clusters",
                 "Plan, book the members' hours from the next whole hour and hold the total cost; accepts Idempotency-Key",
-                tag: "clusters", access: .user, body: Self.planSchema,
+                tag: "clusters", access: .user, body: Self.planSchema, returns: ClusterView.self,
                 responses: [
                     201: "Held", 402: "Insufficient funds", 409: "An offer changed or was booked meanwhile",
                     422: "Invalid request or no plan",
@@ -96,7 +96,7 @@ struct ClusterRoutes {
         api.add(
             RouteSpec(
                 .get, "/api/v1/clusters", "The caller's clusters, newest first", tag: "clusters", access: .user,
-                query: ["limit", "cursor"])
+                returns: Page<ClusterView>.self, query: ["limit", "cursor"])
         ) {
             request, context in
             let id = try context.requireIdentity()
@@ -111,7 +111,8 @@ struct ClusterRoutes {
 
         api.add(
             RouteSpec(
-                .get, "/api/v1/clusters/{id}", "One cluster (its owner or an operator)", tag: "clusters", access: .user)
+                .get, "/api/v1/clusters/{id}", "One cluster (its owner or an operator)", tag: "clusters", access: .user,
+                returns: ClusterView.self)
         ) { _, context in
             let cluster = try await owned(context)
             var view = ClusterView(cluster)
@@ -140,7 +141,7 @@ struct ClusterRoutes {
             api.add(
                 RouteSpec(
                     .post, "/api/v1/clusters/{id}/\(verb)", "\(summary); accepts Idempotency-Key", tag: "clusters",
-                    access: .user,
+                    access: .user, returns: ClusterView.self,
                     responses: [
                         200: "Moved", 404: "No such cluster of the caller", 409: "Not allowed from the current state",
                     ])

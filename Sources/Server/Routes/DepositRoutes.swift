@@ -11,17 +11,17 @@ struct DepositRoutes {
     let deps: AppDependencies
     var store: SQLStore { deps.store }
 
-    struct InfoView: Encodable {
+    struct InfoView: Codable {
         let chain_id: Int
         let chain: String
-        let token = "USDC"
+        var token = "USDC"
         let token_address: String
         let deposit_address: String
         let confirmations_required: Int
         let linked_addresses: [String]
     }
 
-    struct DepositView: Encodable {
+    struct DepositView: Codable {
         let chain_id: Int
         let tx_hash: String
         let log_index: UInt64
@@ -39,7 +39,8 @@ struct DepositRoutes {
             RouteSpec(
                 .get, "/api/v1/wallets/deposit-info",
                 "Where to send USDC for a watched chain, and the caller's linked addresses",
-                tag: "wallet", access: .user, responses: [200: "Deposit instructions", 404: "Chain not watched"],
+                tag: "wallet", access: .user, returns: InfoView.self,
+                responses: [200: "Deposit instructions", 404: "Chain not watched"],
                 query: ["chain_id"])
         ) { request, context in
             let id = try context.requireIdentity()
@@ -56,7 +57,7 @@ struct DepositRoutes {
             RouteSpec(
                 .get, "/api/v1/wallets/deposits",
                 "On-chain deposits from the caller's linked addresses: pending with confirmations, or credited",
-                tag: "wallet", access: .user, query: ["limit", "cursor"])
+                tag: "wallet", access: .user, returns: Page<DepositView>.self, query: ["limit", "cursor"])
         ) { request, context in
             // `{items, next_cursor}` like every list. Pending deposits come first, then
             // credited ones, newest first, from two tables; the cursor holds how many

@@ -14,7 +14,7 @@ struct MarketRoutes {
 
     struct CompareBody: Decodable { let gpu_ids: [String] }
 
-    struct CompareView: Encodable {
+    struct CompareView: Codable {
         let items: [OfferView]
         let cheapest_id: String
         let best_g_score_id: String
@@ -29,7 +29,7 @@ struct MarketRoutes {
         api.add(
             RouteSpec(
                 .get, "/api/v1/gpus/search", "Search offers across providers (filters, sort, cursor pages)",
-                tag: "marketplace",
+                tag: "marketplace", returns: Page<OfferView>.self,
                 responses: [200: "OK", 422: "Invalid or contradictory filters"],
                 query: [
                     "model", "min_vram", "max_price", "provider", "location", "min_reliability", "min_gpus",
@@ -46,23 +46,23 @@ struct MarketRoutes {
         api.add(
             RouteSpec(
                 .get, "/api/v1/gpus/models", "Canonical GPU models on the market, with offer counts and cheapest price",
-                tag: "marketplace")
+                tag: "marketplace", returns: ItemList<ModelSummaryView>.self)
         ) { _, _ in
-            try .json(["items": deps.market.current.modelSummaries().map(ModelSummaryView.init)])
+            try .json(ItemList(items: deps.market.current.modelSummaries().map(ModelSummaryView.init)))
         }
 
         api.add(
             RouteSpec(
                 .get, "/api/v1/gpus/providers", "Providers with offer counts, data origin and last sync",
-                tag: "marketplace")
+                tag: "marketplace", returns: ItemList<ProviderSummaryView>.self)
         ) { _, _ in
-            try .json(["items": deps.market.current.providerSummaries().map(ProviderSummaryView.init)])
+            try .json(ItemList(items: deps.market.current.providerSummaries().map(ProviderSummaryView.init)))
         }
 
         api.add(
             RouteSpec(
                 .post, "/api/v1/gpus/compare", "Compare 2 or 3 offers side by side", tag: "marketplace",
-                body: Self.compareSchema,
+                body: Self.compareSchema, returns: CompareView.self,
                 responses: [200: "OK", 404: "Unknown offer id", 422: "Not 2 or 3 ids"])
         ) { request, context in
             let body = try request.decodeJSON(CompareBody.self, from: try await request.bodyBuffer(context: context))
@@ -84,7 +84,7 @@ struct MarketRoutes {
 
         api.add(
             RouteSpec(
-                .get, "/api/v1/gpus/{id}", "One offer by id", tag: "marketplace",
+                .get, "/api/v1/gpus/{id}", "One offer by id", tag: "marketplace", returns: OfferView.self,
                 responses: [200: "OK", 404: "Unknown offer"])
         ) { _, context in
             try .json(OfferView(try await offer(try context.parameters.require("id")), booking: deps.booking))
@@ -94,7 +94,8 @@ struct MarketRoutes {
             RouteSpec(
                 .get, "/api/v1/gpus/{id}/price-history",
                 "Hourly price series {t, min, median, max, offers} of a model ({id} is the model id or name), optionally for one provider",
-                tag: "marketplace", responses: [200: "OK", 404: "Unknown model", 422: "Bad provider or hours"],
+                tag: "marketplace", returns: ItemList<PricePointView>.self,
+                responses: [200: "OK", 404: "Unknown model", 422: "Bad provider or hours"],
                 query: ["provider", "hours"])
         ) { request, context in
             let model = try Self.model(
@@ -117,7 +118,7 @@ struct MarketRoutes {
             let points = try await deps.store.priceHistory(
                 model: model, provider: provider, lastHours: hours,
                 now: deps.clock.now)
-            return try .json(["items": points.map(PricePointView.init)])
+            return try .json(ItemList(items: points.map(PricePointView.init)))
         }
     }
 

@@ -2,6 +2,7 @@ import ChainWatcher
 import Ethereum
 import Foundation
 import Hummingbird
+import JSON
 import Payouts
 import Storage
 
@@ -15,7 +16,7 @@ struct OpsRoutes {
     let watchers: WatcherStatusBoard
     let senders: SenderStatusBoard
 
-    struct ChainView: Encodable {
+    struct ChainView: Codable {
         let chain_id: Int
         /// watching, standby (another replica holds the lease), halted (incident open), or
         /// misconfigured (its node serves another chain; see `problem`).
@@ -28,7 +29,7 @@ struct OpsRoutes {
         let payouts: PayoutView?
     }
 
-    struct PayoutView: Encodable {
+    struct PayoutView: Codable {
         let hot_wallet: String
         /// sending, standby (another replica holds the lease), or flagged (see `problems`).
         let state: String
@@ -38,21 +39,24 @@ struct OpsRoutes {
         let problems: [String]
     }
 
-    struct ReadyView: Encodable {
+    struct ReadyView: Codable {
         let status: String
         let database: String
         let chains: [ChainView]
     }
 
     func register(on api: APIRouter) {
-        api.add(RouteSpec(.get, "/health", "Liveness: the process answers", tag: "operations")) { _, _ in
+        api.add(
+            RouteSpec(
+                .get, "/health", "Liveness: the process answers", tag: "operations", returns: [String: String].self)
+        ) { _, _ in
             try .json(["status": "ok"])
         }
         api.add(
             RouteSpec(
                 .get, "/ready",
                 "Readiness: the database answers; chains halted by an incident or pointed at the wrong network are listed",
-                tag: "operations",
+                tag: "operations", returns: ReadyView.self, returnsOn: [503],
                 responses: [200: "Ready (status degraded when a chain is halted or misconfigured)", 503: "Not ready"])
         ) { _, context in
             var chainViews: [ChainView] = []
@@ -88,14 +92,22 @@ struct OpsRoutes {
             }
             return try .json(ReadyView(status: degraded ? "degraded" : "ready", database: "ok", chains: chainViews))
         }
-        api.add(RouteSpec(.get, "/metrics", "Prometheus metrics", tag: "operations")) { _, _ in
+        api.add(
+            RouteSpec(.get, "/metrics", "Prometheus metrics", tag: "operations", produces: "text/plain; version=0.0.4")
+        ) { _, _ in
             .text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
-        api.add(RouteSpec(.get, "/api/v1/openapi.json", "This API as an OpenAPI 3.1 document", tag: "operations")) {
+        api.add(
+            RouteSpec(
+                .get, "/api/v1/openapi.json", "This API as an OpenAPI 3.1 document", tag: "operations",
+                returns: JSONValue.self)
+        ) {
             _, _ in
             try .json(OpenAPIDocument.build(routes: table.all, version: version))
         }
-        api.add(RouteSpec(.get, "/api/v1/docs", "This API as a readable page", tag: "operations")) { _, _ in
+        api.add(
+            RouteSpec(.get, "/api/v1/docs", "This API as a readable page", tag: "operations", produces: "text/html")
+        ) { _, _ in
             var page = Response.text(
                 DocsPage.render(OpenAPIDocument.build(routes: table.all, version: version)),
                 contentType: "text/html; charset=utf-8")

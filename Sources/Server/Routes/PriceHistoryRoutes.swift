@@ -11,13 +11,13 @@ struct PriceHistoryRoutes {
     /// Longest window per interval: about a month of hours, three years of days.
     static let maxSpan: [PriceInterval: TimeInterval] = [.hour: 31 * 86_400, .day: 3 * 366 * 86_400]
 
-    struct SeriesView: Encodable {
+    struct SeriesView: Codable {
         /// null: all providers together.
         let provider: Nullable<String>
         let points: [PricePointView]
     }
 
-    struct HistoryView: Encodable {
+    struct HistoryView: Codable {
         let model: String
         let model_name: String
         let interval: String
@@ -31,7 +31,8 @@ struct PriceHistoryRoutes {
             RouteSpec(
                 .get, "/api/v1/market/models/{model}/price-history",
                 "Price series of a model per provider and for all together: one point {t, min, p10, median, p90, max, offers} per hour or day in [from, to)",
-                tag: "marketplace", responses: [200: "OK", 404: "Unknown model", 422: "Bad from, to or interval"],
+                tag: "marketplace", returns: HistoryView.self,
+                responses: [200: "OK", 404: "Unknown model", 422: "Bad from, to or interval"],
                 query: ["from", "to", "interval"])
         ) { request, context in
             let model = try MarketRoutes.model(

@@ -10,10 +10,10 @@ struct ProviderHealthRoutes {
     let deps: AppDependencies
     var board: ProviderHealthBoard { deps.providerHealth }
 
-    struct ActionView: Encodable {
+    struct ActionView: Codable {
         let provider: String?
         let action: String
-        let done = true
+        var done = true
         let at: String
     }
 
@@ -25,14 +25,14 @@ struct ProviderHealthRoutes {
         api.add(
             RouteSpec(
                 .get, "\(base)/health", "Overall provider health (worst status wins) with each provider",
-                tag: "provider-health")
+                tag: "provider-health", returns: ProviderHealthSummary.self, keys: .snakeCase)
         ) { _, _ in
             try Self.json(await board.summary(at: now()))
         }
         api.add(
             RouteSpec(
                 .get, "\(base)/providers/{name}/health", "One provider's health", tag: "provider-health",
-                responses: unknown)
+                returns: ProviderHealthSnapshot.self, keys: .snakeCase, responses: unknown)
         ) { _, context in
             let p = try provider(context)
             guard let s = await board.snapshot(of: p) else { throw Self.notConfigured(p.rawValue) }
@@ -44,22 +44,19 @@ struct ProviderHealthRoutes {
             RouteSpec(
                 .post, "\(base)/providers/{name}/health-check",
                 "Call the provider now (through its breaker and limiter) and report", tag: "provider-health",
-                access: .user, responses: unknown)
+                access: .user, returns: ProviderHealthSnapshot.self, keys: .snakeCase, responses: unknown)
         ) { _, context in
             let p = try provider(context)
             guard let s = await board.healthCheck(p) else { throw Self.notConfigured(p.rawValue) }
             return try Self.json(s)
         }
-        api.add(RouteSpec(.get, "\(base)/circuit-breakers", "Circuit breaker of each provider", tag: "provider-health"))
-        { _, _ in
-            try Self.json([
-                "items": await board.snapshots().map { BreakerView(provider: $0.provider, breaker: $0.breaker) }
-            ])
+        list(on: api, "\(base)/circuit-breakers", "Circuit breaker of each provider") {
+            BreakerView(provider: $0.provider, breaker: $0.breaker)
         }
         api.add(
             RouteSpec(
                 .post, "\(base)/circuit-breakers/{name}/reset", "Close a provider's breaker", tag: "provider-health",
-                access: .operator, responses: unknown)
+                access: .operator, returns: ActionView.self, responses: unknown)
         ) { _, context in
             let p = try provider(context)
             guard await board.resetBreaker(p) else { throw Self.notConfigured(p.rawValue) }
@@ -67,29 +64,25 @@ struct ProviderHealthRoutes {
                 ActionView(
                     provider: p.rawValue, action: "circuit_breaker_reset", at: RFC3339.format(deps.clock.epochSeconds)))
         }
-        api.add(RouteSpec(.get, "\(base)/rate-limiters", "Token bucket of each provider", tag: "provider-health")) {
-            _, _ in
-            try Self.json([
-                "items": await board.snapshots().map { LimiterView(provider: $0.provider, rateLimiter: $0.rateLimiter) }
-            ])
+        list(on: api, "\(base)/rate-limiters", "Token bucket of each provider") {
+            LimiterView(provider: $0.provider, rateLimiter: $0.rateLimiter)
         }
         api.add(
             RouteSpec(
                 .post, "\(base)/rate-limiters/reset-all", "Refill every provider's token bucket",
-                tag: "provider-health", access: .operator)
+                tag: "provider-health", access: .operator, returns: ActionView.self)
         ) { _, _ in
             await board.resetAllRateLimiters()
             return try .json(
                 ActionView(provider: nil, action: "rate_limiters_reset", at: RFC3339.format(deps.clock.epochSeconds)))
         }
-        api.add(RouteSpec(.get, "\(base)/cache/stats", "Response cache of each provider", tag: "provider-health")) {
-            _, _ in
-            try Self.json(["items": await board.snapshots().map { CacheView(provider: $0.provider, cache: $0.cache) }])
+        list(on: api, "\(base)/cache/stats", "Response cache of each provider") {
+            CacheView(provider: $0.provider, cache: $0.cache)
         }
         api.add(
             RouteSpec(
                 .post, "\(base)/cache/invalidate/{name}", "Drop a provider's cached offers", tag: "provider-health",
-                access: .operator, responses: unknown)
+                access: .operator, returns: ActionView.self, responses: unknown)
         ) { _, context in
             let p = try provider(context)
             guard await board.invalidateCache(p) else { throw Self.notConfigured(p.rawValue) }
@@ -100,7 +93,8 @@ struct ProviderHealthRoutes {
         api.add(
             RouteSpec(
                 .get, "\(base)/metrics/summary",
-                "Totals over providers: requests, success rate, rate-limit hits, breaker trips", tag: "provider-health")
+                "Totals over providers: requests, success rate, rate-limit hits, breaker trips", tag: "provider-health",
+                returns: MetricsView.self, keys: .snakeCase)
         ) { _, _ in
             let s = await board.summary(at: now())
             return try Self.json(
@@ -111,19 +105,19 @@ struct ProviderHealthRoutes {
         }
     }
 
-    struct BreakerView: Encodable {
+    struct BreakerView: Codable {
         let provider: ProviderID
         let breaker: ProviderHealthSnapshot.Breaker
     }
-    struct LimiterView: Encodable {
+    struct LimiterView: Codable {
         let provider: ProviderID
         let rateLimiter: ProviderHealthSnapshot.RateLimiter
     }
-    struct CacheView: Encodable {
+    struct CacheView: Codable {
         let provider: ProviderID
         let cache: ProviderHealthSnapshot.Cache
     }
-    struct MetricsView: Encodable {
+    struct MetricsView: Codable {
         let status: ProviderHealthSnapshot.Status
         let healthy, degraded, down, unknown, requests: Int
         let successRate: Double?
@@ -132,6 +126,18 @@ struct ProviderHealthRoutes {
     }
 
     private func now() -> Date { deps.clock.now }
+
+    /// One part of every provider's snapshot, listed as `{"items": [{provider, part}]}`.
+    private func list<View: Codable>(
+        on api: APIRouter, _ path: String, _ summary: String,
+        _ view: @escaping @Sendable (ProviderHealthSnapshot) -> View
+    ) {
+        api.add(
+            RouteSpec(.get, path, summary, tag: "provider-health", returns: ItemList<View>.self, keys: .snakeCase)
+        ) { _, _ in
+            try Self.json(ItemList(items: await board.snapshots().map(view)))
+        }
+    }
 
     /// The `{name}` path segment as a configured provider; anything else is 404.
     private func provider(_ context: AppRequestContext) throws -> ProviderID {

@@ -29,8 +29,8 @@ struct ProviderRoutes {
         }
     }
 
-    struct EarningsView: Encodable {
-        struct Item: Encodable {
+    struct EarningsView: Codable {
+        struct Item: Codable {
             let transaction_id: String
             let type: String
             let amount: USDC
@@ -43,8 +43,8 @@ struct ProviderRoutes {
         let items: [Item]
     }
 
-    struct GScoreView: Encodable {
-        struct Item: Encodable {
+    struct GScoreView: Codable {
+        struct Item: Codable {
             let gpu_id: String
             let model: String
             let gpu_count: Int
@@ -57,7 +57,7 @@ struct ProviderRoutes {
         /// GPU-weighted mean over the caller's listings; nil with none.
         let g_score: Double?
         let weights: [String: Double]
-        let formula = "G = P^wp × R^wr × E^we (see README, G-Score)"
+        var formula = "G = P^wp × R^wr × E^we (see README, G-Score)"
     }
 
     static let listingProperties: JSONValue = [
@@ -78,6 +78,7 @@ struct ProviderRoutes {
                     "type": "object", "required": ["model", "price_per_hour", "location"],
                     "properties": Self.listingProperties,
                 ],
+                returns: GPUListingView.self,
                 responses: [201: "Listed", 403: "Not a provider", 422: "Invalid listing (every bad field in details)"])
         ) { request, context in
             let id = try context.require(role: .provider)
@@ -92,10 +93,11 @@ struct ProviderRoutes {
 
         api.add(
             RouteSpec(
-                .get, "/api/v1/provider/gpus", "The caller's listings, newest first", tag: "provider", access: .user)
+                .get, "/api/v1/provider/gpus", "The caller's listings, newest first", tag: "provider", access: .user,
+                returns: ItemList<GPUListingView>.self, responses: [200: "OK", 403: "Not a provider"])
         ) { _, context in
             let id = try context.require(role: .provider)
-            return try .json(["items": try await store.listings(ownerID: id.userID).map(GPUListingView.init)])
+            return try .json(ItemList(items: try await store.listings(ownerID: id.userID).map(GPUListingView.init)))
         }
 
         api.add(
@@ -103,6 +105,7 @@ struct ProviderRoutes {
                 .patch, "/api/v1/provider/gpus/{id}",
                 "Change a listing's price, availability, location or hardware (owner only)",
                 tag: "provider", access: .user, body: ["type": "object", "properties": Self.listingProperties],
+                returns: GPUListingView.self,
                 responses: [
                     200: "Updated", 403: "Not a provider", 404: "No such listing of the caller", 422: "Invalid change",
                 ])
@@ -124,7 +127,8 @@ struct ProviderRoutes {
         api.add(
             RouteSpec(
                 .get, "/api/v1/provider/earnings", "Earnings balance and the latest earning entries", tag: "provider",
-                access: .user, query: ["limit"])
+                access: .user, returns: EarningsView.self, responses: [200: "OK", 403: "Not a provider"],
+                query: ["limit"])
         ) { request, context in
             let id = try context.require(role: .provider)
             let summary = try await store.summary(userID: id.userID)
@@ -140,7 +144,8 @@ struct ProviderRoutes {
         api.add(
             RouteSpec(
                 .get, "/api/v1/provider/g-score",
-                "G-Score of each of the caller's listings and their GPU-weighted mean", tag: "provider", access: .user)
+                "G-Score of each of the caller's listings and their GPU-weighted mean", tag: "provider", access: .user,
+                returns: GScoreView.self, responses: [200: "OK", 403: "Not a provider"])
         ) {
             _, context in
             let id = try context.require(role: .provider)

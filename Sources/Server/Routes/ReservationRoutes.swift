@@ -36,7 +36,7 @@ struct ReservationRoutes {
 
     struct ExtendBody: Decodable { let end_time: String }
 
-    struct ReservationView: Encodable {
+    struct ReservationView: Codable {
         let id: String
         let gpu_id: String
         let start_time: String
@@ -46,7 +46,7 @@ struct ReservationRoutes {
         let total_cost: USDC
         let status: String
         let refunded: USDC
-        let cancellation_policy = ReservationPolicy.cancellationPolicy
+        var cancellation_policy = ReservationPolicy.cancellationPolicy
         let created_at: String
         /// The substitute ceiling the renter allowed, or null.
         let max_price_per_hour: Nullable<USDC>
@@ -70,8 +70,8 @@ struct ReservationRoutes {
         }
     }
 
-    struct CalendarView: Encodable {
-        struct Block: Encodable {
+    struct CalendarView: Codable {
+        struct Block: Codable {
             let start_time: String
             let end_time: String
             let status: String
@@ -126,12 +126,14 @@ struct ReservationRoutes {
             "this booking rents a machine you reach by SSH: first save your public key with PUT /api/v1/auth/me {\"ssh_public_key\": \"ssh-ed25519 AAAA...\"}"
     )
 
+    static let cancelResponses = [200: "Cancelled (refund in the body)", 409: "Already ended or cancelled"]
+
     func register(on api: APIRouter) {
         api.add(
             RouteSpec(
                 .post, "/api/v1/reservations",
                 "Book whole hours on a GPU; holds hours × price; accepts Idempotency-Key",
-                tag: "reservations", access: .user, body: Self.bookSchema,
+                tag: "reservations", access: .user, body: Self.bookSchema, returns: ReservationView.self,
                 responses: [
                     201: "Booked", 402: "Insufficient funds", 404: "No such GPU",
                     409: "Hours taken, GPU unavailable, or not bookable here (book_url)",
@@ -158,7 +160,7 @@ struct ReservationRoutes {
         api.add(
             RouteSpec(
                 .get, "/api/v1/reservations", "The caller's reservations, newest first", tag: "reservations",
-                access: .user, query: ["limit", "cursor"])
+                access: .user, returns: Page<ReservationView>.self, query: ["limit", "cursor"])
         ) { request, context in
             let id = try context.requireIdentity()
             let limit = try request.limit()
@@ -173,7 +175,7 @@ struct ReservationRoutes {
         api.add(
             RouteSpec(
                 .get, "/api/v1/reservations/{id}", "One of the caller's reservations", tag: "reservations",
-                access: .user)
+                access: .user, returns: ReservationView.self)
         ) { _, context in
             let r = try await mine(context)
             var view = ReservationView(r)
@@ -191,18 +193,20 @@ struct ReservationRoutes {
         api.add(
             RouteSpec(
                 .delete, "/api/v1/reservations/{id}/cancel",
-                "Cancel; refund by the cancellation policy (in the response)", tag: "reservations", access: .user),
+                "Cancel; refund by the cancellation policy (in the response)", tag: "reservations", access: .user,
+                returns: ReservationView.self, responses: Self.cancelResponses),
             handler: cancel)
         api.add(
             RouteSpec(
-                .delete, "/api/v1/reservations/{id}", "Cancel (alias of /cancel)", tag: "reservations", access: .user),
+                .delete, "/api/v1/reservations/{id}", "Cancel (alias of /cancel)", tag: "reservations", access: .user,
+                returns: ReservationView.self, responses: Self.cancelResponses),
             handler: cancel)
 
         api.add(
             RouteSpec(
                 .post, "/api/v1/reservations/{id}/restart",
                 "Restart the booking's running machine in place (once per booking, when it hangs)",
-                tag: "reservations", access: .user,
+                tag: "reservations", access: .user, returns: MachineView.self,
                 responses: [
                     202: "Restart requested", 404: "No such reservation of the caller, or no machine",
                     409: "Not running, or restarted once already",
@@ -224,6 +228,7 @@ struct ReservationRoutes {
                     "type": "object", "required": ["end_time"],
                     "properties": ["end_time": ["type": "string", "format": "date-time"]],
                 ],
+                returns: ReservationView.self,
                 responses: [200: "Extended", 402: "Insufficient funds", 409: "Hours taken"])
         ) { request, context in
             let id = try context.requireIdentity()
@@ -242,7 +247,7 @@ struct ReservationRoutes {
             RouteSpec(
                 .get, "/api/v1/gpus/{id}/availability",
                 "Free and booked hour blocks of a GPU (default: the next 7 days)", tag: "reservations",
-                query: ["from", "to"])
+                returns: CalendarView.self, query: ["from", "to"])
         ) { request, context in
             let gpuID = try context.parameters.require("id")
             guard try await store.offer(id: gpuID) != nil else { throw APIError.notFound("GPU") }

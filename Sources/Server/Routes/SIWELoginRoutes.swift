@@ -33,9 +33,10 @@ struct SIWELoginRoutes {
                 "Issue a one-time nonce for logging in with a linked wallet (Sign-In with Ethereum)", tag: "auth",
                 body: [
                     "type": "object", "required": ["address"],
-                    "properties": ["address": ["type": "string", "description": "0x + 40 hex digits"]],
+                    "properties": ["address": Address.schema],
                 ],
-                responses: [201: "Nonce and the values the message must name"])
+                returns: SIWERoutes.NonceView.self,
+                responses: [201: "Nonce and the values the message must name", 429: "Too many from this address"])
         ) { request, context in
             if let wait = try await deps.accounts.throttle.admitWalletNonce(ip: context.clientIP) {
                 throw AccountService.throttled(wait, "too many sign-in requests from this address")
@@ -71,6 +72,7 @@ struct SIWELoginRoutes {
                         "signature": ["type": "string", "description": "0x + 65 bytes hex"],
                     ],
                 ],
+                returns: AuthRoutes.TokenView.self,
                 responses: [
                     200: "Token", 401: "The address is not linked to an account",
                     422: "Message or signature refused (code says why)",

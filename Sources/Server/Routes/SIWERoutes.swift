@@ -12,12 +12,12 @@ struct SIWERoutes {
     let deps: AppDependencies
     var store: SQLStore { deps.store }
 
-    struct NonceView: Encodable {
+    struct NonceView: Codable {
         let nonce: String
         let domain: String
         let uri: String
         let scheme: String
-        let version = "1"
+        var version = "1"
         let chain_ids: [UInt64]
         let issued_at: String
         let expiration_time: String
@@ -28,7 +28,7 @@ struct SIWERoutes {
         let signature: String
     }
 
-    struct LinkView: Encodable {
+    struct LinkView: Codable {
         let address: String
         let chain_id: UInt64
         let linked_at: String
@@ -51,7 +51,8 @@ struct SIWERoutes {
             RouteSpec(
                 .post, "/api/v1/auth/siwe/nonce", "Issue a one-time nonce for a Sign-In with Ethereum message",
                 tag: "auth",
-                access: .user, responses: [201: "Nonce and the values the message must name"])
+                access: .user, returns: NonceView.self,
+                responses: [201: "Nonce and the values the message must name"])
         ) { _, context in
             let id = try context.requireIdentity()
             let now = deps.clock.epochSeconds
@@ -78,6 +79,7 @@ struct SIWERoutes {
                         "signature": ["type": "string", "description": "0x + 65 bytes hex"],
                     ],
                 ],
+                returns: LinkView.self,
                 responses: [
                     200: "Linked", 409: "Address linked to another account", 422: "Message or signature refused",
                 ])

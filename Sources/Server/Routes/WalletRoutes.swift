@@ -10,7 +10,7 @@ struct WalletRoutes {
     let deps: AppDependencies
     var store: SQLStore { deps.store }
 
-    struct BalanceView: Encodable {
+    struct BalanceView: Codable {
         let available: USDC
         let held: USDC
         let earnings: USDC
@@ -21,7 +21,7 @@ struct WalletRoutes {
         let simulated: Bool
     }
 
-    struct EntryView: Encodable {
+    struct EntryView: Codable {
         let id: String
         let transaction_id: String
         let type: String
@@ -35,16 +35,16 @@ struct WalletRoutes {
 
     struct DepositBody: Decodable { let amount: USDC }
 
-    struct DepositView: Encodable {
+    struct DepositView: Codable {
         let transaction_id: String
         let amount: USDC
         let available: USDC
-        let simulated = true
+        var simulated = true
         let created_at: String
     }
 
-    struct AnalyticsView: Encodable {
-        struct Day: Encodable {
+    struct AnalyticsView: Codable {
+        struct Day: Codable {
             let date: String
             let total: USDC
             let by_category: [String: USDC]
@@ -57,7 +57,9 @@ struct WalletRoutes {
 
     func register(on api: APIRouter) {
         api.add(
-            RouteSpec(.get, "/api/v1/wallets/balance", "The caller's balances and totals", tag: "wallet", access: .user)
+            RouteSpec(
+                .get, "/api/v1/wallets/balance", "The caller's balances and totals", tag: "wallet", access: .user,
+                returns: BalanceView.self)
         ) { _, context in
             let id = try context.requireIdentity()
             let s = try await store.summary(userID: id.userID)
@@ -72,7 +74,7 @@ struct WalletRoutes {
             RouteSpec(
                 .get, "/api/v1/wallets/transactions",
                 "Ledger history of the caller's accounts, newest first, with balance_after", tag: "wallet",
-                access: .user, query: ["type", "limit", "cursor"])
+                access: .user, returns: Page<EntryView>.self, query: ["type", "limit", "cursor"])
         ) { request, context in
             let id = try context.requireIdentity()
             let limit = try request.limit()
@@ -109,7 +111,7 @@ struct WalletRoutes {
             RouteSpec(
                 .get, "/api/v1/wallets/analytics", "Spending per day and per category over the last N days",
                 tag: "wallet",
-                access: .user, query: ["days"])
+                access: .user, returns: AnalyticsView.self, query: ["days"])
         ) { request, context in
             let id = try context.requireIdentity()
             let days =
@@ -149,8 +151,9 @@ struct WalletRoutes {
                 tag: "wallet", access: .user,
                 body: [
                     "type": "object", "required": ["amount"],
-                    "properties": ["amount": ["type": "string", "example": "100.00"]],
+                    "properties": ["amount": USDC.requestSchema(example: "100.00")],
                 ],
+                returns: DepositView.self,
                 responses: [201: "Credited (simulated)", 403: "Simulation is off", 409: "Idempotency key reused"])
         ) { request, context in
             let id = try context.requireIdentity()

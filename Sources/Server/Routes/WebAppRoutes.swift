@@ -30,14 +30,14 @@ struct WebAppRoutes {
         api.add(
             RouteSpec(
                 .get, "/", "The web app (HTML; its pages are routed in the browser)", tag: "web app",
-                responses: [200: "The app's page", 304: "Not modified (If-None-Match)"])
+                produces: "text/html", responses: [200: "The app's page", 304: "Not modified (If-None-Match)"])
         ) { request, _ in
             try serve("index.html", request)
         }
         api.add(
             RouteSpec(
                 .get, "/assets/{file}", "A static file of the web app (ETag, Cache-Control, gzip)", tag: "web app",
-                responses: [200: "The file", 304: "Not modified (If-None-Match)", 404: "No such file"])
+                produces: "*/*", responses: [200: "The file", 304: "Not modified (If-None-Match)", 404: "No such file"])
         ) { request, context in
             try serve(try context.parameters.require("file"), request)
         }

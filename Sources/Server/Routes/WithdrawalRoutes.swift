@@ -20,7 +20,7 @@ struct WithdrawalRoutes {
         let source: String?
     }
 
-    struct WithdrawalView: Encodable {
+    struct WithdrawalView: Codable {
         let id: String
         let status: String
         let amount: USDC
@@ -88,8 +88,8 @@ struct WithdrawalRoutes {
     static let requestSchema: JSONValue = [
         "type": "object", "required": ["amount", "chain_id", "to"],
         "properties": [
-            "amount": ["type": "string", "example": "250.00"], "chain_id": ["type": "integer", "example": 137],
-            "to": ["type": "string", "example": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"],
+            "amount": USDC.requestSchema(example: "250.00"), "chain_id": ["type": "integer", "example": 137],
+            "to": Address.schema,
             "source": ["type": "string", "enum": ["available", "earnings"]],
         ],
     ]
@@ -99,7 +99,7 @@ struct WithdrawalRoutes {
             RouteSpec(
                 .post, "/api/v1/wallets/withdraw",
                 "Ask for USDC to be sent to an address; holds the amount until operators approve and the transfer confirms; accepts Idempotency-Key",
-                tag: "wallet", access: .user, body: Self.requestSchema,
+                tag: "wallet", access: .user, body: Self.requestSchema, returns: WithdrawalView.self,
                 responses: [
                     201: "Requested", 402: "Insufficient funds", 409: "Idempotency key reused",
                     422: "Invalid amount, chain or address, or over the daily limit",
@@ -133,7 +133,7 @@ struct WithdrawalRoutes {
         api.add(
             RouteSpec(
                 .get, "/api/v1/wallets/withdrawals", "The caller's withdrawals, newest first", tag: "wallet",
-                access: .user, query: ["limit", "cursor"])
+                access: .user, returns: Page<WithdrawalView>.self, query: ["limit", "cursor"])
         ) { request, context in
             let id = try context.requireIdentity()
             let limit = try request.limit()
@@ -148,7 +148,8 @@ struct WithdrawalRoutes {
         api.add(
             RouteSpec(
                 .get, "/api/v1/wallets/withdrawals/{id}", "One of the caller's withdrawals", tag: "wallet",
-                access: .user, responses: [200: "The withdrawal", 404: "No such withdrawal of yours"])
+                access: .user, returns: WithdrawalView.self,
+                responses: [200: "The withdrawal", 404: "No such withdrawal of yours"])
         ) { _, context in
             let id = try context.requireIdentity()
             guard let w = try await store.withdrawal(id: try context.parameters.require("id")), w.userID == id.userID
@@ -160,7 +161,7 @@ struct WithdrawalRoutes {
             RouteSpec(
                 .post, "/api/v1/wallets/withdrawals/{id}/cancel",
                 "Cancel a withdrawal no operator has acted on yet; releases the hold; accepts Idempotency-Key",
-                tag: "wallet", access: .user,
+                tag: "wallet", access: .user, returns: WithdrawalView.self,
                 responses: [200: "Cancelled", 404: "No such withdrawal of yours", 409: "Already approved or finished"])
         ) { request, context in
             let id = try context.requireIdentity()

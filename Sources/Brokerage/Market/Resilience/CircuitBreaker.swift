@@ -30,7 +30,7 @@ public struct CircuitBreaker: Sendable {
         }
     }
 
-    public enum State: String, Sendable, Hashable, Codable {
+    public enum State: String, Sendable, Hashable, Codable, CaseIterable {
         case closed
         case open
         case halfOpen = "half_open"

@@ -3,7 +3,7 @@ import Foundation
 /// A provider's health at one instant, for `/api/v1/provider-health/*`. Every field has a
 /// meaningful value before the first call (zero counts, nil rates, a closed breaker).
 public struct ProviderHealthSnapshot: Sendable, Hashable, Codable {
-    public enum Status: String, Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
         /// No calls yet.
         case unknown
         case healthy

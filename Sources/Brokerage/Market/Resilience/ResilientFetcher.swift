@@ -76,8 +76,10 @@ public actor ResilientFetcher<Value: Sendable> {
 
     /// Fresh data from cache or provider, or stale data when the provider is down.
     /// `forceRefresh` skips the fresh-cache answer (health checks) but keeps the stale fallback.
+    /// Without `retrying` one attempt is made: a caller waiting on an HTTP answer (the health
+    /// check) reports the provider's state now instead of sitting through the backoff.
     public func fetch(
-        forceRefresh: Bool = false, _ operation: @Sendable (RequestPacer) async throws -> Value
+        forceRefresh: Bool = false, retrying: Bool = true, _ operation: @Sendable (RequestPacer) async throws -> Value
     ) async throws(MarketFetchError) -> Fetched<Value> {
         if !forceRefresh, case .fresh(let value, let at) = cache.lookup(at: clock.now, successRate: successRate) {
             metrics.cacheHits.increment()
@@ -130,7 +132,7 @@ public actor ResilientFetcher<Value: Sendable> {
             publishGauges()
             logger.warning(
                 "provider call failed", metadata: ["provider.attempt": "\(attempt)", "provider.error": "\(failure)"])
-            guard failure.isRetryable, attempt <= configuration.retry.maxRetries else {
+            guard retrying, failure.isRetryable, attempt <= configuration.retry.maxRetries else {
                 return try staleOr(.failed(provider: provider, cause: failure, attempts: attempt))
             }
             let delay = configuration.retry.delay(forRetry: attempt, unit: jitter.unit())
