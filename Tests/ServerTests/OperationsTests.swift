@@ -149,6 +149,20 @@ struct OperationsTests {
         #expect(snake["properties"]?["staleServed"] == nil)
     }
 
+    @Test("request schemas come from the body type; annotations add to it and may not name keys it does not read")
+    func requestSchemaFromType() throws {
+        let schema = try RouteSpec.requestSchema(
+            Probe.self,
+            annotations: ["required": ["note"], "properties": ["note": ["example": "hi"], "id": ["minLength": 1]]])
+        #expect(schema["properties"]?["note"] == ["type": "string", "example": "hi"])
+        #expect(schema["properties"]?["id"] == ["type": "string", "minLength": 1])
+        #expect(schema["properties"]?["price"] == USDC.schema)
+        #expect(schema["required"] == ["id", "kind", "legs", "note", "price", "score", "simulated", "tags"])
+        #expect(throws: RouteSpec.AnnotationDrift.self) {
+            try RouteSpec.requestSchema(Probe.self, annotations: ["properties": ["nope": ["type": "string"]]])
+        }
+    }
+
     @Test("the validator refuses what the document does not say")
     func schemaValidatorCatchesDrift() throws {
         let schema = try SchemaDecoder.schema(of: Probe.self)

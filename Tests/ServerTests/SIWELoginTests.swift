@@ -144,4 +144,23 @@ struct SIWELoginTests {
             #expect(form.status == .unsupportedMediaType)
         }
     }
+
+    /// Found by schemathesis: the nonce answers 429 past the per-address limit, and the
+    /// document did not say so (the test client checks every answer against it).
+    @Test("login nonces are limited per address, with a documented 429")
+    func nonceLimit() async throws {
+        var limits = TestApp.limits
+        limits.checksPerIP = 2
+        try await TestApp.with(.sqlite, limits: limits) { client, _ in
+            let key = try PrivateKey(hex: "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
+            var answers: [TestResponse] = []
+            for _ in 0..<3 {
+                answers.append(
+                    try await client.send(
+                        .post, "/api/v1/auth/siwe/login/nonce", json: #"{"address":"\#(key.address.checksummed)"}"#))
+            }
+            #expect(answers.map(\.status) == [.created, .created, .tooManyRequests])
+            #expect(answers.last?.errorCode == "too_many_attempts")
+        }
+    }
 }

@@ -14,7 +14,8 @@ public struct RouteSpec: Sendable {
     public let summary: String
     public let tag: String
     public let access: Access
-    /// JSON schema of the request body, if any.
+    /// JSON schema of the request body, if any: derived from the type the handler decodes,
+    /// with the route's annotations laid over it.
     public let body: JSONValue?
     /// Extra success/error statuses besides the defaults, with descriptions.
     public let responses: [Int: String]
@@ -29,7 +30,8 @@ public struct RouteSpec: Sendable {
 
     init(
         _ method: HTTPRequest.Method, _ path: String, _ summary: String, tag: String, access: Access = .public,
-        body: JSONValue? = nil, returns: (any Decodable.Type)? = nil, keys: SchemaDecoder.Keys = .asDeclared,
+        accepts: (any Decodable.Type)? = nil, body: JSONValue? = nil, returns: (any Decodable.Type)? = nil,
+        keys: SchemaDecoder.Keys = .asDeclared,
         returnsOn: Set<Int> = [], produces: String? = nil, responses: [Int: String] = [200: "OK"], query: [String] = []
     ) {
         self.method = method
@@ -37,17 +39,53 @@ public struct RouteSpec: Sendable {
         self.summary = summary
         self.tag = tag
         self.access = access
-        self.body = body
         self.responses = responses
         self.parameters = query
         self.produces = produces
         self.returnsOn = returnsOn.union(responses.keys.filter { (200..<300).contains($0) && $0 != 204 })
         do {
             self.returns = try returns.map { try SchemaDecoder.schema(of: $0, keys: keys) }
+            self.body = try accepts.map { try Self.requestSchema($0, annotations: body) } ?? body
         } catch {
-            // A view the decoder cannot walk is a programming error every test meets at once.
-            preconditionFailure("no schema for \(returns!) of \(method) \(path): \(error)")
+            // A type the decoder cannot walk, or an annotation naming a key the body type
+            // does not read, is a programming error every test meets at once.
+            preconditionFailure("no schema for \(method) \(path): \(error)")
         }
+    }
+
+    struct AnnotationDrift: Error, CustomStringConvertible {
+        let keys: [String]
+        var description: String { "annotated keys the body type does not read: \(keys.joined(separator: ", "))" }
+    }
+
+    /// The keys and types `type` decodes, with `annotations` (examples, patterns, enums,
+    /// keys a route insists on) laid over them property by property.
+    static func requestSchema(_ type: any Decodable.Type, annotations: JSONValue?) throws -> JSONValue {
+        guard case .object(var schema) = try SchemaDecoder.schema(of: type),
+            case .object(var properties)? = schema["properties"]
+        else { return try SchemaDecoder.schema(of: type) }
+        guard case .object(let notes)? = annotations else { return .object(schema) }
+        if case .object(let annotated)? = notes["properties"] {
+            let unknown = annotated.keys.filter { properties[$0] == nil }.sorted()
+            guard unknown.isEmpty else { throw AnnotationDrift(keys: unknown) }
+            for (key, note) in annotated {
+                guard case .object(var derived)? = properties[key], case .object(let extra) = note else { continue }
+                derived.merge(extra) { _, annotation in annotation }
+                properties[key] = .object(derived)
+            }
+            schema["properties"] = .object(properties)
+        }
+        var required = Set(
+            schema["required"].flatMap { value -> [String]? in
+                guard case .array(let keys) = value else { return nil }
+                return keys.compactMap(\.string)
+            } ?? [])
+        if case .array(let insisted)? = notes["required"] { required.formUnion(insisted.compactMap(\.string)) }
+        if !required.isEmpty { schema["required"] = .array(required.sorted().map(JSONValue.string)) }
+        for (key, value) in notes where key != "properties" && key != "required" && schema[key] == nil {
+            schema[key] = value
+        }
+        return .object(schema)
     }
 
     /// Hummingbird's syntax for the same template: `{id}` → `:id`.

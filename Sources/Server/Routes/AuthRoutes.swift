@@ -69,7 +69,8 @@ struct AuthRoutes {
     func register(on api: APIRouter) {
         api.add(
             RouteSpec(
-                .post, "/api/v1/auth/signup", "Create an account", tag: "auth", body: Self.credentials,
+                .post, "/api/v1/auth/signup", "Create an account", tag: "auth", accepts: SignupBody.self,
+                body: Self.credentials,
                 returns: UserView.self,
                 responses: [201: "Created", 409: "Email taken", 429: "Too many signups from this address"])
         ) { request, context in
@@ -90,6 +91,7 @@ struct AuthRoutes {
         api.add(
             RouteSpec(
                 .post, "/api/v1/auth/login", "Log in (JSON {email, password} or form username/password)", tag: "auth",
+                accepts: LoginBody.self,
                 body: [
                     "type": "object", "required": ["password"],
                     "properties": [
@@ -119,6 +121,7 @@ struct AuthRoutes {
             RouteSpec(
                 .post, "/api/v1/auth/password", "Change the caller's password; every other session ends", tag: "auth",
                 access: .user,
+                accepts: PasswordBody.self,
                 body: [
                     "type": "object", "required": ["current_password", "new_password"],
                     "properties": [
@@ -147,6 +150,7 @@ struct AuthRoutes {
         api.add(
             RouteSpec(
                 .patch, "/api/v1/auth/me", "Change the caller's preferences", tag: "auth", access: .user,
+                accepts: PatchMeBody.self,
                 body: [
                     "type": "object",
                     "properties": ["theme_preference": ["type": "string", "enum": ["light", "dark", "system"]]],
@@ -168,6 +172,7 @@ struct AuthRoutes {
                 .put, "/api/v1/auth/me",
                 "Save the SSH public key put on machines rented for the caller's bookings (ed25519, or RSA of 3072 bits or more); null removes it",
                 tag: "auth", access: .user,
+                accepts: PutMeBody.self,
                 body: [
                     "type": "object", "required": ["ssh_public_key"],
                     "properties": ["ssh_public_key": ["type": ["string", "null"]]],

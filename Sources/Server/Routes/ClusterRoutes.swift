@@ -55,7 +55,8 @@ struct ClusterRoutes {
             RouteSpec(
                 .post, "/api/v1/clusters/estimate",
                 "Plan the cheapest cluster that meets the deadline, without booking or charging",
-                tag: "clusters", access: .user, body: Self.planSchema, returns: ClusterPlanView.self,
+                tag: "clusters", access: .user, accepts: PlanBody.self, body: Self.planSchema,
+                returns: ClusterPlanView.self,
                 responses: [200: "Feasible plan", 422: "Invalid request, or no plan (code says why, with the reason)"])
         ) { request, context in
             _ = try context.requireIdentity()
@@ -68,7 +69,8 @@ struct ClusterRoutes {
             RouteSpec(
                 .post, "/api/v1/clusters",
                 "Plan, book the members' hours from the next whole hour and hold the total cost; accepts Idempotency-Key",
-                tag: "clusters", access: .user, body: Self.planSchema, returns: ClusterView.self,
+                tag: "clusters", access: .user, accepts: PlanBody.self, body: Self.planSchema,
+                returns: ClusterView.self,
                 responses: [
                     201: "Held", 402: "Insufficient funds", 409: "An offer changed or was booked meanwhile",
                     422: "Invalid request or no plan",

@@ -62,7 +62,7 @@ struct MarketRoutes {
         api.add(
             RouteSpec(
                 .post, "/api/v1/gpus/compare", "Compare 2 or 3 offers side by side", tag: "marketplace",
-                body: Self.compareSchema, returns: CompareView.self,
+                accepts: CompareBody.self, body: Self.compareSchema, returns: CompareView.self,
                 responses: [200: "OK", 404: "Unknown offer id", 422: "Not 2 or 3 ids"])
         ) { request, context in
             let body = try request.decodeJSON(CompareBody.self, from: try await request.bodyBuffer(context: context))

@@ -128,7 +128,7 @@ struct ProviderHealthRoutes {
     private func now() -> Date { deps.clock.now }
 
     /// One part of every provider's snapshot, listed as `{"items": [{provider, part}]}`.
-    private func list<View: Codable>(
+    private func list<View: Codable & Sendable>(
         on api: APIRouter, _ path: String, _ summary: String,
         _ view: @escaping @Sendable (ProviderHealthSnapshot) -> View
     ) {

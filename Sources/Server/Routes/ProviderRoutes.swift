@@ -74,6 +74,7 @@ struct ProviderRoutes {
                 .post, "/api/v1/provider/gpus",
                 "List a GPU machine (provider role); it appears in search as provider gp4u",
                 tag: "provider", access: .user,
+                accepts: ListingBody.self,
                 body: [
                     "type": "object", "required": ["model", "price_per_hour", "location"],
                     "properties": Self.listingProperties,
@@ -104,7 +105,8 @@ struct ProviderRoutes {
             RouteSpec(
                 .patch, "/api/v1/provider/gpus/{id}",
                 "Change a listing's price, availability, location or hardware (owner only)",
-                tag: "provider", access: .user, body: ["type": "object", "properties": Self.listingProperties],
+                tag: "provider", access: .user, accepts: ListingBody.self,
+                body: ["type": "object", "properties": Self.listingProperties],
                 returns: GPUListingView.self,
                 responses: [
                     200: "Updated", 403: "Not a provider", 404: "No such listing of the caller", 422: "Invalid change",

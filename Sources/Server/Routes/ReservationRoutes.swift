@@ -133,7 +133,8 @@ struct ReservationRoutes {
             RouteSpec(
                 .post, "/api/v1/reservations",
                 "Book whole hours on a GPU; holds hours × price; accepts Idempotency-Key",
-                tag: "reservations", access: .user, body: Self.bookSchema, returns: ReservationView.self,
+                tag: "reservations", access: .user, accepts: BookBody.self, body: Self.bookSchema,
+                returns: ReservationView.self,
                 responses: [
                     201: "Booked", 402: "Insufficient funds", 404: "No such GPU",
                     409: "Hours taken, GPU unavailable, or not bookable here (book_url)",
@@ -224,6 +225,7 @@ struct ReservationRoutes {
                 .post, "/api/v1/reservations/{id}/extend",
                 "Move the end later; holds the extra hours; accepts Idempotency-Key",
                 tag: "reservations", access: .user,
+                accepts: ExtendBody.self,
                 body: [
                     "type": "object", "required": ["end_time"],
                     "properties": ["end_time": ["type": "string", "format": "date-time"]],

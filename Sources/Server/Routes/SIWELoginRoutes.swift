@@ -31,6 +31,7 @@ struct SIWELoginRoutes {
             RouteSpec(
                 .post, "/api/v1/auth/siwe/login/nonce",
                 "Issue a one-time nonce for logging in with a linked wallet (Sign-In with Ethereum)", tag: "auth",
+                accepts: NonceBody.self,
                 body: [
                     "type": "object", "required": ["address"],
                     "properties": ["address": Address.schema],
@@ -65,6 +66,7 @@ struct SIWELoginRoutes {
                 .post, "/api/v1/auth/siwe/login",
                 "Log in with a Sign-In with Ethereum message signed by a linked address; returns a token like /auth/login",
                 tag: "auth",
+                accepts: SIWERoutes.VerifyBody.self,
                 body: [
                     "type": "object", "required": ["message", "signature"],
                     "properties": [

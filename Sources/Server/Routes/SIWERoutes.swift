@@ -72,6 +72,7 @@ struct SIWERoutes {
                 .post, "/api/v1/auth/siwe/verify",
                 "Verify a signed Sign-In with Ethereum message and link its address to the caller",
                 tag: "auth", access: .user,
+                accepts: VerifyBody.self,
                 body: [
                     "type": "object", "required": ["message", "signature"],
                     "properties": [

@@ -149,6 +149,7 @@ struct WalletRoutes {
                 .post, "/api/v1/wallets/deposit",
                 "Simulated deposit (only where simulation is enabled); accepts Idempotency-Key",
                 tag: "wallet", access: .user,
+                accepts: DepositBody.self,
                 body: [
                     "type": "object", "required": ["amount"],
                     "properties": ["amount": USDC.requestSchema(example: "100.00")],

@@ -99,7 +99,8 @@ struct WithdrawalRoutes {
             RouteSpec(
                 .post, "/api/v1/wallets/withdraw",
                 "Ask for USDC to be sent to an address; holds the amount until operators approve and the transfer confirms; accepts Idempotency-Key",
-                tag: "wallet", access: .user, body: Self.requestSchema, returns: WithdrawalView.self,
+                tag: "wallet", access: .user, accepts: RequestBody.self, body: Self.requestSchema,
+                returns: WithdrawalView.self,
                 responses: [
                     201: "Requested", 402: "Insufficient funds", 409: "Idempotency key reused",
                     422: "Invalid amount, chain or address, or over the daily limit",
