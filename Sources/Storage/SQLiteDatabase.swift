@@ -45,8 +45,10 @@ public final class SQLiteDatabase: SQLDatabase {
         // checkpoints: a chain backfill writes to several random-key indexes, and with the
         // defaults (2 MiB cache, checkpoint every 4 MiB) it spilled and re-wrote the same
         // pages over and over (the backfill took 45 s; with these, 29 s).
+        // The busy timeout first: even reading the journal mode waits for a lock that another
+        // process (fifty CLI approvals at once) may hold for a moment.
         for pragma in [
-            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 10000",
+            "PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
             "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536",
             "PRAGMA wal_autocheckpoint = 16384",
         ] {
