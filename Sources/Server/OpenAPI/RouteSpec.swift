@@ -61,31 +61,29 @@ public struct RouteSpec: Sendable {
     /// The keys and types `type` decodes, with `annotations` (examples, patterns, enums,
     /// keys a route insists on) laid over them property by property.
     static func requestSchema(_ type: any Decodable.Type, annotations: JSONValue?) throws -> JSONValue {
-        guard case .object(var schema) = try SchemaDecoder.schema(of: type),
-            case .object(var properties)? = schema["properties"]
-        else { return try SchemaDecoder.schema(of: type) }
-        guard case .object(let notes)? = annotations else { return .object(schema) }
+        let derived = try SchemaDecoder.schema(of: type)
+        guard case .object(var schema) = derived, case .object(var properties)? = schema["properties"],
+            case .object(let notes)? = annotations
+        else { return derived }
         if case .object(let annotated)? = notes["properties"] {
             let unknown = annotated.keys.filter { properties[$0] == nil }.sorted()
             guard unknown.isEmpty else { throw AnnotationDrift(keys: unknown) }
             for (key, note) in annotated {
-                guard case .object(var derived)? = properties[key], case .object(let extra) = note else { continue }
-                derived.merge(extra) { _, annotation in annotation }
-                properties[key] = .object(derived)
+                guard case .object(var property)? = properties[key], case .object(let extra) = note else { continue }
+                property.merge(extra) { _, annotation in annotation }
+                properties[key] = .object(property)
             }
             schema["properties"] = .object(properties)
         }
-        var required = Set(
-            schema["required"].flatMap { value -> [String]? in
-                guard case .array(let keys) = value else { return nil }
-                return keys.compactMap(\.string)
-            } ?? [])
-        if case .array(let insisted)? = notes["required"] { required.formUnion(insisted.compactMap(\.string)) }
+        let required = Set(Self.strings(schema["required"]) + Self.strings(notes["required"]))
         if !required.isEmpty { schema["required"] = .array(required.sorted().map(JSONValue.string)) }
-        for (key, value) in notes where key != "properties" && key != "required" && schema[key] == nil {
-            schema[key] = value
-        }
+        for (key, value) in notes where schema[key] == nil { schema[key] = value }
         return .object(schema)
+    }
+
+    private static func strings(_ value: JSONValue?) -> [String] {
+        guard case .array(let items)? = value else { return [] }
+        return items.compactMap(\.string)
     }
 
     /// Hummingbird's syntax for the same template: `{id}` → `:id`.
